@@ -1,0 +1,22 @@
+from units.models import Unit
+
+
+def test_a_ward_reporter_sees_only_their_ward_and_its_villages(tree, users):
+    names = set(Unit.objects.visible_to(users["reporter_dong_ngan"]).values_list("name", flat=True))
+    assert names == {"Phường Đông Ngàn", "Thôn Đông"}
+
+
+def test_provincial_staff_see_their_province_but_not_another(tree, users):
+    visible = Unit.objects.visible_to(users["staff"])
+    assert tree["tu_son"] in visible and tree["village"] in visible
+    assert tree["hoan_kiem"] not in visible and tree["nation"] not in visible
+
+
+def test_a_user_without_grants_sees_nothing(tree, users):
+    assert not Unit.objects.visible_to(users["nobody"]).exists()
+
+
+def test_search_ignores_diacritics_and_case(tree):
+    assert list(Unit.objects.search("tu son")) == [tree["tu_son"]]
+    assert list(Unit.objects.search("TU SON")) == [tree["tu_son"]]
+    assert list(Unit.objects.search("dong ngan")) == [tree["dong_ngan"]]

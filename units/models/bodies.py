@@ -1,0 +1,112 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Headship(models.Model):
+    """One person holding one post of a unit (its ``title``) from ``started_on`` until ``ended_on``.
+
+    ``is_principal`` marks the *người đứng đầu*: the one accountable for the unit's reports. The
+    database refuses two overlapping headships of the same post, and two overlapping principal
+    headships of the same unit (exclusion constraints on PostgreSQL, triggers on SQLite; see
+    migration 0002).
+    """
+
+    TITLE_SUGGESTIONS = (
+        "Bí thư",
+        "Phó Bí thư",
+        "Chủ tịch UBND",
+        "Chủ tịch HĐND",
+        "Chủ tịch UBMTTQ",
+        "Trưởng thôn",
+        "Tổ trưởng tổ dân phố",
+        "Giám đốc",
+        "Thủ trưởng cơ quan",
+    )
+
+    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="headships")
+    person = models.ForeignKey("units.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="headships")
+    title = models.CharField(_("title"), max_length=100)
+    is_principal = models.BooleanField(
+        _("accountable head"), default=True, help_text=_("The head personally accountable for the unit's reports.")
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Leave empty while in office."))
+    decision = models.CharField(_("appointing decision"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("headship")
+        verbose_name_plural = _("headships")
+        ordering = ["unit", "-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="headship_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "started_on"], name="headship_by_unit_date")]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.unit}: {self.person}"
+
+
+class Body(models.Model):
+    """A collective body of a unit: its QCDC steering committee, People's Inspection Board…"""
+
+    class Kind(models.TextChoices):
+        STEERING_COMMITTEE = "steering", _("Steering committee for grassroots democracy")
+        INSPECTION_BOARD = "inspection", _("People's Inspection Board")
+        INVESTMENT_SUPERVISION = "investment", _("Community Investment Supervision Board")
+        OTHER = "other", _("Other body")
+
+    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="bodies")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.STEERING_COMMITTEE)
+    name = models.CharField(_("name"), max_length=255)
+    decision_symbol = models.CharField(_("establishing decision"), max_length=60, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolution date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["unit", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:body_detail", args=[self.pk])
+
+
+class BodyMembership(models.Model):
+    """One person's term in one role of a body."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("Head (trưởng ban)")
+        STANDING_DEPUTY = "standing_deputy", _("Standing deputy head")
+        DEPUTY = "deputy", _("Deputy head")
+        MEMBER = "member", _("Member")
+        SECRETARY = "secretary", _("Secretary")
+
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(
+        "units.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("body membership")
+        verbose_name_plural = _("body memberships")
+        ordering = ["body", "role", "person__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="membership_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_role_display()} · {self.body}"

@@ -1,0 +1,152 @@
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from units.querysets import UnitQuerySet
+from units.text import search_key
+
+
+class Unit(models.Model):
+    """One administrative unit, Party organisation, agency or community, current or historic.
+
+    ``path`` is the materialised chain of ids from the root (``/1/27/9367/``), so a subtree is one
+    indexed prefix match whatever its depth or size.
+    """
+
+    class Kind(models.TextChoices):
+        NATION = "nation", _("Nation")
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("Centrally-run city")
+        DISTRICT = "district", _("District level (historic)")
+        COMMUNE = "commune", _("Commune")
+        WARD = "ward", _("Ward")
+        SPECIAL_ZONE = "special_zone", _("Special zone")
+        VILLAGE = "village", _("Village")
+        RESIDENTIAL_GROUP = "residential_group", _("Residential group")
+        PARTY = "party", _("Party organisation")
+        AGENCY = "agency", _("Agency")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        MASS_ORGANISATION = "mass_organisation", _("Mass organisation")
+
+    PROVINCIAL_KINDS = (Kind.PROVINCE, Kind.CITY)
+    COMMUNAL_KINDS = (Kind.COMMUNE, Kind.WARD, Kind.SPECIAL_ZONE)
+    COMMUNITY_KINDS = (Kind.VILLAGE, Kind.RESIDENTIAL_GROUP)
+    ORGANISATION_KINDS = (Kind.PARTY, Kind.AGENCY, Kind.ENTERPRISE, Kind.MASS_ORGANISATION)
+
+    class CodeScheme(models.TextChoices):
+        NONE = "", _("No official code")
+        CURRENT = "2025", _("Official list from 01/07/2025")
+        LEGACY = "legacy", _("Official list before 01/07/2025")
+        LOCAL = "local", _("Local code")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    type_name = models.CharField(
+        _("official type"), max_length=60, blank=True, help_text=_("As in the official list, e.g. Thị xã, Phường.")
+    )
+    code = models.CharField(_("official code"), max_length=20, blank=True)
+    code_scheme = models.CharField(_("code list"), max_length=10, choices=CodeScheme.choices, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(_("tree path"), max_length=255, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
+    opened_on = models.DateField(_("opening date"), null=True, blank=True)
+    closed_on = models.DateField(_("closing date"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self",
+        through="UnitSuccession",
+        through_fields=("predecessor", "successor"),
+        symmetrical=False,
+        related_name="predecessors",
+        verbose_name=_("successors"),
+        blank=True,
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    search_key = models.CharField(_("search key"), max_length=255, editable=False, default="", db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code_scheme", "code"], condition=~Q(code=""), name="unit_code_unique_per_list"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(opened_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="unit_closes_after_opening",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["parent", "name"], name="unit_children_by_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:unit_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.search_key = search_key(f"{self.name} {self.code}")
+        super().save(*args, **kwargs)
+        expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        if self.path != expected:
+            self.path = expected
+            self.depth = expected.count("/") - 2
+            super().save(update_fields=["path", "depth"])
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+
+    def ancestors(self) -> "list[Unit]":
+        """The chain from the root down to the parent, in one query."""
+        ids = self.ancestor_ids
+        by_id = Unit.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def is_open_on(self, day: datetime.date) -> bool:
+        return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or self.closed_on > day)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None and self.closed_on <= datetime.date.today()
+
+
+class UnitSuccession(models.Model):
+    """One link of history: ``predecessor`` was merged into, or split into, ``successor``."""
+
+    class Kind(models.TextChoices):
+        MERGED = "merged", _("merged into")
+        SPLIT = "split", _("split into")
+        RENAMED = "renamed", _("renamed to")
+
+    predecessor = models.ForeignKey(
+        Unit, verbose_name=_("former unit"), on_delete=models.CASCADE, related_name="succession_links_out"
+    )
+    successor = models.ForeignKey(
+        Unit, verbose_name=_("successor unit"), on_delete=models.CASCADE, related_name="succession_links_in"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MERGED)
+    effective_on = models.DateField(_("effective date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unit_succession_unique"),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="unit_succession_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"

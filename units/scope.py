@@ -1,0 +1,85 @@
+"""Who may see what: a role grant covers a unit and its whole subtree.
+
+A user's scope is a short list of tree-path prefixes, computed once per request (two queries) and
+kept on the user object. History is part of the scope: a grant over today's ward also covers the
+former wards that were merged into it, so their reports still roll up.
+"""
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+ALL = "/"
+
+
+def _minimal(paths: Iterable[str]) -> list[str]:
+    """Drop every path that lies under another one in the list."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+def _prefix_q(field: str, paths: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
+    """Path prefixes of every unit the user holds one of ``roles`` over (any role if None)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return [ALL]
+    from units.models import RoleGrant, UnitSuccession
+
+    grants = getattr(user, "_qcdc_grants", None)
+    if grants is None:
+        grants = list(RoleGrant.objects.filter(user=user).values_list("role", "unit__path"))
+        user._qcdc_grants = grants
+    wanted = set(roles) if roles is not None else None
+    key = frozenset(wanted) if wanted is not None else None
+    cache = user.__dict__.setdefault("_qcdc_scope", {})
+    if key in cache:
+        return cache[key]
+    direct = _minimal(path for role, path in grants if wanted is None or role in wanted or role == RoleGrant.Role.ADMIN)
+    if direct and direct != [ALL]:
+        former = UnitSuccession.objects.filter(_prefix_q("successor__path", direct)).exclude(
+            _prefix_q("predecessor__path", direct)
+        )
+        direct = _minimal([*direct, *former.values_list("predecessor__path", flat=True)])
+    cache[key] = direct
+    return direct
+
+
+def in_scope_q(user, field: str = "path", roles: Iterable[str] | None = None) -> Q | None:
+    """A filter on ``field`` (a unit path) matching the user's scope; None means nothing."""
+    paths = scope_paths(user, roles)
+    if not paths:
+        return None
+    if paths == [ALL]:
+        return Q()
+    return _prefix_q(field, paths)
+
+
+def has_role(user, roles: Iterable[str], unit) -> bool:
+    """Does the user hold one of ``roles`` over ``unit`` (directly or above it)?"""
+    return any(unit.path.startswith(p) for p in scope_paths(user, roles))
+
+
+def forget(user) -> None:
+    """Drop the per-request cache after grants change."""
+    user.__dict__.pop("_qcdc_grants", None)
+    user.__dict__.pop("_qcdc_scope", None)
+
+
+def user_roles(user) -> set[str]:
+    """Every role the user holds somewhere (all of them for a superuser)."""
+    from units.models import RoleGrant
+
+    if user.is_superuser:
+        return set(RoleGrant.Role.values)
+    scope_paths(user)
+    return {role for role, _path in getattr(user, "_qcdc_grants", [])}

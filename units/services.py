@@ -1,0 +1,239 @@
+"""Every write to units, heads, bodies and grants: one atomic function each, with an audit row."""
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit, User
+
+
+def audit_record(*, actor: User | None, action: str, obj, unit: Unit | None, summary: str, data: dict | None = None):
+    return AuditEvent.objects.create(
+        actor=actor if actor and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        unit=unit,
+        summary=summary[:500],
+        data=data or {},
+    )
+
+
+def _changes(instance, fields: dict) -> dict:
+    changed = {}
+    for name, value in fields.items():
+        old = getattr(instance, name)
+        if old != value:
+            changed[name] = [str(old) if old is not None else "", str(value) if value is not None else ""]
+            setattr(instance, name, value)
+    return changed
+
+
+@transaction.atomic
+def unit_create(*, actor: User | None, name: str, kind: str, parent: Unit | None, **fields) -> Unit:
+    unit = Unit(name=name, kind=kind, parent=parent, **fields)
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    audit_record(actor=actor, action="unit.created", obj=unit, unit=unit, summary=_("Unit created: %s") % unit.name)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: User | None, unit: Unit, **fields) -> Unit:
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    old_path = unit.path
+    new_parent = fields.get("parent", unit.parent)
+    if new_parent is not None and new_parent.path.startswith(unit.path):
+        raise ValidationError({"parent": _("A unit cannot be placed under itself or one of its own units.")})
+    changed = _changes(unit, fields)
+    if not changed:
+        return unit
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    if unit.path != old_path:
+        # Move the whole subtree with one UPDATE: replace the old prefix by the new one.
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
+            path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + (unit.depth - old_path.count("/") + 2),
+        )
+    audit_record(
+        actor=actor, action="unit.updated", obj=unit, unit=unit, summary=_("Unit changed: %s") % unit.name, data=changed
+    )
+    return unit
+
+
+def head_on(unit: Unit, day: datetime.date) -> Headship | None:
+    """The accountable head of ``unit`` on ``day`` (None if the post was vacant)."""
+    return (
+        Headship.objects.filter(unit=unit, is_principal=True, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .select_related("person")
+        .order_by("-started_on")
+        .first()
+    )
+
+
+def _overlapping(qs, started_on: datetime.date, ended_on: datetime.date | None):
+    qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))
+    if ended_on is not None:
+        qs = qs.filter(started_on__lte=ended_on)
+    return qs
+
+
+@transaction.atomic
+def headship_create(
+    *,
+    actor: User | None,
+    unit: Unit,
+    person: Person,
+    title: str,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+    is_principal: bool = True,
+    decision: str = "",
+) -> Headship:
+    """Appoint ``person`` to a post. Refused (with the holder's name) if the post is held then."""
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()  # serialise appointments per unit
+    same_post = Headship.objects.filter(unit=unit, title__iexact=title.strip())
+    if is_principal:
+        same_post = Headship.objects.filter(unit=unit).filter(Q(title__iexact=title.strip()) | Q(is_principal=True))
+    clash = _overlapping(same_post, started_on, ended_on).select_related("person").first()
+    if clash:
+        raise ValidationError(
+            _("%(person)s already holds this post (%(title)s) from %(start)s; end that term first.")
+            % {"person": clash.person, "title": clash.title, "start": clash.started_on.strftime("%d/%m/%Y")}
+        )
+    headship = Headship(
+        unit=unit,
+        person=person,
+        title=title.strip(),
+        started_on=started_on,
+        ended_on=ended_on,
+        is_principal=is_principal,
+        decision=decision,
+    )
+    headship.full_clean()
+    try:
+        with transaction.atomic():
+            headship.save()
+    except IntegrityError as exc:  # the database's own refusal, if two appointments raced
+        raise ValidationError(_("This post is already held during these dates.")) from exc
+    audit_record(
+        actor=actor,
+        action="headship.created",
+        obj=headship,
+        unit=unit,
+        summary=_("%(person)s appointed %(title)s from %(start)s")
+        % {"person": person, "title": headship.title, "start": started_on.strftime("%d/%m/%Y")},
+    )
+    return headship
+
+
+@transaction.atomic
+def headship_end(*, actor: User | None, headship: Headship, ended_on: datetime.date) -> Headship:
+    headship = Headship.objects.select_for_update().get(pk=headship.pk)
+    if ended_on < headship.started_on:
+        raise ValidationError({"ended_on": _("A term cannot end before it starts.")})
+    headship.ended_on = ended_on
+    headship.save(update_fields=["ended_on"])
+    audit_record(
+        actor=actor,
+        action="headship.ended",
+        obj=headship,
+        unit=headship.unit,
+        summary=_("%(person)s left the post %(title)s on %(end)s")
+        % {"person": headship.person, "title": headship.title, "end": ended_on.strftime("%d/%m/%Y")},
+    )
+    return headship
+
+
+@transaction.atomic
+def person_create(*, actor: User | None, full_name: str, **fields) -> Person:
+    person = Person(full_name=full_name.strip(), **fields)
+    person.full_clean()
+    person.save()
+    audit_record(
+        actor=actor, action="person.created", obj=person, unit=person.unit, summary=_("Person added: %s") % person
+    )
+    return person
+
+
+@transaction.atomic
+def body_create(*, actor: User | None, unit: Unit, kind: str, name: str, **fields) -> Body:
+    body = Body(unit=unit, kind=kind, name=name, **fields)
+    body.full_clean()
+    body.save()
+    audit_record(actor=actor, action="body.created", obj=body, unit=unit, summary=_("Body established: %s") % body)
+    return body
+
+
+@transaction.atomic
+def body_update(*, actor: User | None, body: Body, **fields) -> Body:
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    changed = _changes(body, fields)
+    if changed:
+        body.full_clean()
+        body.save()
+        audit_record(
+            actor=actor, action="body.updated", obj=body, unit=body.unit, summary=_("Body changed: %s") % body, data=changed
+        )
+    return body
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor: User | None,
+    body: Body,
+    person: Person,
+    role: str,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+) -> BodyMembership:
+    membership = BodyMembership(body=body, person=person, role=role, started_on=started_on, ended_on=ended_on)
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        actor=actor,
+        action="membership.added",
+        obj=membership,
+        unit=body.unit,
+        summary=_("%(person)s joined %(body)s as %(role)s")
+        % {"person": person, "body": body, "role": membership.get_role_display()},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: User | None, membership: BodyMembership, ended_on: datetime.date) -> BodyMembership:
+    if ended_on < membership.started_on:
+        raise ValidationError({"ended_on": _("A term cannot end before it starts.")})
+    membership.ended_on = ended_on
+    membership.save(update_fields=["ended_on"])
+    audit_record(
+        actor=actor,
+        action="membership.ended",
+        obj=membership,
+        unit=membership.body.unit,
+        summary=_("%(person)s left %(body)s") % {"person": membership.person, "body": membership.body},
+    )
+    return membership
+
+
+@transaction.atomic
+def role_grant(*, actor: User | None, user: User, role: str, unit: Unit) -> RoleGrant:
+    grant, created = RoleGrant.objects.get_or_create(user=user, role=role, unit=unit, defaults={"granted_by": actor})
+    if created:
+        audit_record(
+            actor=actor,
+            action="role.granted",
+            obj=grant,
+            unit=unit,
+            summary=_("%(user)s: %(role)s over %(unit)s")
+            % {"user": user.display_name, "role": grant.get_role_display(), "unit": unit},
+        )
+    return grant
+
