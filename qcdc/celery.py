@@ -1,4 +1,5 @@
 """The Celery app. Workers run anywhere; exactly one beat runs in production."""
+
 import os
 
 from celery import Celery

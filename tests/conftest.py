@@ -1,4 +1,5 @@
 """Shared fixtures: a small real tree (Bắc Ninh > Từ Sơn > two wards) and a user per role."""
+
 import os
 
 import pytest
@@ -8,7 +9,6 @@ from tests.factories import make_unit, make_user
 from units.models import RoleGrant, Unit
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-
 
 
 @pytest.fixture(autouse=True, scope="session")

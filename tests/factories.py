@@ -1,4 +1,5 @@
 """Small builders for test data. Plain functions: what a test builds is visible in the test."""
+
 import datetime
 import itertools
 

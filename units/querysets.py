@@ -36,3 +36,29 @@ def search_q(text: str, field: str = "search_key") -> Q:
 def visible_units_q(user, field: str, roles=None) -> Q | None:
     """For other apps: a filter on ``<field>__path`` that keeps rows of units in the user's scope."""
     return scope.in_scope_q(user, f"{field}__path", roles)
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PersonQuerySet":
+        """People who work in, head, or sit on a body of a unit in the user's scope."""
+        from units.models import BodyMembership, Headship
+
+        q = scope.in_scope_q(user, "unit__path")
+        if q is None:
+            return self.none()
+        if q == Q():
+            return self
+        heads = Headship.objects.filter(scope.in_scope_q(user, "unit__path"), person=models.OuterRef("pk"))
+        members = BodyMembership.objects.filter(
+            scope.in_scope_q(user, "body__unit__path"), person=models.OuterRef("pk")
+        )
+        return self.filter(q | Q(models.Exists(heads)) | Q(models.Exists(members)))
+
+    def search(self, text: str) -> "PersonQuerySet":
+        return self.filter(search_q(text))
+
+
+class BodyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "BodyQuerySet":
+        q = scope.in_scope_q(user, "unit__path")
+        return self.none() if q is None else self.filter(q)

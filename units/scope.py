@@ -4,6 +4,7 @@ A user's scope is a short list of tree-path prefixes, computed once per request 
 kept on the user object. History is part of the scope: a grant over today's ward also covers the
 former wards that were merged into it, so their reports still roll up.
 """
+
 from collections.abc import Iterable
 
 from django.db.models import Q

@@ -1,10 +1,10 @@
 """Every write to units, heads, bodies and grants: one atomic function each, with an audit row."""
+
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit, User
@@ -44,7 +44,6 @@ def unit_create(*, actor: User | None, name: str, kind: str, parent: Unit | None
 @transaction.atomic
 def unit_update(*, actor: User | None, unit: Unit, **fields) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    old_path = unit.path
     new_parent = fields.get("parent", unit.parent)
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise ValidationError({"parent": _("A unit cannot be placed under itself or one of its own units.")})
@@ -53,12 +52,6 @@ def unit_update(*, actor: User | None, unit: Unit, **fields) -> Unit:
         return unit
     unit.full_clean(exclude=["path"])
     unit.save()
-    if unit.path != old_path:
-        # Move the whole subtree with one UPDATE: replace the old prefix by the new one.
-        Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
-            path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
-            depth=F("depth") + (unit.depth - old_path.count("/") + 2),
-        )
     audit_record(
         actor=actor, action="unit.updated", obj=unit, unit=unit, summary=_("Unit changed: %s") % unit.name, data=changed
     )
@@ -162,6 +155,24 @@ def person_create(*, actor: User | None, full_name: str, **fields) -> Person:
 
 
 @transaction.atomic
+def person_update(*, actor: User | None, person: Person, **fields) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = _changes(person, fields)
+    if changed:
+        person.full_clean()
+        person.save()
+        audit_record(
+            actor=actor,
+            action="person.updated",
+            obj=person,
+            unit=person.unit,
+            summary=_("Person changed: %s") % person,
+            data=changed,
+        )
+    return person
+
+
+@transaction.atomic
 def body_create(*, actor: User | None, unit: Unit, kind: str, name: str, **fields) -> Body:
     body = Body(unit=unit, kind=kind, name=name, **fields)
     body.full_clean()
@@ -178,7 +189,12 @@ def body_update(*, actor: User | None, body: Body, **fields) -> Body:
         body.full_clean()
         body.save()
         audit_record(
-            actor=actor, action="body.updated", obj=body, unit=body.unit, summary=_("Body changed: %s") % body, data=changed
+            actor=actor,
+            action="body.updated",
+            obj=body,
+            unit=body.unit,
+            summary=_("Body changed: %s") % body,
+            data=changed,
         )
     return body
 
@@ -236,4 +252,3 @@ def role_grant(*, actor: User | None, user: User, role: str, unit: Unit) -> Role
             % {"user": user.display_name, "role": grant.get_role_display(), "unit": unit},
         )
     return grant
-

@@ -1,4 +1,5 @@
 """Text helpers: Vietnamese search ignores diacritics, so every searchable name keeps a folded key."""
+
 import re
 
 from unidecode import unidecode

@@ -3,6 +3,7 @@
 Unset, QCDC runs on SQLite in ``data/`` and a Celery broker that needs no server (kombu's
 filesystem transport). With ``DATABASE_URL`` and ``REDIS_URL`` it runs on PostgreSQL and Redis.
 """
+
 from pathlib import Path
 
 import environ

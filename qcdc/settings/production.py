@@ -1,4 +1,5 @@
 """Production: PostgreSQL, Redis, several web processes, workers on several machines, one beat."""
+
 from .base import *  # noqa: F401,F403
 from .base import env
 

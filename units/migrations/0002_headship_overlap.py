@@ -4,6 +4,7 @@ On PostgreSQL: exclusion constraints over date ranges (btree_gist lets the unit 
 On SQLite (the embedded default): triggers that abort the same inserts and updates.
 Two rules: one holder per post (unit, title) at a time, and one accountable head per unit.
 """
+
 from django.db import migrations
 
 PG_FORWARD = [

@@ -1,7 +1,7 @@
 from .audit import AuditEvent
+from .bodies import Body, BodyMembership, Headship
 from .people import Person, RoleGrant, User
 from .units import Unit, UnitSuccession
-from .bodies import Body, BodyMembership, Headship
 
 __all__ = [
     "AuditEvent",

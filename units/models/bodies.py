@@ -3,6 +3,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from units.querysets import BodyQuerySet
+
 
 class Headship(models.Model):
     """One person holding one post of a unit (its ``title``) from ``started_on`` until ``ended_on``.
@@ -26,7 +28,9 @@ class Headship(models.Model):
     )
 
     unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="headships")
-    person = models.ForeignKey("units.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="headships")
+    person = models.ForeignKey(
+        "units.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="headships"
+    )
     title = models.CharField(_("title"), max_length=100)
     is_principal = models.BooleanField(
         _("accountable head"), default=True, help_text=_("The head personally accountable for the unit's reports.")
@@ -68,6 +72,8 @@ class Body(models.Model):
     dissolved_on = models.DateField(_("dissolution date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = BodyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("body")
         verbose_name_plural = _("bodies")
@@ -104,7 +110,8 @@ class BodyMembership(models.Model):
         ordering = ["body", "role", "person__full_name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="membership_ends_after_start"
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="membership_ends_after_start",
             ),
         ]
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from units.querysets import PersonQuerySet
 from units.text import search_key
 
 
@@ -51,6 +52,8 @@ class Person(models.Model):
     search_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -59,12 +62,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def get_absolute_url(self) -> str:
-        return reverse("units:person_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         self.search_key = search_key(f"{self.full_name} {self.email}")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:person_detail", args=[self.pk])
 
 
 class RoleGrant(models.Model):
@@ -81,9 +84,7 @@ class RoleGrant(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_grants"
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
-    unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_grants"
-    )
+    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_grants")
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("granted by"),

@@ -1,7 +1,8 @@
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -81,7 +82,9 @@ class Unit(models.Model):
                 fields=["code_scheme", "code"], condition=~Q(code=""), name="unit_code_unique_per_list"
             ),
             models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(opened_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
                 name="unit_closes_after_opening",
             ),
         ]
@@ -93,17 +96,24 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("units:unit_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         self.search_key = search_key(f"{self.name} {self.code}")
         super().save(*args, **kwargs)
         expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
         if self.path != expected:
+            old_path, old_depth = self.path, self.depth
             self.path = expected
             self.depth = expected.count("/") - 2
             super().save(update_fields=["path", "depth"])
+            if old_path:
+                # Moved: carry the whole subtree along with one UPDATE, whoever saved (service or admin).
+                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                    depth=F("depth") + (self.depth - old_depth),
+                )
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:unit_detail", args=[self.pk])
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Body, BodyMembership, Person, Unit
+
+
+class DateInput(forms.DateInput):
+    """The phone's own date picker; it submits ISO dates whatever the display language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "kind", "type_name", "code", "code_scheme", "opened_on", "closed_on", "address"]
+        widgets = {"opened_on": DateInput(), "closed_on": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("code") and not data.get("code_scheme"):
+            data["code_scheme"] = Unit.CodeScheme.LOCAL
+        return data
+
+
+class UnitSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search units"), required=False, max_length=100)
+    closed = forms.BooleanField(label=_("Include former units"), required=False)
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["full_name", "position", "email", "phone"]
+
+
+class HeadshipForm(forms.Form):
+    """Appoint a head: an existing person of the unit, or a new one typed here."""
+
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Choose someone already known, or type a new name below."),
+    )
+    new_full_name = forms.CharField(label=_("New person's full name"), max_length=150, required=False)
+    new_email = forms.EmailField(
+        label=_("New person's e-mail"), required=False, help_text=_("Needed for escalations, even without a login.")
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=100, widget=forms.TextInput(attrs={"list": "title-suggestions"})
+    )
+    is_principal = forms.BooleanField(label=_("Accountable head (người đứng đầu)"), required=False, initial=True)
+    started_on = forms.DateField(label=_("From"), widget=DateInput())
+    ended_on = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    decision = forms.CharField(label=_("Appointing decision"), max_length=100, required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["person"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person") and not data.get("new_full_name"):
+            raise forms.ValidationError(_("Choose a person or type the name of a new one."))
+        if data.get("started_on") and data.get("ended_on") and data["ended_on"] < data["started_on"]:
+            self.add_error("ended_on", _("A term cannot end before it starts."))
+        return data
+
+
+class EndTermForm(forms.Form):
+    ended_on = forms.DateField(label=_("Last day"), widget=DateInput())
+
+
+class BodyForm(forms.ModelForm):
+    class Meta:
+        model = Body
+        fields = ["kind", "name", "decision_symbol", "decision_date", "dissolved_on"]
+        widgets = {"decision_date": DateInput(), "dissolved_on": DateInput()}
+
+
+class MembershipForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none(), required=False)
+    new_full_name = forms.CharField(label=_("New person's full name"), max_length=150, required=False)
+    new_email = forms.EmailField(label=_("New person's e-mail"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=BodyMembership.Role.choices)
+    started_on = forms.DateField(label=_("From"), widget=DateInput())
+    ended_on = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["person"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person") and not data.get("new_full_name"):
+            raise forms.ValidationError(_("Choose a person or type the name of a new one."))
+        return data
+
+
+__all__ = ["BodyForm", "EndTermForm", "HeadshipForm", "MembershipForm", "PersonForm", "UnitForm", "UnitSearchForm"]
