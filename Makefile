@@ -1,7 +1,7 @@
 # QCDC — everyday commands. Needs only Python 3.11 and make; everything else goes into .venv.
 #   make run     set up, load the demo data and start the web server + Celery worker/beat
 #   make test    set up and run the whole test suite (extra pytest arguments: PYTEST_ARGS="-k scope -x")
-#   make bench   run every bench/*.py script
+#   make bench   run every bench/*.py script (not the _helpers.py they import)
 #   make lint    ruff check + ruff format --check
 #   make messages  extract translatable strings into locale/{vi,en} (needs GNU gettext)
 #   make clean   remove built files (compiled translations, collected static files, caches)
@@ -52,7 +52,7 @@ test: venv translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: venv translations
-	@shopt -s nullglob; scripts=(bench/*.py); \
+	@shopt -s nullglob; scripts=(bench/[!_]*.py); \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "No bench/*.py scripts."; exit 0; fi; \
 	status=0; \
 	for script in "$${scripts[@]}"; do \
