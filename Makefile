@@ -56,7 +56,7 @@ bench: venv translations
 	if [ $${#scripts[@]} -eq 0 ]; then echo "No bench/*.py scripts."; exit 0; fi; \
 	status=0; \
 	for script in "$${scripts[@]}"; do \
-		echo "== $$script"; \
+		: ; \
 		PYTHONPATH=$(CURDIR) $(BIN)/python "$$script" || { echo "FAILED: $$script" >&2; status=1; }; \
 	done; \
 	exit $$status
