@@ -1,0 +1,916 @@
+"""Units that no official list holds, from the officials' own Excel files.
+
+Villages and residential groups (below the commune) and Party organisations, agencies, enterprises
+and mass organisations are typed by officials in Excel. One upload is all or nothing: every row is
+checked first, every problem is reported with its row and column as Excel shows them, and nothing is
+saved unless every row is good. A unit already there (same name and kind under the same parent) is
+updated rather than duplicated, so uploading the same file twice changes nothing.
+
+The column headings are part of the file format, so the template writes them in Vietnamese whatever
+the page language; the parser also accepts the English headings.
+"""
+
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import openpyxl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from units import scope, services
+from units.models import AuditEvent, RoleGrant, Unit, User
+from units.text import search_key
+
+MANAGER_ROLES = (RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
+IMPORTABLE_KINDS = (
+    Unit.Kind.VILLAGE,
+    Unit.Kind.RESIDENTIAL_GROUP,
+    Unit.Kind.PARTY,
+    Unit.Kind.AGENCY,
+    Unit.Kind.ENTERPRISE,
+    Unit.Kind.MASS_ORGANISATION,
+)
+MAX_ROWS = 5000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_FILENAME = "mau-nhap-don-vi.xlsx"
+
+# Words officials write in the kind column besides the labels of Unit.Kind (domain vocabulary, so
+# it is matched whatever the page language, and before the Vietnamese catalogue is compiled).
+KIND_SYNONYMS = {
+    Unit.Kind.VILLAGE: ("Thôn", "Làng", "Ấp", "Bản", "Thôn, làng, ấp, bản", "Thôn, bản", "Thôn, làng"),
+    Unit.Kind.RESIDENTIAL_GROUP: ("Tổ dân phố", "Khu phố", "Tổ dân phố, khu phố", "Tổ dân cư"),
+    Unit.Kind.PARTY: ("Tổ chức Đảng", "Tổ chức cơ sở Đảng", "Đảng bộ", "Chi bộ", "Đảng ủy", "Đảng uỷ"),
+    Unit.Kind.AGENCY: ("Cơ quan", "Cơ quan, đơn vị", "Đơn vị sự nghiệp"),
+    Unit.Kind.ENTERPRISE: ("Doanh nghiệp", "Công ty"),
+    Unit.Kind.MASS_ORGANISATION: (
+        "Tổ chức chính trị - xã hội",
+        "Tổ chức chính trị xã hội",
+        "Đoàn thể",
+        "Mặt trận Tổ quốc",
+        "Tổ chức quần chúng",
+    ),
+    Unit.Kind.COMMUNE: ("Xã",),
+    Unit.Kind.WARD: ("Phường",),
+    Unit.Kind.SPECIAL_ZONE: ("Đặc khu",),
+    Unit.Kind.PROVINCE: ("Tỉnh",),
+    Unit.Kind.CITY: ("Thành phố trực thuộc trung ương",),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    heading: str
+    aliases: tuple[str, ...]
+    width: int
+    required: bool = False
+
+
+COLUMNS = (
+    Column("name", "Tên đơn vị", ("Unit name", "Name", "Tên"), 36, required=True),
+    Column("kind", "Loại", ("Kind", "Type", "Loại đơn vị"), 26, required=True),
+    Column("parent_code", "Mã đơn vị cấp trên", ("Parent code", "Parent unit code"), 20),
+    Column("parent_name", "Tên đơn vị cấp trên", ("Parent name", "Parent unit", "Parent unit name"), 32),
+    Column("code", "Mã", ("Code", "Own code", "Mã đơn vị"), 14),
+    Column("opened_on", "Ngày thành lập", ("Opening date", "Opened on", "Date opened"), 16),
+    Column("address", "Địa chỉ", ("Address",), 40),
+)
+COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
+MAX_LENGTHS = {name: Unit._meta.get_field(name).max_length for name in ("name", "code", "address")}
+PATH_MAX_LENGTH = Unit._meta.get_field("path").max_length
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: ``row`` as Excel numbers it (None for the file as a whole), the column, why."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# ---------------------------------------------------------------------------------------------
+# The template
+
+
+def _kind_labels() -> list[str]:
+    return [str(Unit.Kind(kind).label) for kind in IMPORTABLE_KINDS]
+
+
+def _sheet_title(text: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", text)[:31]
+
+
+def _column_notes() -> dict[str, str]:
+    return {
+        "name": _("Required. The full name, e.g. Thôn Đông, Tổ dân phố số 3, Chi bộ Thôn Đông."),
+        "kind": _("Required. Choose from the list: %(kinds)s.") % {"kinds": ", ".join(_kind_labels())},
+        "parent_code": _(
+            "The official code of the unit this one belongs to, e.g. the ward code 09367. "
+            "Leave empty to put the row directly under the unit chosen when uploading."
+        ),
+        "parent_name": _(
+            "Instead of the code: the name of the unit this one belongs to, inside the unit chosen when "
+            "uploading, or a unit on an earlier row of this file. Accents and capitals do not matter."
+        ),
+        "code": _("Optional. Your own code for this unit; no two units may share it."),
+        "opened_on": _("Optional. Date as dd/mm/yyyy, e.g. 01/07/2025."),
+        "address": _("Optional."),
+    }
+
+
+def excel_template() -> bytes:
+    """The .xlsx officials fill in: the data sheet first, then the instructions, then the kind list."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = _sheet_title(_("Units"))
+    notes = _column_notes()
+    heading_font = Font(bold=True, color="FFFFFF")
+    required_fill = PatternFill("solid", fgColor="B3261E")
+    optional_fill = PatternFill("solid", fgColor="5F6368")
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=index, value=column.heading)
+        cell.font = heading_font
+        cell.fill = required_fill if column.required else optional_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.comment = Comment(notes[column.field], "QCDC", width=320, height=120)
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = column.width
+        if column.field in ("parent_code", "code"):
+            dimension.number_format = "@"  # text, so Excel keeps the leading zero of 09367
+        elif column.field == "opened_on":
+            dimension.number_format = "DD/MM/YYYY"
+    ws.row_dimensions[1].height = 32
+    ws.freeze_panes = "A2"
+
+    guide = wb.create_sheet(_sheet_title(_("Instructions")))
+    _write_instructions(guide, notes)
+
+    lists = wb.create_sheet("DanhMuc")
+    lists.sheet_state = "hidden"
+    labels = _kind_labels()
+    for index, label in enumerate(labels, start=1):
+        lists.cell(row=index, column=1, value=label)
+    # A range on a hidden sheet rather than an inline list: labels may hold commas, and an inline
+    # list is limited to 255 characters.
+    validation = DataValidation(
+        type="list",
+        formula1=f"DanhMuc!$A$1:$A${len(labels)}",
+        allow_blank=True,
+        showDropDown=False,  # openpyxl's name is inverted: False shows the arrow
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle=_("Unknown kind"),
+        error=_("Choose a kind from the list."),
+        promptTitle=_("Kind"),
+        prompt=_("Choose from the list."),
+        showInputMessage=True,
+    )
+    ws.add_data_validation(validation)
+    kind_letter = get_column_letter(COLUMNS.index(COLUMN_BY_FIELD["kind"]) + 1)
+    validation.add(f"{kind_letter}2:{kind_letter}{MAX_ROWS + 1}")
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_instructions(ws, notes: dict[str, str]) -> None:
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 90
+    lines = [
+        _("How to fill in this file"),
+        _("1. Type one unit per row on the first sheet, from row 2. Do not change the first row."),
+        _("2. Kinds you can import: %(kinds)s.") % {"kinds": ", ".join(_kind_labels())},
+        _("3. Communes, wards and provinces come from the official lists: do not type them here."),
+        _(
+            "4. A village belongs directly under a commune, ward or special zone; a residential group under "
+            "one of those or under an agency, enterprise or other organisation."
+        ),
+        _(
+            "5. A row may belong to a unit on an earlier row: write that unit's name in “%(column)s”, "
+            "e.g. a Party cell under the village above it."
+        )
+        % {"column": COLUMN_BY_FIELD["parent_name"].heading},
+        _(
+            "6. If a unit with the same name and kind is already under the same parent, its address and "
+            "opening date are updated: uploading the same file again changes nothing."
+        ),
+        _("7. At most %(limit)s rows per file. If any row has a problem, nothing is saved.")
+        % {"limit": formats.number_format(MAX_ROWS, force_grouping=True)},
+    ]
+    ws.cell(row=1, column=1, value=lines[0]).font = Font(bold=True, size=14)
+    row = 2
+    for line in lines[1:]:
+        ws.cell(row=row, column=1, value=line)
+        row += 1
+    row += 1
+    ws.cell(row=row, column=1, value=_("Columns")).font = Font(bold=True, size=12)
+    row += 1
+    for column in COLUMNS:
+        ws.cell(row=row, column=1, value=column.heading).font = Font(bold=True)
+        cell = ws.cell(row=row, column=2, value=notes[column.field])
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        row += 1
+    row += 1
+    ws.cell(row=row, column=1, value=_("Example")).font = Font(bold=True, size=12)
+    row += 1
+    label = dict(zip(IMPORTABLE_KINDS, _kind_labels(), strict=True))
+    example = [
+        [column.heading for column in COLUMNS],
+        ["Tổ dân phố số 1", label[Unit.Kind.RESIDENTIAL_GROUP], "09367", "", "TDP-01", "01/07/2025", ""],
+        ["Chi bộ Tổ dân phố số 1", label[Unit.Kind.PARTY], "", "Tổ dân phố số 1", "", "", ""],
+        ["Công ty TNHH Ánh Dương", label[Unit.Kind.ENTERPRISE], "", "", "", "", "Số 5 đường Lý Thái Tổ"],
+    ]
+    for index, values in enumerate(example):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            if index == 0:
+                cell.font = Font(bold=True)
+        row += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading cells
+
+
+def _text(value) -> str:
+    """A cell as clean text: NFC (some tools write decomposed Vietnamese), one space between words."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+
+
+def _fold(text: str) -> str:
+    """Identity of a name: case and spacing ignored, accents kept (Thôn Đông is not Thôn Đồng)."""
+    return unicodedata.normalize("NFC", " ".join(text.split())).casefold()
+
+
+def _code_variants(value) -> list[str]:
+    """Codes to try for a parent code; a number cell has lost its leading zeros (09367 → 9367)."""
+    if isinstance(value, bool) or value is None:
+        return []
+    if isinstance(value, int | float):
+        if float(value).is_integer():
+            digits = str(int(value))
+            return list(dict.fromkeys([digits, digits.zfill(2), digits.zfill(5)]))
+        return [_text(value)]
+    text = _text(value)
+    return [text] if text else []
+
+
+_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _parse_date(value) -> datetime.date:
+    """dd/mm/yyyy text, an ISO date, or an Excel date; ValueError otherwise."""
+    if isinstance(value, datetime.datetime):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        day = from_excel(value).date()
+    else:
+        text = _text(value)
+        if match := _DMY.fullmatch(text):
+            d, m, y = (int(g) for g in match.groups())
+        elif match := _YMD.fullmatch(text):
+            y, m, d = (int(g) for g in match.groups())
+        else:
+            raise ValueError(text)
+        day = datetime.date(y, m, d)
+    if not 1900 <= day.year <= 2100:
+        raise ValueError(value)
+    return day
+
+
+def _kind_lookup() -> dict[str, str]:
+    """search_key of every way to write a kind → the kind: values, labels in vi and en, synonyms."""
+    lookup: dict[str, str] = {}
+    for kind, words in KIND_SYNONYMS.items():
+        for word in words:
+            lookup.setdefault(search_key(word), kind)
+    for language in ("vi", "en", translation.get_language() or "vi"):
+        with translation.override(language):
+            for kind in Unit.Kind:
+                lookup[search_key(str(kind.label))] = kind.value
+    for kind in Unit.Kind:
+        lookup[search_key(kind.value)] = kind.value
+        lookup[search_key(kind.name)] = kind.value
+    return lookup
+
+
+# ---------------------------------------------------------------------------------------------
+# The import
+
+
+@dataclass
+class _Row:
+    number: int
+    name: str = ""
+    kind: str = ""
+    parent_codes: list[str] = field(default_factory=list)
+    parent_code: str = ""
+    parent_name: str = ""
+    code: str = ""
+    opened_on: datetime.date | None = None
+    address: str = ""
+    parent: "_Node | None" = None
+    existing: Unit | None = None
+    changes: dict = field(default_factory=dict)
+
+    @property
+    def fields(self) -> dict:
+        """The model fields of a new unit, besides its name, kind and parent."""
+        scheme = Unit.CodeScheme.LOCAL if self.code else Unit.CodeScheme.NONE
+        return {"code": self.code, "code_scheme": scheme, "opened_on": self.opened_on, "address": self.address}
+
+
+@dataclass(eq=False)
+class _Node:
+    """A parent a row can hang under: an existing unit, or a unit created by an earlier row."""
+
+    name: str
+    kind: str
+    unit: Unit | None = None
+    row: _Row | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return ("unit", self.unit.pk) if self.unit is not None else ("row", self.row.number)
+
+    @property
+    def is_open(self) -> bool:
+        return self.unit is None or self.unit.closed_on is None or self.unit.closed_on > timezone.localdate()
+
+
+class _Rollback(Exception):
+    pass
+
+
+_UNIT_FIELDS = ("id", "name", "kind", "code", "code_scheme", "path", "parent_id", "closed_on", "opened_on", "address")
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Importer:
+    def __init__(self, *, actor: User, parent: Unit):
+        self.actor = actor
+        self.parent = parent
+        self.errors: list[RowError] = []
+        self.headings: dict[str, str] = {}
+        self.manage_paths = scope.scope_paths(actor, MANAGER_ROLES)
+        self.visible_paths = scope.scope_paths(actor)
+        self.kinds = _kind_lookup()
+
+    def error(self, row: int | None, field_name: str | None, message: str) -> None:
+        self.errors.append(RowError(row=row, column=self.headings.get(field_name, ""), message=message))
+
+    # -- the file -------------------------------------------------------------------------------
+
+    def check_file(self, file) -> bool:
+        size = getattr(file, "size", None)
+        if size is None:
+            file.seek(0, io.SEEK_END)
+            size = file.tell()
+        if size > settings.MAX_UPLOAD_SIZE:
+            self.error(
+                None,
+                None,
+                _("The file is %(size)s; the limit is %(limit)s. Split it into several files.")
+                % {"size": filesizeformat(size), "limit": filesizeformat(settings.MAX_UPLOAD_SIZE)},
+            )
+            return False
+        file.seek(0)
+        head = file.read(8)
+        file.seek(0)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            self.error(
+                None,
+                None,
+                _(
+                    "This is an old Excel 97-2003 file (.xls). Open it in Excel, choose Save As, "
+                    "“Excel Workbook (.xlsx)”, and upload that file."
+                ),
+            )
+            return False
+        if not head.startswith(b"PK\x03\x04"):
+            self.error(None, None, self.not_xlsx_message())
+            return False
+        return True
+
+    @staticmethod
+    def not_xlsx_message() -> str:
+        return _(
+            "This file is not an Excel workbook (.xlsx). If it was saved as CSV or as a web page, open it "
+            "in Excel, choose Save As, “Excel Workbook (.xlsx)”, and upload that file; or start from the template."
+        )
+
+    def read(self, file) -> list[_Row]:
+        try:
+            workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        except Exception:  # openpyxl fails in many ways on a zip that is not a workbook
+            self.error(None, None, self.not_xlsx_message())
+            return []
+        try:
+            sheet = workbook.worksheets[0] if workbook.worksheets else None
+            if sheet is None:
+                self.error(None, None, self.not_xlsx_message())
+                return []
+            return self._read_sheet(sheet)
+        except (ValueError, TypeError, KeyError, zipfile.BadZipFile, OSError):
+            self.error(None, None, _("The file is damaged and cannot be read. Save it again in Excel and retry."))
+            return []
+        finally:
+            workbook.close()
+
+    def _read_sheet(self, sheet) -> list[_Row]:
+        header = next(sheet.iter_rows(min_row=1, max_row=1, max_col=60, values_only=True), ())
+        wanted = {}
+        for column in COLUMNS:
+            for word in (column.heading, *column.aliases):
+                wanted.setdefault(search_key(word), column.field)
+        positions: dict[str, int] = {}
+        for index, value in enumerate(header):
+            name = wanted.get(search_key(_text(value)))
+            if name and name not in positions:
+                positions[name] = index
+                self.headings[name] = f"{_text(value)} ({get_column_letter(index + 1)})"
+        missing = [c.heading for c in COLUMNS if c.required and c.field not in positions]
+        if missing:
+            self.error(
+                1,
+                None,
+                _(
+                    "The first row of the first sheet must hold the column headings of the template; missing: %(columns)s."
+                )
+                % {"columns": ", ".join(missing)},
+            )
+            return []
+        rows: list[_Row] = []
+        width = max(positions.values()) + 1
+        for number, values in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+            cells = {name: values[index] if index < len(values) else None for name, index in positions.items()}
+            if all(_text(v) == "" for v in cells.values()):
+                continue
+            if len(rows) == MAX_ROWS:
+                self.error(
+                    None,
+                    None,
+                    _("The file has more than %(limit)s units; split it into several files.")
+                    % {"limit": formats.number_format(MAX_ROWS, force_grouping=True)},
+                )
+                return []
+            rows.append(self._parse_row(number, cells))
+        if not rows and not self.errors:
+            self.error(None, None, _("The first sheet has no units under its headings."))
+        return rows
+
+    def _parse_row(self, number: int, cells: dict) -> _Row:
+        row = _Row(number=number)
+        row.name = _text(cells.get("name"))
+        if not row.name:
+            self.error(number, "name", _("The name is missing."))
+        kind_text = _text(cells.get("kind"))
+        if not kind_text:
+            self.error(number, "kind", _("The kind is missing."))
+        else:
+            kind = self.kinds.get(search_key(kind_text))
+            if kind is None:
+                self.error(
+                    number,
+                    "kind",
+                    _("Unknown kind “%(value)s”. Choose one of: %(kinds)s.")
+                    % {"value": kind_text, "kinds": ", ".join(_kind_labels())},
+                )
+            elif kind not in IMPORTABLE_KINDS:
+                self.error(
+                    number,
+                    "kind",
+                    _("%(kind)s units come from the official lists; they cannot be imported from Excel.")
+                    % {"kind": Unit.Kind(kind).label},
+                )
+            else:
+                row.kind = kind
+        row.parent_codes = _code_variants(cells.get("parent_code"))
+        row.parent_code = row.parent_codes[0] if row.parent_codes else ""
+        row.parent_name = _text(cells.get("parent_name"))
+        row.code = _text(cells.get("code"))
+        row.address = _text(cells.get("address"))
+        for name in ("name", "code", "address"):
+            if len(getattr(row, name)) > MAX_LENGTHS[name]:
+                self.error(
+                    number,
+                    name,
+                    _("Too long: at most %(limit)d characters.") % {"limit": MAX_LENGTHS[name]},
+                )
+                setattr(row, name, "")
+        raw_date = cells.get("opened_on")
+        if _text(raw_date):
+            try:
+                row.opened_on = _parse_date(raw_date)
+            except (ValueError, OverflowError, TypeError):
+                self.error(
+                    number,
+                    "opened_on",
+                    _("“%(value)s” is not a date; write it as dd/mm/yyyy, e.g. 01/07/2025.")
+                    % {"value": _text(raw_date)},
+                )
+        return row
+
+    # -- the database -----------------------------------------------------------------------------
+
+    def preload(self, rows: list[_Row]) -> None:
+        codes = sorted({code for row in rows for code in row.parent_codes})
+        self.units_by_code: dict[str, list[Unit]] = defaultdict(list)
+        for chunk in _chunks(codes):
+            for unit in Unit.objects.filter(code__in=chunk).only(*_UNIT_FIELDS):
+                self.units_by_code[unit.code].append(unit)
+
+        own_codes = sorted({row.code for row in rows if row.code})
+        self.local_codes: dict[str, Unit] = {}
+        for chunk in _chunks(own_codes):
+            for unit in Unit.objects.filter(code_scheme=Unit.CodeScheme.LOCAL, code__in=chunk).only(*_UNIT_FIELDS):
+                self.local_codes[unit.code] = unit
+
+        # Unit.search_key is the name's key followed by the code's, so a prefix match finds the
+        # candidates and the exact comparison happens here.
+        keys = sorted({search_key(row.parent_name) for row in rows if row.parent_name} - {""})
+        self.units_by_name: dict[str, list[Unit]] = defaultdict(list)
+        subtree = Unit.objects.subtree(self.parent).only(*_UNIT_FIELDS)
+        for chunk in _chunks(keys, 100):
+            q = Q(pk__in=[])
+            for key in chunk:
+                q |= Q(search_key__startswith=key)
+            for unit in subtree.filter(q):
+                key = search_key(unit.name)
+                if key in chunk:
+                    self.units_by_name[key].append(unit)
+
+        self.children: dict[int, dict[tuple[str, str], list[Unit]]] = {}
+        parent_ids = {self.parent.pk}
+        parent_ids.update(u.pk for units in self.units_by_code.values() for u in units)
+        parent_ids.update(u.pk for units in self.units_by_name.values() for u in units)
+        self._load_children(sorted(parent_ids))
+
+    def _load_children(self, parent_ids: list[int]) -> None:
+        for pk in parent_ids:
+            self.children[pk] = defaultdict(list)
+        for chunk in _chunks(parent_ids):
+            for unit in Unit.objects.filter(parent_id__in=chunk, kind__in=IMPORTABLE_KINDS).only(*_UNIT_FIELDS):
+                self.children[unit.parent_id][(unit.kind, _fold(unit.name))].append(unit)
+
+    def children_of(self, unit: Unit) -> dict[tuple[str, str], list[Unit]]:
+        if unit.pk not in self.children:
+            self._load_children([unit.pk])
+        return self.children[unit.pk]
+
+    # -- each row -------------------------------------------------------------------------------
+
+    def resolve(self, rows: list[_Row]) -> None:
+        # Where each name and code first appears, to tell "not found" from "found on a later row".
+        self.later_codes = {row.code: row.number for row in reversed(rows) if row.code}
+        self.later_names = {search_key(row.name): row.number for row in reversed(rows) if row.name}
+        self.nodes_by_code: dict[str, list[_Node]] = defaultdict(list)
+        self.nodes_by_name: dict[str, list[_Node]] = defaultdict(list)
+        seen: dict[tuple, int] = {}
+        own_codes: dict[str, int] = {}
+        for row in rows:
+            row.parent = self.resolve_parent(row)
+            if row.parent is not None and row.kind:
+                self.check_kind(row)
+            if row.parent is not None and row.parent.unit is not None and row.name and row.kind:
+                self.find_existing(row)
+            if row.code:
+                if row.code in own_codes:
+                    self.error(
+                        row.number,
+                        "code",
+                        _("The code %(code)s is already used on row %(row)d.")
+                        % {"code": row.code, "row": own_codes[row.code]},
+                    )
+                else:
+                    own_codes[row.code] = row.number
+                    holder = self.local_codes.get(row.code)
+                    if holder is not None and (row.existing is None or holder.pk != row.existing.pk):
+                        self.error(
+                            row.number,
+                            "code",
+                            _("The code %(code)s is already used by another unit.") % {"code": row.code},
+                        )
+            if not (row.name and row.kind):
+                continue
+            node = _Node(name=row.existing.name, kind=row.kind, unit=row.existing) if row.existing else None
+            node = node or _Node(name=row.name, kind=row.kind, row=row)
+            if row.parent is not None:
+                identity = (row.parent.key, row.kind, _fold(row.name))
+                if identity in seen:
+                    self.error(
+                        row.number, "name", _("The same unit is already on row %(row)d.") % {"row": seen[identity]}
+                    )
+                    continue
+                seen[identity] = row.number
+            self.nodes_by_name[search_key(row.name)].append(node)
+            if row.code:
+                self.nodes_by_code[row.code].append(node)
+            if row.existing is not None and row.existing.code:
+                self.nodes_by_code[row.existing.code].append(node)
+
+    def resolve_parent(self, row: _Row) -> _Node | None:
+        if row.parent_codes:
+            node = self.parent_by_code(row)
+            if node is not None and row.parent_name and search_key(node.name) != search_key(row.parent_name):
+                self.error(
+                    row.number,
+                    "parent_name",
+                    _("The code %(code)s belongs to %(unit)s, not to “%(name)s”; correct one of the two.")
+                    % {"code": row.parent_code, "unit": node.name, "name": row.parent_name},
+                )
+                return None
+        elif row.parent_name:
+            node = self.parent_by_name(row)
+        else:
+            node = _Node(name=self.parent.name, kind=self.parent.kind, unit=self.parent)
+        if node is None or node.unit is None:
+            return node
+        column = "parent_code" if row.parent_codes else "parent_name" if row.parent_name else None
+        unit = node.unit
+        if not any(unit.path.startswith(p) for p in self.visible_paths):
+            self.not_found(row, column)
+            return None
+        if not any(unit.path.startswith(p) for p in self.manage_paths):
+            self.error(
+                row.number,
+                column,
+                _("You may not add units under %(unit)s: it is outside the units you manage.") % {"unit": unit.name},
+            )
+            return None
+        if not node.is_open:
+            self.error(
+                row.number,
+                column,
+                _("%(unit)s was closed on %(date)s; put the row under its successor.")
+                % {"unit": unit.name, "date": unit.closed_on.strftime("%d/%m/%Y")},
+            )
+            return None
+        return node
+
+    def _pick(self, row: _Row, column: str, candidates: list[_Node], exact: str | None = None) -> _Node | None:
+        unique = list({node.key: node for node in candidates}.values())
+        if len(unique) > 1 and exact is not None:
+            same = [node for node in unique if _fold(node.name) == exact]
+            unique = same or unique
+        if len(unique) > 1:
+            unique = [node for node in unique if node.is_open] or unique
+        if len(unique) == 1:
+            return unique[0]
+        if not unique:
+            self.not_found(row, column)
+            return None
+        self.error(
+            row.number,
+            column,
+            _("Several units match: %(units)s. Use the parent's code instead.")
+            % {
+                "units": "; ".join(
+                    f"{n.name} ({n.unit.code or n.unit.get_kind_display()})" if n.unit else n.name for n in unique[:4]
+                )
+            },
+        )
+        return None
+
+    def parent_by_code(self, row: _Row) -> _Node | None:
+        candidates = [
+            _Node(name=u.name, kind=u.kind, unit=u)
+            for code in row.parent_codes
+            for u in self.units_by_code.get(code, [])
+            if any(u.path.startswith(p) for p in self.visible_paths)  # never name a unit the user cannot see
+        ]
+        candidates += [node for code in row.parent_codes for node in self.nodes_by_code.get(code, [])]
+        return self._pick(row, "parent_code", candidates)
+
+    def parent_by_name(self, row: _Row) -> _Node | None:
+        key = search_key(row.parent_name)
+        candidates = [_Node(name=u.name, kind=u.kind, unit=u) for u in self.units_by_name.get(key, [])]
+        candidates += self.nodes_by_name.get(key, [])
+        return self._pick(row, "parent_name", candidates, exact=_fold(row.parent_name))
+
+    def not_found(self, row: _Row, column: str | None) -> None:
+        if column == "parent_code":
+            later = self.later_codes.get(row.parent_code)
+            message = _("No unit you manage has the code %(code)s.") % {"code": row.parent_code}
+        else:
+            later = self.later_names.get(search_key(row.parent_name))
+            message = _("No unit named “%(name)s” was found in %(unit)s.") % {
+                "name": row.parent_name,
+                "unit": self.parent.name,
+            }
+        if later is not None and later > row.number:
+            message = _("The parent unit is on row %(row)d, below this one; move it above.") % {"row": later}
+        self.error(row.number, column, message)
+
+    def check_kind(self, row: _Row) -> None:
+        parent_kind = row.parent.kind
+        if row.kind == Unit.Kind.VILLAGE:
+            fits = parent_kind in Unit.COMMUNAL_KINDS
+            allowed = _("a commune, ward or special zone")
+        elif row.kind == Unit.Kind.RESIDENTIAL_GROUP:
+            # Also under an agency or enterprise: the residential groups of its staff housing.
+            fits = parent_kind in Unit.COMMUNAL_KINDS or parent_kind in Unit.ORGANISATION_KINDS
+            allowed = _("a commune, ward, special zone or an organisation")
+        else:
+            return  # organisations may belong to any unit
+        if not fits:
+            self.error(
+                row.number,
+                "kind",
+                _("A %(kind)s cannot be placed under %(parent)s (%(parent_kind)s); it belongs under %(allowed)s.")
+                % {
+                    "kind": str(Unit.Kind(row.kind).label).lower(),
+                    "parent": row.parent.name,
+                    "parent_kind": str(Unit.Kind(parent_kind).label).lower(),
+                    "allowed": allowed,
+                },
+            )
+
+    def find_existing(self, row: _Row) -> None:
+        matches = self.children_of(row.parent.unit).get((row.kind, _fold(row.name)), [])
+        if len(matches) > 1:
+            self.error(
+                row.number,
+                "name",
+                _("%(parent)s already has several units named %(name)s; merge them in QCDC first.")
+                % {"parent": row.parent.name, "name": row.name},
+            )
+            return
+        if not matches:
+            return
+        unit = row.existing = matches[0]
+        changes = {}
+        if row.address and row.address != unit.address:
+            changes["address"] = row.address
+        if row.opened_on and row.opened_on != unit.opened_on:
+            if unit.closed_on and row.opened_on > unit.closed_on:
+                self.error(
+                    row.number,
+                    "opened_on",
+                    _("%(unit)s closed on %(date)s, before this opening date.")
+                    % {"unit": unit.name, "date": unit.closed_on.strftime("%d/%m/%Y")},
+                )
+            changes["opened_on"] = row.opened_on
+        if row.code and row.code != unit.code:
+            if unit.code and unit.code_scheme != Unit.CodeScheme.LOCAL:
+                self.error(
+                    row.number,
+                    "code",
+                    _("%(unit)s already has the official code %(code)s; leave this cell empty.")
+                    % {"unit": unit.name, "code": unit.code},
+                )
+            changes.update(code=row.code, code_scheme=Unit.CodeScheme.LOCAL)
+        row.changes = changes
+
+    # -- saving ---------------------------------------------------------------------------------
+
+    def save(self, rows: list[_Row], result: ImportResult) -> None:
+        for row in rows:
+            if row.existing is None:
+                continue
+            if not row.changes:
+                result.unchanged += 1
+                continue
+            try:
+                services.unit_update(actor=self.actor, unit=row.existing, **row.changes)
+            except ValidationError as exc:
+                self.error(row.number, None, " ".join(exc.messages))
+                raise _Rollback from exc
+            result.updated += 1
+        result.created = self.create([row for row in rows if row.existing is None])
+
+    def create(self, rows: list[_Row]) -> int:
+        """Insert the new units in bulk, a generation at a time, so each parent has its path first.
+
+        One by one through services.unit_create costs nine queries a unit (measured: 1,000 rows took
+        2.6 s on SQLite and 3.8 s on PostgreSQL); this costs a few queries per 500 units. Every field
+        was validated above, and the database still enforces the code constraint.
+        """
+        created: dict[int, Unit] = {}
+        if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: no ids back
+            for row in rows:
+                created[row.number] = services.unit_create(
+                    actor=self.actor, name=row.name, kind=row.kind, parent=self._parent_unit(row, created), **row.fields
+                )
+            return len(created)
+        pending = rows
+        while pending:
+            ready = [row for row in pending if row.parent.unit is not None or row.parent.row.number in created]
+            ready_numbers = {row.number for row in ready}
+            pending = [row for row in pending if row.number not in ready_numbers]
+            units = []
+            for row in ready:
+                unit = Unit(name=row.name, kind=row.kind, parent=self._parent_unit(row, created), **row.fields)
+                unit.search_key = search_key(f"{unit.name} {unit.code}")  # as Unit.save() does
+                units.append(unit)
+                created[row.number] = unit
+            Unit.objects.bulk_create(units, batch_size=500)
+            for row, unit in zip(ready, units, strict=True):
+                unit.path = f"{unit.parent.path}{unit.pk}/"
+                unit.depth = unit.path.count("/") - 2
+                if len(unit.path) > PATH_MAX_LENGTH:  # bulk_update's cast would cut it short on PostgreSQL
+                    self.error(row.number, "parent_name", _("Too many levels of units, one under another."))
+                    raise _Rollback
+            Unit.objects.bulk_update(units, ["path", "depth"], batch_size=500)
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=self.actor,
+                    action="unit.created",
+                    object_type=Unit._meta.label_lower,
+                    object_id=unit.pk,
+                    unit=unit,
+                    summary=(_("Unit created: %s") % unit.name)[:500],
+                    data={"source": "excel"},
+                )
+                for unit in created.values()
+            ],
+            batch_size=500,
+        )
+        return len(created)
+
+    @staticmethod
+    def _parent_unit(row: _Row, created: dict[int, Unit]) -> Unit:
+        return row.parent.unit if row.parent.unit is not None else created[row.parent.row.number]
+
+
+def excel_import(*, actor: User, parent: Unit, file) -> ImportResult:
+    """Create or update the units listed in an uploaded .xlsx, under ``parent`` unless a row says otherwise.
+
+    All or nothing: if any row is wrong, the result lists every problem and nothing is saved.
+    """
+    if not scope.has_role(actor, MANAGER_ROLES, parent):
+        raise ValidationError(_("You may not add units under %(unit)s.") % {"unit": parent.name})
+    importer = _Importer(actor=actor, parent=parent)
+    rows = importer.read(file) if importer.check_file(file) else []
+    if not rows:  # the file as a whole was refused
+        return ImportResult(errors=importer.errors)
+    result = ImportResult()
+    try:
+        with transaction.atomic():
+            # Serialise imports into the same unit, so two uploads of one file cannot both create it.
+            Unit.objects.select_for_update().filter(pk=parent.pk).first()
+            importer.preload(rows)
+            importer.resolve(rows)
+            if importer.errors:
+                return ImportResult(errors=sorted(importer.errors, key=lambda e: e.row or 0))
+            importer.save(rows, result)
+            if result.created or result.updated:
+                services.audit_record(
+                    actor=actor,
+                    action="unit.imported",
+                    obj=parent,
+                    unit=parent,
+                    summary=_("Excel import into %(unit)s: %(created)d created, %(updated)d updated")
+                    % {"unit": parent.name, "created": result.created, "updated": result.updated},
+                    data={
+                        "file": getattr(file, "name", "") or "",
+                        "rows": len(rows),
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                )
+    except _Rollback:
+        return ImportResult(errors=importer.errors)
+    return result
