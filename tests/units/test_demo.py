@@ -1,0 +1,154 @@
+"""The demo: Từ Sơn's wards old and new, their heads and committees, and one login per role."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+
+from units.demo import PASSWORD, demo_load
+from units.models import Body, BodyMembership, Headship, RoleGrant, Unit, User
+from units.services import head_on
+
+CURRENT, LEGACY = Unit.CodeScheme.CURRENT, Unit.CodeScheme.LEGACY
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Loaded once for the module, in a transaction rolled back at its end; each test runs in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        logins = demo_load()
+        yield {login.username: login for login in logins}
+        transaction.set_rollback(True)
+
+
+def unit(scheme: str, code: str) -> Unit:
+    return Unit.objects.get(code_scheme=scheme, code=code)
+
+
+def visible_names(username: str) -> set[tuple[str, str]]:
+    user = User.objects.get(username=username)
+    return set(Unit.objects.visible_to(user).values_list("code_scheme", "name"))
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_changes_nothing(demo, django_assert_max_num_queries):
+    counts = row_counts()
+    pks = {model: set(model.objects.values_list("pk", flat=True)) for model in (Unit, Headship, Body, User)}
+    with django_assert_max_num_queries(80):
+        logins = demo_load()
+    assert row_counts() == counts
+    assert {model: set(model.objects.values_list("pk", flat=True)) for model in pks} == pks
+    assert [login.username for login in logins] == list(demo)
+
+
+@pytest.mark.django_db
+def test_every_demo_user_logs_in_with_the_demo_password(demo, client):
+    assert set(demo) == {
+        "admin",
+        "canbo.bacninh",
+        "lanhdao.bacninh",
+        "baocao.tuson",
+        "truong.tuson",
+        "baocao.dongnguyen",
+    }
+    for username in demo:
+        assert client.login(username=username, password=PASSWORD), username
+        user = User.objects.get(username=username)
+        assert user.person.email == user.email == f"{username}@qcdc.example"
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+
+
+@pytest.mark.django_db
+def test_roles_are_granted_over_the_right_units(demo):
+    grants = set(RoleGrant.objects.values_list("user__username", "role", "unit__name"))
+    R = RoleGrant.Role
+    assert grants == {
+        ("admin", R.ADMIN, "Việt Nam"),
+        ("canbo.bacninh", R.STAFF, "Tỉnh Bắc Ninh"),
+        ("lanhdao.bacninh", R.LEADER, "Tỉnh Bắc Ninh"),
+        ("baocao.tuson", R.REPORTER, "Phường Từ Sơn"),
+        ("truong.tuson", R.HEAD, "Phường Từ Sơn"),
+        ("baocao.dongnguyen", R.REPORTER, "Phường Đồng Nguyên"),
+    }
+    assert RoleGrant.objects.get(user__username="truong.tuson").unit == unit(CURRENT, "09367")
+
+
+@pytest.mark.django_db
+def test_the_tu_son_reporter_sees_the_ward_its_communities_and_the_former_wards_merged_into_it(demo):
+    assert visible_names("baocao.tuson") == {
+        (CURRENT, "Phường Từ Sơn"),
+        ("", "Khu phố Dương Lôi"),
+        ("", "Khu phố Cổ Pháp"),
+        (LEGACY, "Phường Đông Ngàn"),
+        (LEGACY, "Phường Tân Hồng"),
+        (LEGACY, "Phường Đình Bảng"),
+        (LEGACY, "Phường Phù Chẩn"),
+    }
+
+
+@pytest.mark.django_db
+def test_the_dong_nguyen_reporter_sees_only_their_own_ward_and_its_former_wards(demo):
+    assert visible_names("baocao.dongnguyen") == {
+        (CURRENT, "Phường Đồng Nguyên"),
+        (LEGACY, "Phường Đồng Nguyên"),
+        (LEGACY, "Phường Đồng Kỵ"),
+        (LEGACY, "Phường Trang Hạ"),
+    }
+
+
+@pytest.mark.django_db
+def test_provincial_users_see_their_province_old_and_new_but_no_other(demo):
+    bac_ninh = unit(CURRENT, "24")
+    for username in ("canbo.bacninh", "lanhdao.bacninh"):
+        visible = Unit.objects.visible_to(User.objects.get(username=username))
+        assert set(visible.exclude(code_scheme=LEGACY)) == set(Unit.objects.subtree(bac_ninh))
+        # The former provinces merged into today's Bắc Ninh come along with everything under them.
+        legacy_provinces = visible.filter(code_scheme=LEGACY, kind__in=Unit.PROVINCIAL_KINDS)
+        assert set(legacy_provinces.values_list("name", flat=True)) == {"Tỉnh Bắc Ninh", "Tỉnh Bắc Giang"}
+        assert unit(LEGACY, "09367") in visible and unit(LEGACY, "261") in visible
+        assert unit(CURRENT, "01") not in visible and unit(CURRENT, "01").parent not in visible
+
+
+@pytest.mark.django_db
+def test_the_admin_sees_the_whole_country(demo):
+    admin = User.objects.get(username="admin")
+    assert Unit.objects.visible_to(admin).count() == Unit.objects.count()
+
+
+@pytest.mark.django_db
+def test_every_commune_of_bac_ninh_and_former_ward_of_tu_son_has_a_head_and_a_committee(demo):
+    today = datetime.date(2026, 1, 15)
+    communes = Unit.objects.filter(parent=unit(CURRENT, "24"), kind__in=Unit.COMMUNAL_KINDS)
+    former_wards = Unit.objects.filter(parent=unit(LEGACY, "261"))
+    assert communes.count() == 99 and former_wards.count() == 12
+    for commune in communes:
+        assert head_on(commune, today).title in {"Bí thư Đảng ủy", "Chủ tịch UBND"}
+    for ward in former_wards:
+        assert head_on(ward, datetime.date(2024, 6, 1)) is not None
+        assert head_on(ward, today) is None  # the ward no longer exists
+    committees = Body.objects.filter(kind=Body.Kind.STEERING_COMMITTEE)
+    assert set(committees.values_list("unit", flat=True)) == {u.pk for u in [*communes, *former_wards]}
+    roles = set(BodyMembership.objects.values_list("role", flat=True))
+    assert roles == {"head", "standing_deputy", "member", "secretary"}
+
+    body = committees.get(unit=unit(CURRENT, "09367"))
+    assert body.name == "Ban Chỉ đạo xây dựng và thực hiện QCDC ở cơ sở phường Từ Sơn"
+    assert body.decision_symbol.endswith("-QĐ/ĐU")
+    assert committees.get(unit=unit(LEGACY, "09367")).dissolved_on == datetime.date(2025, 7, 1)
+
+
+@pytest.mark.django_db
+def test_tu_son_changed_head_in_2025_and_its_head_user_is_the_new_one(demo):
+    tu_son = unit(CURRENT, "09367")
+    first, now = head_on(tu_son, datetime.date(2025, 7, 10)), head_on(tu_son, datetime.date(2025, 12, 1))
+    assert first.person != now.person
+    assert first.ended_on is not None and now.ended_on is None
+    assert User.objects.get(username="truong.tuson").person == now.person
+    heads_of_committee = BodyMembership.objects.filter(body__unit=tu_son, role=BodyMembership.Role.HEAD)
+    assert set(heads_of_committee.values_list("person", flat=True)) == {first.person_id, now.person_id}

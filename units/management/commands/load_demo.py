@@ -1,0 +1,26 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+from units.demo import PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: the official unit lists (current, and the pre-2025 list of Bắc Ninh), heads and "
+        "steering committees for the communes of Bắc Ninh and the former wards of Từ Sơn, and one login per "
+        "role. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-progress", action="store_true", help="Do not draw progress bars.")
+
+    def handle(self, *args, no_progress: bool, **options):
+        started = time.perf_counter()
+        logins = demo_load(progress=not no_progress and sys.stderr.isatty() and options["verbosity"] > 0)
+        self.stdout.write(self.style.SUCCESS(f"Demo loaded in {time.perf_counter() - started:.1f} s."))
+        self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
+        width = max(len(login.username) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.username:<{width}}  {login.role:<8}  {login.unit.name}  ({login.full_name})")
