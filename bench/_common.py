@@ -3,6 +3,7 @@
 With DATABASE_URL pointing at PostgreSQL, a database named ``qcdc_bench_<name>`` is created next to
 it (and dropped at the end); without it, a temporary SQLite file is used.
 """
+
 import atexit
 import os
 import sys
@@ -56,7 +57,13 @@ def setup(name: str) -> str:
 
 def figure(name: str, value: float, unit: str) -> None:
     """One line per figure: ``name: value unit``."""
-    text = f"{value:.0f}" if unit == "queries" or float(value).is_integer() else f"{value:.3g}" if value < 100 else f"{value:.0f}"
+    text = (
+        f"{value:.0f}"
+        if unit == "queries" or float(value).is_integer()
+        else f"{value:.3g}"
+        if value < 100
+        else f"{value:.0f}"
+    )
     print(f"{name}: {text} {unit}", flush=True)
 
 
@@ -76,10 +83,11 @@ def measure_page(client, url: str, repeat: int = 5) -> tuple[int, float]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
+    queries = len(ctx.captured_queries)  # now: the next request resets the log
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
-    return len(ctx.captured_queries), times[len(times) // 2]
+    return queries, times[len(times) // 2]

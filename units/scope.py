@@ -34,25 +34,34 @@ def scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
         return []
     if user.is_superuser:
         return [ALL]
-    from units.models import RoleGrant, UnitSuccession
+    from units.models import RoleGrant
 
     grants = getattr(user, "_qcdc_grants", None)
     if grants is None:
         grants = list(RoleGrant.objects.filter(user=user).values_list("role", "unit__path"))
         user._qcdc_grants = grants
     wanted = set(roles) if roles is not None else None
-    key = frozenset(wanted) if wanted is not None else None
+    direct = _minimal(path for role, path in grants if wanted is None or role in wanted or role == RoleGrant.Role.ADMIN)
+    return _with_former_units(user, direct)
+
+
+def _with_former_units(user, direct: list[str]) -> list[str]:
+    """Add the former units merged into units of ``direct`` (once per request for each prefix list)."""
+    from units.models import Unit, UnitSuccession
+
     cache = user.__dict__.setdefault("_qcdc_scope", {})
+    key = tuple(direct)
     if key in cache:
         return cache[key]
-    direct = _minimal(path for role, path in grants if wanted is None or role in wanted or role == RoleGrant.Role.ADMIN)
-    if direct and direct != [ALL]:
+    result = direct
+    # Most national-level scopes already hold every former unit: one cheap check spares the join.
+    if direct and Unit.objects.filter(closed_on__isnull=False).exclude(_prefix_q("path", direct)).exists():
         former = UnitSuccession.objects.filter(_prefix_q("successor__path", direct)).exclude(
             _prefix_q("predecessor__path", direct)
         )
-        direct = _minimal([*direct, *former.values_list("predecessor__path", flat=True)])
-    cache[key] = direct
-    return direct
+        result = _minimal([*direct, *former.values_list("predecessor__path", flat=True)])
+    cache[key] = result
+    return result
 
 
 def in_scope_q(user, field: str = "path", roles: Iterable[str] | None = None) -> Q | None:
