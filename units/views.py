@@ -52,13 +52,16 @@ def home(request):
     )
 
 
-def _scope_roots(user, limit: int = 20):
-    """The top units of the user's scope: where their tree starts."""
+def _scope_roots(user, show_closed: bool = False, limit: int = 50):
+    """The top units of the user's scope: where their tree starts (former units only on request)."""
     paths = scope.scope_paths(user)
     if paths == [scope.ALL]:
-        return list(_with_child_flags(Unit.objects.filter(parent__isnull=True)))
-    ids = [int(p.strip("/").split("/")[-1]) for p in paths[:limit]]
-    return list(_with_child_flags(Unit.objects.filter(pk__in=ids)).order_by("closed_on", "name"))
+        roots = Unit.objects.filter(parent__isnull=True)
+    else:
+        roots = Unit.objects.filter(pk__in=[int(p.strip("/").split("/")[-1]) for p in paths[:limit]])
+    if not show_closed:
+        roots = roots.filter(closed_on__isnull=True)
+    return list(_with_child_flags(roots).order_by("closed_on", "name"))
 
 
 @login_required
@@ -73,7 +76,7 @@ def unit_tree(request):
         results = results.select_related("parent").order_by("depth", "name")
         context["page"] = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
-        context["roots"] = _scope_roots(request.user)
+        context["roots"] = _scope_roots(request.user, context["show_closed"])
     return render(request, "units/unit_tree.html", context)
 
 
@@ -99,8 +102,10 @@ def unit_detail(request, pk: int):
     children_page = Paginator(children.order_by("name").only("pk", "name", "kind", "code", "closed_on"), PAGE_SIZE)
     headships = list(Headship.objects.filter(unit=unit).select_related("person").order_by("-started_on")[:50])
     current_heads = [h for h in headships if h.started_on <= today and (h.ended_on is None or h.ended_on >= today)]
-    current_members = BodyMembership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today)).select_related(
-        "person"
+    current_members = (
+        BodyMembership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("person")
+        .order_by(BodyMembership.role_order(), "person__full_name")
     )
     bodies = list(
         Body.objects.filter(unit=unit)
@@ -119,7 +124,7 @@ def unit_detail(request, pk: int):
         "predecessor_links": list(
             unit.succession_links_in.select_related("predecessor").order_by("predecessor__name")[:100]
         ),
-        "events": AuditEvent.objects.filter(unit=unit).select_related("actor__person")[:10],
+        "events": AuditEvent.objects.filter(unit=unit).select_related("actor__person")[:6],
         "can_manage": can_manage(request.user, unit),
         "nav_section": "units",
         "today": today,
@@ -268,7 +273,7 @@ def body_create(request, pk: int):
 @login_required
 def body_detail(request, pk: int):
     body = get_object_or_404(Body.objects.visible_to(request.user).select_related("unit"), pk=pk)
-    memberships = body.memberships.select_related("person").order_by("ended_on", "started_on")
+    memberships = body.memberships.select_related("person").order_by(BodyMembership.role_order(), "started_on")
     today = timezone.localdate()
     return render(
         request,

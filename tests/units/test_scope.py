@@ -20,3 +20,11 @@ def test_search_ignores_diacritics_and_case(tree):
     assert list(Unit.objects.search("tu son")) == [tree["tu_son"]]
     assert list(Unit.objects.search("TU SON")) == [tree["tu_son"]]
     assert list(Unit.objects.search("dong ngan")) == [tree["dong_ngan"]]
+
+
+def test_pages_are_in_vietnamese_by_default_and_english_on_request(client, users):
+    client.force_login(users["staff"])
+    page = client.get("/units/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/units/"})
+    assert 'lang="en"' in client.get("/units/").content.decode()

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -117,3 +117,8 @@ class BodyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_role_display()} · {self.body}"
+
+    @classmethod
+    def role_order(cls) -> Case:
+        """Head first, then deputies, members and the secretary, as on a decision's list."""
+        return Case(*(When(role=role, then=Value(i)) for i, role in enumerate(cls.Role.values)), default=Value(99))
