@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Body, BodyMembership, Person, Unit
+from units.models import Body, BodyMembership, Person, RoleGrant, Unit, User
 
 
 class DateInput(forms.DateInput):
@@ -103,4 +103,40 @@ class MembershipForm(forms.Form):
         return data
 
 
-__all__ = ["BodyForm", "EndTermForm", "HeadshipForm", "MembershipForm", "PersonForm", "UnitForm", "UnitSearchForm"]
+class GrantForm(forms.Form):
+    """Give a role over this unit to an existing login, or create the login at the same time."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    username = forms.CharField(
+        label=_("User name"), max_length=150, help_text=_("An existing login, or a new one to create.")
+    )
+    full_name = forms.CharField(label=_("Full name (new login)"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail (new login)"), required=False)
+    password = forms.CharField(
+        label=_("First password (new login)"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Give it to the person; they should change it after logging in."),
+    )
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, label) for r, label in RoleGrant.Role.choices if r in roles]
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        username = (data.get("username") or "").strip()
+        data["user"] = User.objects.filter(username__iexact=username).first()
+        if data["user"] is None and username:
+            if not data.get("full_name"):
+                self.add_error("full_name", _("No login has this user name: give the full name to create it."))
+            if not data.get("password"):
+                self.add_error("password", _("No login has this user name: give a first password to create it."))
+            else:
+                try:
+                    validate_password(data["password"])
+                except forms.ValidationError as exc:
+                    self.add_error("password", exc)
+        return data

@@ -252,3 +252,34 @@ def role_grant(*, actor: User | None, user: User, role: str, unit: Unit) -> Role
             % {"user": user.display_name, "role": grant.get_role_display(), "unit": unit},
         )
     return grant
+
+
+@transaction.atomic
+def role_revoke(*, actor: User | None, grant: RoleGrant) -> None:
+    audit_record(
+        actor=actor,
+        action="role.revoked",
+        obj=grant,
+        unit=grant.unit,
+        summary=_("%(user)s no longer %(role)s over %(unit)s")
+        % {"user": grant.user.display_name, "role": grant.get_role_display(), "unit": grant.unit},
+    )
+    grant.delete()
+
+
+@transaction.atomic
+def account_create(*, actor: User | None, username: str, full_name: str, email: str, password: str, unit: Unit) -> User:
+    """A login for a person of ``unit``; the person row carries the name and e-mail used for reminders."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    user = User.objects.create_user(username=username, email=email, password=password)
+    person = Person.objects.filter(unit=unit, user__isnull=True, email__iexact=email).first() if email else None
+    if person is None:
+        person = Person(full_name=full_name, email=email, unit=unit)
+    person.user = user
+    person.full_name = full_name or person.full_name
+    person.save()
+    audit_record(
+        actor=actor, action="account.created", obj=user, unit=unit, summary=_("Login created for %s") % person.full_name
+    )
+    return user

@@ -11,7 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from units import scope, services
-from units.forms import BodyForm, EndTermForm, HeadshipForm, MembershipForm, PersonForm, UnitForm, UnitSearchForm
+from units.forms import (
+    BodyForm,
+    EndTermForm,
+    GrantForm,
+    HeadshipForm,
+    MembershipForm,
+    PersonForm,
+    UnitForm,
+    UnitSearchForm,
+)
 from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit
 
 MANAGERS = (RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
@@ -400,3 +409,67 @@ def person_edit(request, pk: int):
         messages.success(request, _("Changes saved."))
         return redirect(person)
     return render(request, "units/person_form.html", {"form": form, "person": person, "nav_section": "people"})
+
+
+def _grantable_roles(user, unit: Unit) -> list[str]:
+    """Administrators give any role; committee staff give the roles of the units they serve."""
+    R = RoleGrant.Role
+    if scope.has_role(user, [R.ADMIN], unit):
+        return list(R.values)
+    if scope.has_role(user, [R.STAFF], unit):
+        return [R.REPORTER, R.HEAD, R.LEADER]
+    return []
+
+
+@login_required
+def unit_access(request, pk: int):
+    """Who holds which role over this unit, and giving a role (with a new login if needed)."""
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
+    roles = _grantable_roles(request.user, unit)
+    if not roles:
+        raise PermissionDenied(_("Only committee staff or administrators of this unit may manage its logins."))
+    form = GrantForm(request.POST or None, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with services.transaction.atomic():
+                user = data["user"] or services.account_create(
+                    actor=request.user,
+                    username=data["username"].strip(),
+                    full_name=data["full_name"],
+                    email=data["email"] or "",
+                    password=data["password"],
+                    unit=unit,
+                )
+                grant = services.role_grant(actor=request.user, user=user, role=data["role"], unit=unit)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(user)s is now %(role)s of %(unit)s.")
+                % {"user": user.display_name, "role": grant.get_role_display(), "unit": unit},
+            )
+            return redirect("units:unit_access", pk=unit.pk)
+    grants = RoleGrant.objects.filter(unit=unit).select_related("user__person").order_by("role", "user__username")
+    return render(
+        request,
+        "units/unit_access.html",
+        {"unit": unit, "form": form, "grants": grants, "grantable": roles, "nav_section": "units"},
+    )
+
+
+@login_required
+@require_POST
+def grant_revoke(request, pk: int):
+    grant = get_object_or_404(
+        RoleGrant.objects.filter(unit__in=Unit.objects.visible_to(request.user)).select_related("unit", "user"), pk=pk
+    )
+    if grant.role not in _grantable_roles(request.user, grant.unit):
+        raise PermissionDenied(_("You may not take this role away."))
+    if grant.user_id == request.user.pk and grant.role == RoleGrant.Role.ADMIN:
+        messages.error(request, _("You cannot take away your own administrator role."))
+    else:
+        services.role_revoke(actor=request.user, grant=grant)
+        messages.success(request, _("The role was taken away."))
+    return redirect("units:unit_access", pk=grant.unit_id)

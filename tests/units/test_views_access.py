@@ -40,6 +40,7 @@ def _pages(o):
         ("units:membership_add", "body"),
         ("units:person_detail", "person"),
         ("units:person_edit", "person"),
+        ("units:unit_access", "unit"),
     ]
 
 
@@ -109,3 +110,44 @@ def test_lists_show_only_units_and_people_in_scope(client, users, objects, tree)
     client.force_login(users["staff"])
     people = client.get(reverse("units:person_list"), {"q": "nguyen van"}).content.decode()
     assert "Nguyễn Văn An" in people and "Trần Thị Hà Nội" not in people
+
+
+def test_staff_create_a_reporter_login_for_a_ward(client, tree, users):
+    client.force_login(users["staff"])
+    url = reverse("units:unit_access", args=[tree["tu_son"].pk])
+    response = client.post(
+        url,
+        {
+            "role": "reporter",
+            "username": "baocao.moi",
+            "full_name": "Vũ Thị Lan",
+            "email": "lan@tuson.vn",
+            "password": "Mat-khau-2026-dai",
+        },
+    )
+    assert response.status_code == 302
+    assert "Vũ Thị Lan" in client.get(url).content.decode()
+    client.logout()
+    assert client.login(username="baocao.moi", password="Mat-khau-2026-dai")
+    assert client.get(tree["tu_son"].get_absolute_url()).status_code == 200
+    assert client.get(tree["dong_ngan"].get_absolute_url()).status_code == 404
+
+
+def test_staff_cannot_give_the_administrator_role(client, tree, users):
+    client.force_login(users["staff"])
+    response = client.post(
+        reverse("units:unit_access", args=[tree["tu_son"].pk]), {"role": "admin", "username": users["nobody"].username}
+    )
+    assert response.status_code == 200  # the form refuses the choice
+    assert not users["nobody"].role_grants.exists()
+
+
+def test_access_pages_are_closed_to_readers_and_siblings(client, tree, users):
+    url = reverse("units:unit_access", args=[tree["tu_son"].pk])
+    client.force_login(users["reporter_tu_son"])
+    assert client.get(url).status_code == 403
+    client.force_login(users["staff_ha_noi"])
+    assert client.get(url).status_code == 404
+    grant = users["reporter_tu_son"].role_grants.get()
+    assert client.post(reverse("units:grant_revoke", args=[grant.pk])).status_code == 404
+    assert users["reporter_tu_son"].role_grants.exists()
