@@ -1,0 +1,632 @@
+"""Pages of the register. Every directive and assignment is fetched through ``visible_to(user)``.
+
+Out of scope is a 404 everywhere; in scope but not committee staff or administrator over the
+registering unit is a 403 for the pages that change something.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case, Count, F, Max, Min, Prefetch, Q, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from directives import services
+from directives.cascade import cascade_down, cascade_up
+from directives.forms import (
+    AssignForm,
+    AssignmentCancelForm,
+    AssignmentChangeForm,
+    AttachmentForm,
+    DirectiveForm,
+    RegisterFilterForm,
+    RelateForm,
+)
+from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation
+from directives.querysets import MANAGER_ROLES
+from directives.uploads import KINDS
+from units import scope
+from units.models import Unit
+from units.text import search_key
+
+PAGE_SIZE = 50
+SEARCH_LIMIT = 20
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _require_manager(user, unit: Unit) -> None:
+    if not services.can_manage(user, unit):
+        raise PermissionDenied(_("Only committee staff or administrators of %(unit)s may do this.") % {"unit": unit})
+
+
+def _managed_units(user):
+    return Unit.objects.visible_to(user, roles=MANAGER_ROLES)
+
+
+def _manager_root(user) -> Unit | None:
+    """The top of the user's managed scope when it is one unit (the usual case)."""
+    paths = scope.scope_paths(user, MANAGER_ROLES)
+    if len(paths) != 1 or paths == [scope.ALL]:
+        return None
+    return Unit.objects.filter(path=paths[0]).first()
+
+
+def _unit_search(user, q: str):
+    if not q:
+        return []
+    return list(
+        _managed_units(user)
+        .search(q)
+        .filter(closed_on__isnull=True)
+        .select_related("parent")
+        .order_by("depth", "name")[:SEARCH_LIMIT]
+    )
+
+
+def _picked_unit(user, value) -> Unit | None:
+    if not value:
+        return None
+    if not str(value).isdigit():
+        raise Http404
+    return get_object_or_404(_managed_units(user).select_related("parent"), pk=value)
+
+
+def _implements_prefetch(user) -> Prefetch:
+    visible = Directive.objects.visible_to(user).values("pk")
+    return Prefetch(
+        "relations_out",
+        queryset=DirectiveRelation.objects.filter(kind=DirectiveRelation.Kind.IMPLEMENTS, target__in=visible)
+        .select_related("target")
+        .order_by("target__issued_on"),
+        to_attr="implements",
+    )
+
+
+def filtered_register(request):
+    """The register as the user may see it, narrowed by the filters of the query string."""
+    form = RegisterFilterForm(request.GET or None)
+    qs = Directive.objects.visible_to(request.user)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.search(data["q"])
+        if data["doc_type"]:
+            qs = qs.filter(doc_type=data["doc_type"])
+        if data["issuer"]:
+            qs = qs.filter(issuer_key__contains=search_key(data["issuer"]))
+        if data["year"]:
+            qs = qs.filter(year=data["year"])
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["confidentiality"]:
+            qs = qs.filter(confidentiality=data["confidentiality"])
+    qs = qs.select_related("doc_type", "owner_unit").prefetch_related(_implements_prefetch(request.user))
+    return form, qs.order_by("-issued_on", "-id")
+
+
+@login_required
+def directive_list(request):
+    form, qs = filtered_register(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(request.GET.get(name) for name in form.fields)
+    return render(
+        request,
+        "directives/directive_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": filtered,
+            "can_create": bool(scope.scope_paths(request.user, MANAGER_ROLES)),
+            "nav_section": "directives",
+        },
+    )
+
+
+@login_required
+def directive_export(request):
+    from directives.export import register_workbook
+
+    _form, qs = filtered_register(request)
+    response = FileResponse(
+        register_workbook(qs),
+        as_attachment=True,
+        filename=f"so-van-ban-{timezone.localdate():%Y%m%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return response
+
+
+@login_required
+def directive_detail(request, pk: int):
+    user = request.user
+    directive = get_object_or_404(
+        Directive.objects.visible_to(user).select_related("doc_type", "owner_unit", "created_by__person"), pk=pk
+    )
+    today = timezone.localdate()
+    visible = Directive.objects.visible_to(user).values("pk")
+    other_relations = (
+        DirectiveRelation.objects.filter(Q(source=directive) | Q(target=directive))
+        .exclude(kind=DirectiveRelation.Kind.IMPLEMENTS)
+        .filter(source__in=visible, target__in=visible)
+        .select_related("source", "target")
+    )
+    assignments = Assignment.objects.visible_to(user).filter(directive=directive)
+    tasks = list(
+        assignments.values("task_key", "task")
+        .annotate(
+            units=Count("id"),
+            open=Count("id", filter=Q(status=Assignment.Status.OPEN)),
+            done=Count("id", filter=Q(status=Assignment.Status.DONE)),
+            cancelled=Count("id", filter=Q(status=Assignment.Status.CANCELLED)),
+            overdue=Count("id", filter=Q(status=Assignment.Status.OPEN, deadline__lt=today)),
+            first_deadline=Min("deadline"),
+            last_deadline=Max("deadline"),
+        )
+        .order_by("-last_deadline", "task")[:100]
+    )
+    assignment_page = Paginator(assignments.select_related("unit").order_by("unit__name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("apage")
+    )
+    can_manage = services.can_manage(user, directive.owner_unit)
+    context = {
+        "directive": directive,
+        "parents": cascade_up(directive, user),
+        "children": cascade_down(directive, user),
+        "other_relations": [(r, r.source_id == directive.pk) for r in other_relations.order_by("-created_at")[:50]],
+        "attachments": list(directive.attachments.select_related("uploaded_by__person")),
+        "kinds": KINDS,
+        "tasks": tasks,
+        "assignment_page": assignment_page,
+        "events": _with_change_rows(
+            DirectiveEvent.objects.filter(directive=directive).select_related("actor__person", "assignment__unit")[:100]
+        ),
+        "can_manage": can_manage,
+        "can_create": bool(scope.scope_paths(user, MANAGER_ROLES)),
+        "attachment_form": AttachmentForm() if can_manage else None,
+        "today": today,
+        "nav_section": "directives",
+    }
+    return render(request, "directives/directive_detail.html", context)
+
+
+def _change_label(name: str, model) -> str:
+    extra = {
+        "units": _("units"),
+        "under": _("under"),
+        "kinds": _("kinds of unit"),
+        "already_assigned": _("already held it"),
+        "relation": _("link"),
+        "attachment": _("file"),
+    }
+    if name in extra:
+        return extra[name]
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a field renamed since the event was written
+        return name
+
+
+def _with_change_rows(events) -> list[DirectiveEvent]:
+    """Each event with ``change_rows``: (label, old, new) for the page; the first entry lists nothing."""
+    events = list(events)
+    for event in events:
+        model = Assignment if event.assignment_id else Directive
+        rows = []
+        if event.kind != DirectiveEvent.Kind.CREATED and isinstance(event.changes, dict):
+            for name, values in event.changes.items():
+                old, new = (values + ["", ""])[:2] if isinstance(values, list) else ("", values)
+                rows.append((_change_label(name, model), old, new))
+        event.change_rows = rows
+    return events
+
+
+def _issuer_suggestions(user) -> list[str]:
+    return list(Directive.objects.visible_to(user).order_by("issuer").values_list("issuer", flat=True).distinct()[:200])
+
+
+def _duplicate_context(user, exc: ValidationError) -> dict:
+    existing = getattr(exc, "existing", None)
+    if existing is None:
+        return {}
+    return {
+        "duplicate": existing,
+        "duplicate_visible": Directive.objects.visible_to(user).filter(pk=existing.pk).exists(),
+    }
+
+
+@login_required
+def directive_create(request):
+    user = request.user
+    if not scope.scope_paths(user, MANAGER_ROLES):
+        raise PermissionDenied(_("Only committee staff or administrators may enter directives."))
+    owner_id = request.POST.get("owner_unit") if request.method == "POST" else request.GET.get("unit")
+    owner = _picked_unit(user, owner_id)
+    q = request.GET.get("q", "").strip()[:100]
+    if owner is None and not q and request.method != "POST":
+        owner = _manager_root(user)
+    implements_id = request.POST.get("implements") or request.GET.get("implements")
+    implements = None
+    if implements_id:
+        if not str(implements_id).isdigit():
+            raise Http404
+        implements = get_object_or_404(Directive.objects.visible_to(user), pk=implements_id)
+    form = DirectiveForm(request.POST or None, request.FILES or None)
+    extra = {}
+    if request.method == "POST" and owner is None:
+        form.add_error(None, _("Choose the unit that keeps this directive."))
+    elif request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        files = data.pop("attachments", [])
+        try:
+            with transaction.atomic():
+                directive = services.directive_create(actor=user, owner_unit=owner, implements=implements, **data)
+                for file in files:
+                    services.attachment_add(actor=user, directive=directive, file=file)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            extra = _duplicate_context(user, exc)
+        else:
+            messages.success(request, _("%(symbol)s was entered in the register.") % {"symbol": directive.symbol})
+            return redirect(directive)
+    return render(
+        request,
+        "directives/directive_form.html",
+        {
+            "form": form,
+            "owner": owner,
+            "q": q,
+            "results": _unit_search(user, q),
+            "searched": bool(q),
+            "implements": implements,
+            "keep": [("implements", implements.pk)] if implements else [],
+            "search_limit": SEARCH_LIMIT,
+            "issuers": _issuer_suggestions(user),
+            "creating": True,
+            "nav_section": "directives",
+            **extra,
+        },
+    )
+
+
+@login_required
+def directive_edit(request, pk: int):
+    user = request.user
+    directive = get_object_or_404(Directive.objects.visible_to(user).select_related("owner_unit"), pk=pk)
+    _require_manager(user, directive.owner_unit)
+    form = DirectiveForm(request.POST or None, instance=Directive.objects.get(pk=directive.pk), with_files=False)
+    extra = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.directive_update(actor=user, directive=directive, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            extra = _duplicate_context(user, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(directive)
+    return render(
+        request,
+        "directives/directive_form.html",
+        {
+            "form": form,
+            "directive": directive,
+            "owner": directive.owner_unit,
+            "issuers": _issuer_suggestions(user),
+            "nav_section": "directives",
+            **extra,
+        },
+    )
+
+
+@login_required
+def directive_relate(request, pk: int):
+    user = request.user
+    directive = get_object_or_404(Directive.objects.visible_to(user).select_related("owner_unit"), pk=pk)
+    _require_manager(user, directive.owner_unit)
+    q = request.GET.get("q", "").strip()[:100]
+    kind = request.POST.get("kind") or request.GET.get("kind") or DirectiveRelation.Kind.IMPLEMENTS
+    if request.method == "POST":
+        form = RelateForm(request.POST)
+        if form.is_valid():
+            target = get_object_or_404(Directive.objects.visible_to(user), pk=form.cleaned_data["target"])
+            try:
+                services.directive_relate(actor=user, source=directive, target=target, kind=form.cleaned_data["kind"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The link was recorded."))
+                return redirect(directive)
+        else:
+            messages.error(request, _("Choose a directive and the kind of link."))
+    results = []
+    if q:
+        results = list(
+            Directive.objects.visible_to(user)
+            .search(q)
+            .exclude(pk=directive.pk)
+            .select_related("doc_type")
+            .order_by("-issued_on", "-id")[:SEARCH_LIMIT]
+        )
+    return render(
+        request,
+        "directives/directive_relate.html",
+        {
+            "directive": directive,
+            "q": q,
+            "kind": kind,
+            "kinds": DirectiveRelation.Kind.choices,
+            "results": results,
+            "search_limit": SEARCH_LIMIT,
+            "nav_section": "directives",
+        },
+    )
+
+
+@login_required
+@require_POST
+def relation_delete(request, pk: int):
+    user = request.user
+    visible = Directive.objects.visible_to(user)
+    relation = get_object_or_404(
+        DirectiveRelation.objects.filter(source__in=visible, target__in=visible).select_related(
+            "source__owner_unit", "target"
+        ),
+        pk=pk,
+    )
+    _require_manager(user, relation.source.owner_unit)
+    services.directive_unrelate(actor=user, relation=relation)
+    messages.success(request, _("The link was removed."))
+    return redirect(relation.source)
+
+
+@login_required
+def attachment_add(request, pk: int):
+    user = request.user
+    directive = get_object_or_404(Directive.objects.visible_to(user).select_related("owner_unit"), pk=pk)
+    _require_manager(user, directive.owner_unit)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                for file in form.cleaned_data["files"]:
+                    services.attachment_add(actor=user, directive=directive, file=file)
+        except ValidationError as exc:
+            form.add_error("files", exc.messages)
+        else:
+            count = len(form.cleaned_data["files"])
+            messages.success(request, ngettext("%(n)d file attached.", "%(n)d files attached.", count) % {"n": count})
+            return redirect(directive)
+    return render(
+        request,
+        "directives/attachment_form.html",
+        {"form": form, "directive": directive, "nav_section": "directives"},
+    )
+
+
+@login_required
+def attachment_download(request, pk: int):
+    """Always a download, never shown inline: the browser must not render an uploaded file as a page."""
+    attachment = get_object_or_404(
+        Attachment.objects.filter(directive__in=Directive.objects.visible_to(request.user).values("pk")), pk=pk
+    )
+    kind = KINDS.get(attachment.kind)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file is missing from storage.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _kind_counts(root: Unit) -> dict[str, int]:
+    rows = (
+        Unit.objects.subtree(root, include_self=False)
+        .open_on(timezone.localdate())
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["kind"]: row["n"] for row in rows}
+
+
+@login_required
+def assignment_create(request, pk: int):
+    """Hand one task to many units: pick where to start, which kinds of unit under it, or units one by one."""
+    user = request.user
+    directive = get_object_or_404(Directive.objects.visible_to(user).select_related("owner_unit", "doc_type"), pk=pk)
+    _require_manager(user, directive.owner_unit)
+    root_id = request.POST.get("root") if request.method == "POST" else request.GET.get("unit")
+    root = _picked_unit(user, root_id)
+    q = request.GET.get("q", "").strip()[:100]
+    if root is None and not q and request.method != "POST":
+        root = directive.owner_unit if services.can_manage(user, directive.owner_unit) else _manager_root(user)
+    form = AssignForm(request.POST or None, root=root, kind_counts=_kind_counts(root) if root else None)
+    if request.method == "POST" and root is None:
+        form.add_error(None, _("Choose the unit to start from."))
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.assignment_bulk_create(
+                actor=user,
+                directive=directive,
+                task=data["task"],
+                role=data["role"],
+                deadline=data["deadline"],
+                report_required=data["report_required"],
+                root=root,
+                kinds=data["kinds"],
+                include_root=data["include_root"],
+                only_open=data["only_open"],
+                units=data["units"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            text = ngettext(
+                "The task was assigned to %(n)d unit.", "The task was assigned to %(n)d units.", result.created
+            ) % {"n": result.created}
+            if result.already:
+                text += " " + ngettext(
+                    "%(n)d unit already held it and was left as it was.",
+                    "%(n)d units already held it and were left as they were.",
+                    result.already,
+                ) % {"n": result.already}
+            (messages.success if result.created else messages.info)(request, text)
+            return redirect(directive)
+    return render(
+        request,
+        "directives/assignment_form.html",
+        {
+            "form": form,
+            "directive": directive,
+            "root": root,
+            "q": q,
+            "results": _unit_search(user, q),
+            "searched": bool(q),
+            "search_limit": SEARCH_LIMIT,
+            "nav_section": "directives",
+        },
+    )
+
+
+def _assignment_for_manager(request, pk: int) -> Assignment:
+    assignment = get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related("directive__owner_unit", "unit"), pk=pk
+    )
+    _require_manager(request.user, assignment.directive.owner_unit)
+    return assignment
+
+
+@login_required
+def assignment_edit(request, pk: int):
+    assignment = _assignment_for_manager(request, pk)
+    form = AssignmentChangeForm(request.POST or None, instance=Assignment.objects.get(pk=assignment.pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            services.assignment_update(actor=request.user, assignment=assignment, reason=reason, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The assignment of %(unit)s was changed.") % {"unit": assignment.unit.name})
+            return redirect(assignment.directive)
+    return render(
+        request,
+        "directives/assignment_change.html",
+        {"form": form, "assignment": assignment, "directive": assignment.directive, "nav_section": "directives"},
+    )
+
+
+@login_required
+def assignment_cancel(request, pk: int):
+    assignment = _assignment_for_manager(request, pk)
+    form = AssignmentCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_cancel(actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The task of %(unit)s was cancelled.") % {"unit": assignment.unit.name})
+            return redirect(assignment.directive)
+    return render(
+        request,
+        "directives/assignment_change.html",
+        {
+            "form": form,
+            "assignment": assignment,
+            "directive": assignment.directive,
+            "cancelling": True,
+            "nav_section": "directives",
+        },
+    )
+
+
+TASK_FILTERS = ("open", "overdue", "done", "cancelled", "all")
+
+
+@login_required
+def unit_tasks(request, pk: int):
+    """Our tasks: every task given to the unit (or its subtree), newest deadline first, with what to do next."""
+    from directives.tasks_page import decorate
+
+    user = request.user
+    unit = get_object_or_404(Unit.objects.visible_to(user).select_related("parent"), pk=pk)
+    today = timezone.localdate()
+    subtree = request.GET.get("sub") == "1"
+    shown = request.GET.get("status") if request.GET.get("status") in TASK_FILTERS else "all"
+    base = Assignment.objects.visible_to(user)
+    base = base.filter(unit__path__startswith=unit.path) if subtree else base.filter(unit=unit)
+    counts = base.aggregate(
+        open=Count("id", filter=Q(status=Assignment.Status.OPEN)),
+        overdue=Count("id", filter=Q(status=Assignment.Status.OPEN, deadline__lt=today)),
+        done=Count("id", filter=Q(status=Assignment.Status.DONE)),
+        cancelled=Count("id", filter=Q(status=Assignment.Status.CANCELLED)),
+        all=Count("id"),
+    )
+    rows = base
+    if shown == "overdue":
+        rows = rows.filter(status=Assignment.Status.OPEN, deadline__lt=today)
+    elif shown != "all":
+        rows = rows.filter(status=shown)
+    open_first = Case(When(status=Assignment.Status.OPEN, then=Value(0)), default=Value(1))
+    rows = rows.select_related("directive__doc_type", "unit").order_by(
+        open_first, F("deadline").desc(nulls_last=True), "-directive__issued_on", "pk"
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    decorate(page.object_list, today)
+    return render(
+        request,
+        "directives/unit_tasks.html",
+        {
+            "unit": unit,
+            "page": page,
+            "counts": counts,
+            "shown": shown,
+            "subtree": subtree,
+            "today": today,
+            "filters": [
+                ("all", _("All")),
+                ("open", _("Open")),
+                ("overdue", _("Overdue")),
+                ("done", _("Done")),
+                ("cancelled", _("Cancelled")),
+            ],
+            "nav_section": "tasks",
+        },
+    )
+
+
+@login_required
+def my_tasks(request):
+    """Straight to the tasks of the user's own unit; a choice when they hold roles in several units."""
+    from units.models import RoleGrant
+
+    grants = list(RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("-unit__depth"))
+    units = list({g.unit.pk: g.unit for g in grants}.values())
+    if len(units) == 1:
+        return redirect(reverse("directives:unit_tasks", args=[units[0].pk]))
+    return render(request, "directives/my_tasks.html", {"units": units, "nav_section": "tasks"})
