@@ -127,10 +127,16 @@ class RegisterFilterForm(forms.Form):
         self.fields["doc_type"].empty_label = _("All types")
         self.fields["status"].choices = [("", _("Any status")), *Directive.Status.choices]
         self.fields["confidentiality"].choices = [("", _("Any confidentiality")), *Directive.Confidentiality.choices]
+        for name in ("doc_type", "status", "confidentiality"):
+            self.fields[name].widget.attrs["class"] = "form-select"
 
 
 class AttachmentForm(forms.Form):
-    files = AttachmentsField(label=_("Files"), required=True)
+    files = AttachmentsField(
+        label=_("Files"),
+        required=True,
+        widget=MultipleFileInput(attrs={"accept": uploads.ACCEPT, "class": "form-control form-control-sm"}),
+    )
 
 
 class AssignForm(forms.Form):

@@ -178,9 +178,9 @@ def directive_detail(request, pk: int):
         )
         .order_by("-last_deadline", "task")[:100]
     )
-    assignment_page = Paginator(assignments.select_related("unit").order_by("unit__name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("apage")
-    )
+    assignment_page = Paginator(
+        assignments.select_related("unit").order_by("unit__search_key", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("apage"))
     can_manage = services.can_manage(user, directive.owner_unit)
     context = {
         "directive": directive,
@@ -223,8 +223,13 @@ def _change_label(name: str, model) -> str:
 def _with_change_rows(events) -> list[DirectiveEvent]:
     """Each event with ``change_rows``: (label, old, new) for the page; the first entry lists nothing."""
     events = list(events)
+    assignment_kinds = {
+        DirectiveEvent.Kind.ASSIGNED,
+        DirectiveEvent.Kind.ASSIGNMENT_UPDATED,
+        DirectiveEvent.Kind.ASSIGNMENT_CANCELLED,
+    }
     for event in events:
-        model = Assignment if event.assignment_id else Directive
+        model = Assignment if event.kind in assignment_kinds else Directive
         rows = []
         if event.kind != DirectiveEvent.Kind.CREATED and isinstance(event.changes, dict):
             for name, values in event.changes.items():
@@ -608,13 +613,6 @@ def unit_tasks(request, pk: int):
             "shown": shown,
             "subtree": subtree,
             "today": today,
-            "filters": [
-                ("all", _("All")),
-                ("open", _("Open")),
-                ("overdue", _("Overdue")),
-                ("done", _("Done")),
-                ("cancelled", _("Cancelled")),
-            ],
             "nav_section": "tasks",
         },
     )
@@ -625,7 +623,9 @@ def my_tasks(request):
     """Straight to the tasks of the user's own unit; a choice when they hold roles in several units."""
     from units.models import RoleGrant
 
-    grants = list(RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("-unit__depth"))
+    grants = list(
+        RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__depth", "unit__search_key")
+    )
     units = list({g.unit.pk: g.unit for g in grants}.values())
     if len(units) == 1:
         return redirect(reverse("directives:unit_tasks", args=[units[0].pk]))

@@ -49,7 +49,11 @@ def make_directive(actor, owner: Unit, symbol: str = "120-KL/TW", **fields) -> D
 
 @pytest.fixture
 def town(tree):
-    """Thị xã Từ Sơn (as in 2020) under Bắc Ninh: 7 wards and 5 communes, each with a village."""
+    return build_town(tree)
+
+
+def build_town(tree) -> dict[str, Unit]:
+    """Thị xã Từ Sơn (as in 2020) under Bắc Ninh: 7 wards and 5 communes; Tương Giang has a village."""
     town = make_unit("Thị xã Từ Sơn", Unit.Kind.DISTRICT, tree["bac_ninh"])
     units = {}
     for name in TU_SON_WARDS:
