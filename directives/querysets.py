@@ -41,11 +41,12 @@ class DirectiveQuerySet(models.QuerySet):
         ordinary = Q(confidentiality=model.Confidentiality.NORMAL) & (
             scope.in_scope_q(user, "owner_unit__path") | cascaded
         )
-        q = ordinary | Q(Exists(assigned))
+        q = ordinary
         managed = scope.in_scope_q(user, "owner_unit__path", MANAGER_ROLES)
         if managed is not None:
             q |= managed
-        return self.filter(q)
+        # Last, so that the database tries the cheap tests on the row before the subquery.
+        return self.filter(q | Q(Exists(assigned)))
 
     def managed_by(self, user) -> "DirectiveQuerySet":
         """Directives the user may change: staff or administrator over the registering unit."""
@@ -58,6 +59,11 @@ class DirectiveQuerySet(models.QuerySet):
 
 
 class AssignmentQuerySet(models.QuerySet):
+    def of_units_in_scope(self, user) -> "AssignmentQuerySet":
+        """Assignments of units in the user's scope, for a directive already fetched through ``visible_to``."""
+        q = scope.in_scope_q(user, "unit__path")
+        return self.none() if q is None else self.filter(q)
+
     def visible_to(self, user) -> "AssignmentQuerySet":
         paths = scope.scope_paths(user)
         if not paths:

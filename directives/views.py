@@ -164,7 +164,7 @@ def directive_detail(request, pk: int):
         .filter(source__in=visible, target__in=visible)
         .select_related("source", "target")
     )
-    assignments = Assignment.objects.visible_to(user).filter(directive=directive)
+    assignments = Assignment.objects.filter(directive=directive).of_units_in_scope(user)
     tasks = list(
         assignments.values("task_key", "task")
         .annotate(

@@ -56,7 +56,8 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["-deadline", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["directive", "task_key", "unit"], name="assignment_task_once_per_unit"),
+            # (directive, unit) first: the same index serves "this directive's tasks of these units".
+            models.UniqueConstraint(fields=["directive", "unit", "task_key"], name="assignment_once_per_unit"),
         ]
         indexes = [
             models.Index(fields=["unit", "status", "deadline"], name="assignment_by_unit"),
