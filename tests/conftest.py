@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import make_unit, make_user
 from units.models import RoleGrant, Unit
@@ -53,3 +54,11 @@ def users(tree):
         "staff_ha_noi": make_user("staff_hn", role=R.STAFF, unit=tree["ha_noi"]),
         "nobody": make_user("nobody"),
     }
+
+
+@pytest.fixture
+def english(settings, client):
+    """For tests that read the English source texts: the site itself is Vietnamese by default."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

@@ -20,6 +20,8 @@ from units.models import AuditEvent, RoleGrant, Unit
 HEADINGS = ["Tên đơn vị", "Loại", "Mã đơn vị cấp trên", "Tên đơn vị cấp trên", "Mã", "Ngày thành lập", "Địa chỉ"]
 IMPORT_URL = "/units/import/"
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def xlsx(rows, headings=HEADINGS) -> bytes:
     wb = openpyxl.Workbook()
