@@ -1,7 +1,9 @@
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from units.official_lists import units_import
 
@@ -28,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
 
     def handle(self, *args, legacy: bool, provinces: list[str] | None, no_progress: bool, **options):
+        translation.activate(settings.LANGUAGE_CODE)  # history rows are written in the site's language
         started = time.perf_counter()
         progress = not no_progress and sys.stderr.isatty() and options["verbosity"] > 0
         try:

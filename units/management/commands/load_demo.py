@@ -1,7 +1,9 @@
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from units.demo import PASSWORD, demo_load
 
@@ -17,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="Do not draw progress bars.")
 
     def handle(self, *args, no_progress: bool, **options):
+        translation.activate(settings.LANGUAGE_CODE)  # history rows are written in the site's language
         started = time.perf_counter()
         logins = demo_load(progress=not no_progress and sys.stderr.isatty() and options["verbosity"] > 0)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded in {time.perf_counter() - started:.1f} s."))
