@@ -93,3 +93,17 @@ def user_roles(user) -> set[str]:
         return set(RoleGrant.Role.values)
     scope_paths(user)
     return {role for role, _path in getattr(user, "_qcdc_grants", [])}
+
+
+def home_unit(user, roles: Iterable[str] | None = None):
+    """The one open unit at the top of the user's scope for ``roles``, or None if there are several.
+
+    Former units merged into the user's units widen the scope but are never where new work starts.
+    """
+    from units.models import Unit
+
+    paths = scope_paths(user, roles)
+    if not paths or paths == [ALL]:
+        return None
+    tops = list(Unit.objects.filter(path__in=paths, closed_on__isnull=True)[:2])
+    return tops[0] if len(tops) == 1 else None

@@ -63,11 +63,8 @@ def _manageable(user):
 
 
 def _default_unit(user) -> Unit | None:
-    """The top of the user's managed scope, when it is a single unit (the usual case)."""
-    paths = scope.scope_paths(user, MANAGER_ROLES)
-    if len(paths) != 1 or paths == [scope.ALL]:
-        return None
-    return Unit.objects.filter(path=paths[0]).first()
+    """The top of the user's managed scope when it is one open unit (the usual case)."""
+    return scope.home_unit(user, MANAGER_ROLES)
 
 
 @login_required

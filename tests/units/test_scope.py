@@ -28,3 +28,19 @@ def test_pages_are_in_vietnamese_by_default_and_english_on_request(client, users
     assert 'lang="vi"' in page
     client.post("/i18n/setlang/", {"language": "en", "next": "/units/"})
     assert 'lang="en"' in client.get("/units/").content.decode()
+
+
+def test_former_units_widen_the_scope_but_new_work_starts_at_todays_unit(tree, users):
+    import datetime
+
+    from tests.factories import make_unit
+    from units import scope
+    from units.models import UnitSuccession
+
+    old = make_unit("Tỉnh Bắc Ninh (cũ)", Unit.Kind.PROVINCE, tree["nation"], closed_on=datetime.date(2025, 7, 1))
+    old_ward = make_unit("Phường Đông Ngàn (cũ)", Unit.Kind.WARD, old, closed_on=datetime.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=old, successor=tree["bac_ninh"])
+    staff = type(users["staff"]).objects.get(pk=users["staff"].pk)  # a fresh request's user
+    assert old_ward in Unit.objects.visible_to(staff)
+    assert scope.home_unit(staff, ["staff"]) == tree["bac_ninh"]
+    assert scope.home_unit(users["admin"], ["admin"]) == tree["nation"]
