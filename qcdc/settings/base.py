@@ -29,9 +29,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "units",
     "directives",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +140,52 @@ CELERY_BEAT_SCHEDULE: dict = {}
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="QCDC <qcdc@localhost>")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: its "WWW-Authenticate: Token" makes a missing login a 401 rather than a 403.
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "QCDC API",
+    "DESCRIPTION": (
+        "Units, people, directives, tasks and reports of QCDC, under the same scope as the web pages: another "
+        "unit's object is a 404, a change the user's role does not allow is a 403 with a message. Log in with "
+        "the session of the web pages or with a token made on the profile page (/profile/). Messages are in "
+        "Vietnamese unless the language cookie or Accept-Language asks for English. Every error has the body "
+        "`{detail, code, errors}`."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "units.models.Unit.Kind",
+        "BodyKindEnum": "units.models.Body.Kind",
+        "MembershipRoleEnum": "units.models.BodyMembership.Role",
+        "GrantRoleEnum": "units.models.RoleGrant.Role",
+        "DirectiveStatusEnum": "directives.models.Directive.Status",
+        "AssignmentRoleEnum": "directives.models.Assignment.Role",
+        "AssignmentStatusEnum": "directives.models.Assignment.Status",
+        "AssignableKindEnum": "api.serializers.directives.ASSIGNABLE_KIND_CHOICES",
+        "TaskFilterEnum": "api.serializers.directives.TASK_STATUSES",
+        "HealthStateEnum": "api.views.health.STATES",
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

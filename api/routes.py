@@ -1,0 +1,18 @@
+"""The resources of ``/api/v1/``, one registration each."""
+
+from rest_framework.routers import DefaultRouter
+
+from api.views.directives import AssignmentViewSet, DirectiveTypeViewSet, DirectiveViewSet
+from api.views.units import BodyViewSet, PersonViewSet, UnitViewSet
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("units", UnitViewSet, basename="unit")
+router.register("bodies", BodyViewSet, basename="body")
+router.register("people", PersonViewSet, basename="person")
+router.register("directive-types", DirectiveTypeViewSet, basename="directive-type")
+router.register("directives", DirectiveViewSet, basename="directive")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+# Issue 5 (notifications) and issue 6 (dashboard figures) add theirs here, e.g.
+#   router.register("notifications", NotificationViewSet, basename="notification")
+#   router.register(r"units/(?P<unit_pk>\d+)/figures", FigureViewSet, basename="unit-figures")

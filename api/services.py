@@ -1,0 +1,73 @@
+"""Writes to API tokens: one atomic function each, with an audit row (the secret never goes into it)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from api.models import ApiToken, new_secret, token_digest
+from units.models import User
+from units.services import audit_record
+
+MAX_ACTIVE_TOKENS = 20
+# A token's last use is written at most this often, so reading the API does not write on every request.
+LAST_USED_EVERY = datetime.timedelta(minutes=1)
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns it with its secret, which is never stored nor shown again."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # counts of active tokens stay true under races
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Say what the token is for.")})
+    if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(
+            _("You already have %(n)d tokens in use; revoke one you no longer need first.") % {"n": MAX_ACTIVE_TOKENS}
+        )
+    secret = new_secret()
+    token = ApiToken(user=user, name=name, digest=token_digest(secret), hint=secret[:12])
+    token.full_clean()
+    token.save()
+    audit_record(
+        actor=user, action="api_token.created", obj=token, unit=None, summary=_("API token created: %s") % name
+    )
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+    """Stop a token from working at once. Only its owner revokes it; revoking twice changes nothing."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.user_id != user.pk:
+        raise ValidationError(_("This token is not yours."))
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=user, action="api_token.revoked", obj=token, unit=None, summary=_("API token revoked: %s") % token.name
+    )
+    return token
+
+
+def token_authenticate(secret: str) -> ApiToken | None:
+    """The active token of an active user that ``secret`` belongs to, with its user; notes when it was used."""
+    token = (
+        ApiToken.objects.active()
+        .filter(digest=token_digest(secret), user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        # A conditional UPDATE: parallel requests write it once, and never move it backwards.
+        stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
+        ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

@@ -1,0 +1,36 @@
+"""``/api/v1/`` (the REST API), ``/api/schema/`` and ``/api/docs/`` (its description), ``/healthz`` and ``/profile/``.
+
+Each app's resources are registered on one router; the reports (issue 4), notifications (issue 5) and
+dashboard figures (issue 6) register theirs in ``api.routes`` the same way.
+"""
+
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from api import profile
+from api.routes import router
+from api.views.health import HealthView
+from api.views.units import MeView
+
+app_name = "api"
+
+
+def not_found(request):
+    return JsonResponse(
+        {"detail": _("There is no such address in the API."), "code": "not_found", "errors": {}}, status=404
+    )
+
+
+urlpatterns = [
+    path("api/v1/me/", MeView.as_view(), name="me"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^api/(?:.*/)?$", not_found),  # a JSON 404 under /api/, not the HTML page
+    path("healthz", HealthView.as_view(), name="healthz"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/tokens/<int:pk>/revoke/", profile.token_revoke, name="token_revoke"),
+]

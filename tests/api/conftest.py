@@ -1,0 +1,76 @@
+"""Fixtures for the API: a token per user, and one object of every kind in Phường Từ Sơn.
+
+The users of ``tests/conftest.py`` sit in sibling units: Đông Ngàn's reporter and Hà Nội's staff are
+outsiders to everything made here.
+"""
+
+import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from api import services as api_services
+from directives import services as directive_services
+from directives.models import Assignment, Directive, DirectiveType
+from tests.factories import make_body, make_person
+from units.models import BodyMembership, Headship
+
+
+@pytest.fixture
+def tokens(users):
+    """A secret per user of the ``users`` fixture."""
+    return {name: api_services.token_create(user=user, name="script")[1] for name, user in users.items()}
+
+
+@pytest.fixture
+def api(tokens):
+    """``api(who)``: an API client that sends the token of ``who`` (no token for None)."""
+
+    def client(who: str | None = None, **headers) -> APIClient:
+        c = APIClient()
+        if who is not None:
+            c.credentials(HTTP_AUTHORIZATION=f"Token {tokens[who]}", **headers)
+        elif headers:
+            c.credentials(**headers)
+        return c
+
+    return client
+
+
+def make_directive(actor, owner, symbol: str, **fields) -> Directive:
+    fields.setdefault("doc_type", DirectiveType.objects.get(name="Kế hoạch", family=DirectiveType.Family.PARTY))
+    fields.setdefault("issuer", f"Đảng ủy {owner.name}")
+    fields.setdefault("abstract", "Thực hiện quy chế dân chủ ở cơ sở năm 2026")
+    fields.setdefault("issued_on", datetime.date(2026, 1, 15))
+    return directive_services.directive_create(actor=actor, owner_unit=owner, symbol=symbol, **fields)
+
+
+def assign(actor, directive, unit, task: str = "Quán triệt và báo cáo kết quả") -> Assignment:
+    directive_services.assignment_bulk_create(
+        actor=actor, directive=directive, task=task, deadline=datetime.date(2030, 6, 30), units=[unit]
+    )
+    return Assignment.objects.get(directive=directive, unit=unit, task=task)
+
+
+@pytest.fixture
+def objects(tree, users):
+    """Phường Từ Sơn's head, steering committee, a person, a directive with a task for the ward."""
+    tu_son = tree["tu_son"]
+    person = make_person("Nguyễn Văn An", email="an@tuson.vn", unit=tu_son)
+    headship = Headship.objects.create(
+        unit=tu_son, person=person, title="Bí thư Đảng ủy", started_on=datetime.date(2025, 7, 1)
+    )
+    body = make_body(tu_son)
+    BodyMembership.objects.create(
+        body=body, person=person, role=BodyMembership.Role.HEAD, started_on=datetime.date(2025, 7, 15)
+    )
+    directive = make_directive(users["staff"], tu_son, "12-KH/ĐU")
+    assignment = assign(users["staff"], directive, tu_son)
+    return {
+        "unit": tu_son,
+        "person": person,
+        "headship": headship,
+        "body": body,
+        "directive": directive,
+        "assignment": assignment,
+    }
