@@ -5,3 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,112 @@
+"""Report forms (with sections, figures and consistency rules) and their assignments are edited here.
+Obligations and reports are read-only: every change to them goes through the workflow services, which
+keep who did what and when."""
+
+from django.contrib import admin
+
+from reports.models import (
+    FormAssignment,
+    FormSection,
+    Indicator,
+    IndicatorRule,
+    Obligation,
+    Report,
+    ReportAttachment,
+    ReportEvent,
+    ReportValue,
+    ReportVersion,
+)
+from reports.models import ReportForm as ReportFormModel
+
+
+class SectionInline(admin.TabularInline):
+    model = FormSection
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["position", "code", "label", "value_type", "unit", "required", "min_value", "max_value", "help_text"]
+
+
+class RuleInline(admin.TabularInline):
+    model = IndicatorRule
+    extra = 0
+    fk_name = "form"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("left", "right"):
+            form_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Indicator.objects.filter(form_id=form_id) if form_id else Indicator.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ReportFormModel)
+class ReportFormAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "period_type", "cutoff_day", "due_working_days", "is_active"]
+    list_filter = ["kind", "period_type", "is_active"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["directive", "owner_unit"]
+    inlines = [SectionInline, IndicatorInline, RuleInline]
+
+
+@admin.register(FormAssignment)
+class FormAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["form", "root", "kinds", "include_root", "starts_on", "ends_on"]
+    list_select_related = ["form", "root"]
+    raw_id_fields = ["root", "created_by"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "form", "year", "period_index", "due_date", "status", "on_time", "returned_count"]
+    list_filter = ["status", "form", "year", "on_time"]
+    list_select_related = ["unit", "form"]
+    search_fields = ["unit__search_key"]
+    date_hierarchy = "due_date"
+    show_full_result_count = False
+
+
+class ValueInline(admin.TabularInline):
+    model = ReportValue
+    extra = 0
+    fields = ["indicator", "raw", "value_decimal", "value_text"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    fields = ["created_at", "actor", "kind", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["obligation", "status", "revision", "submitted_at", "updated_at"]
+    list_filter = ["status"]
+    list_select_related = ["obligation__unit", "obligation__form"]
+    inlines = [ValueInline, EventInline]
+    show_full_result_count = False
+
+
+admin.site.register(ReportVersion, ReadOnlyAdmin)
+admin.site.register(ReportAttachment, ReadOnlyAdmin)

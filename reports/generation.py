@@ -1,0 +1,271 @@
+"""Creating obligations: which unit owes which report for which period, by when.
+
+Every function is idempotent: rows go in with ``bulk_create(ignore_conflicts=True)`` against the
+unique constraints (form, unit, period start) and (directive task, form), so running one twice, or
+two at once, creates each obligation once. A unit owes a period only if it existed during it (opened
+on or before its last day, not closed on or before its first).
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports import access, periods
+from reports.models import FormAssignment, Obligation, ReportForm
+from units.models import Unit, User
+from units.services import audit_record
+
+BATCH = 1000
+LOOKAHEAD_DAYS = 31
+DEFAULT_THEMATIC_CODE = "qcdc-thematic"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    pk: int
+    opened_on: datetime.date | None
+    closed_on: datetime.date | None
+
+    def existed(self, start: datetime.date, end: datetime.date) -> bool:
+        return (self.opened_on is None or self.opened_on <= end) and (self.closed_on is None or self.closed_on > start)
+
+
+def targets_q(root: Unit, kinds: Iterable[str], include_root: bool) -> Q:
+    """The units of ``kinds`` under ``root`` (and ``root`` itself if asked)."""
+    kinds = list(kinds)
+    q = Q(pk__in=[])
+    if kinds:
+        q |= Q(path__startswith=root.path, kind__in=kinds) & ~Q(pk=root.pk)
+    if include_root:
+        q |= Q(pk=root.pk)
+    return q
+
+
+def _candidates(assignment: FormAssignment) -> list[_Candidate]:
+    rows = Unit.objects.filter(targets_q(assignment.root, assignment.kinds, assignment.include_root))
+    return [_Candidate(*row) for row in rows.values_list("pk", "opened_on", "closed_on")]
+
+
+def obligations_generate(
+    *, form: ReportForm, year: int, until: datetime.date | None = None, assignments: list | None = None
+) -> int:
+    """Create the missing obligations of a periodic form for the periods of ``year`` (those starting by
+    ``until``, if given). Returns how many were created."""
+    if not form.is_periodic or not form.period_type:
+        return 0
+    if assignments is None:
+        assignments = list(FormAssignment.objects.filter(form=form).select_related("root"))
+    if not assignments:
+        return 0
+    wanted = [
+        p for p in periods.periods_of_year(form.period_type, year, form.cutoff_day) if until is None or p.start <= until
+    ]
+    candidates = {a.pk: _candidates(a) for a in assignments}
+    rows = []
+    for period in wanted:
+        due = periods.due_date(period.end, form.due_working_days)
+        unit_ids = set()
+        for assignment in assignments:
+            if assignment.in_force_during(period.start, period.end):
+                unit_ids.update(c.pk for c in candidates[assignment.pk] if c.existed(period.start, period.end))
+        rows.extend(
+            Obligation(
+                form=form,
+                unit_id=unit_id,
+                year=period.year,
+                period_index=period.index,
+                period_start=period.start,
+                period_end=period.end,
+                due_date=due,
+            )
+            for unit_id in sorted(unit_ids)
+        )
+    if not rows:
+        return 0
+    existing = Obligation.objects.filter(form=form, assignment__isnull=True, period_start__in=[p.start for p in wanted])
+    before = existing.count()
+    Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    return existing.count() - before
+
+
+def obligations_open_upcoming(*, today: datetime.date | None = None, ahead_days: int = LOOKAHEAD_DAYS) -> int:
+    """Open every period of every assigned periodic form that starts within ``ahead_days`` (and any
+    earlier one of this year or last that is missing). Run by a periodic task and by the command."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=ahead_days)
+    created = 0
+    forms = ReportForm.objects.active().filter(kind=ReportForm.Kind.PERIODIC, assignments__isnull=False).distinct()
+    for form in forms:
+        assignments = list(FormAssignment.objects.filter(form=form).select_related("root"))
+        for year in range(today.year - 1, horizon.year + 1):
+            created += obligations_generate(form=form, year=year, until=horizon, assignments=assignments)
+    return created + obligations_sync_assignments(today=today)
+
+
+def obligations_sync_assignments(*, today: datetime.date | None = None) -> int:
+    """One obligation for each open directive task that requires a report and has none yet.
+
+    The report is filed on the directive's own thematic form when it has one, otherwise on the
+    general thematic form shipped with QCDC. It is due on the task's deadline (without one, the
+    form's number of working days after the task was given).
+    """
+    from directives.models import Assignment
+
+    pending = (
+        Assignment.objects.filter(report_required=True, status=Assignment.Status.OPEN)
+        .exclude(Exists(Obligation.objects.filter(assignment=OuterRef("pk"))))
+        .values_list("pk", "directive_id", "unit_id", "deadline", "created_at")
+    )
+    pending = list(pending)
+    if not pending:
+        return 0
+    thematic = ReportForm.objects.active().filter(kind=ReportForm.Kind.THEMATIC)
+    by_directive = {
+        f.directive_id: f
+        for f in thematic.filter(directive_id__in={row[1] for row in pending}).order_by("-pk")
+        if f.directive_id
+    }
+    default = thematic.filter(code=DEFAULT_THEMATIC_CODE).first()
+    rows = []
+    for pk, directive_id, unit_id, deadline, created_at in pending:
+        form = by_directive.get(directive_id, default)
+        if form is None:
+            continue
+        start = timezone.localdate(created_at)
+        due = deadline or periods.add_working_days(start, form.due_working_days)
+        end = max(start, deadline or start)
+        rows.append(
+            Obligation(
+                form=form,
+                unit_id=unit_id,
+                assignment_id=pk,
+                year=end.year,
+                period_index=0,
+                period_start=start,
+                period_end=end,
+                due_date=due,
+            )
+        )
+    if not rows:
+        return 0
+    before = Obligation.objects.filter(assignment_id__in=[r.assignment_id for r in rows]).count()
+    Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    return Obligation.objects.filter(assignment_id__in=[r.assignment_id for r in rows]).count() - before
+
+
+@transaction.atomic
+def form_assign(
+    *,
+    actor: User,
+    form: ReportForm,
+    root: Unit,
+    kinds: Iterable[str],
+    include_root: bool = False,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> tuple[FormAssignment, int]:
+    """Make every unit of ``kinds`` under ``root`` owe a periodic form from ``starts_on``; the periods
+    already begun are opened at once. Assigning the same form under the same unit again updates it."""
+    if not access.may_assign(actor, root):
+        raise PermissionDenied(_("Only committee staff or administrators of %(unit)s may do this.") % {"unit": root})
+    if not form.is_periodic:
+        raise ValidationError(_("Only a periodic form is assigned this way; request the others."))
+    kinds = sorted(set(kinds))
+    if not kinds and not include_root:
+        raise ValidationError({"kinds": _("Pick at least one kind of unit, or the unit itself.")})
+    if ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The end cannot come before the start.")})
+    assignment, _created = FormAssignment.objects.update_or_create(
+        form=form,
+        root=root,
+        defaults={
+            "kinds": kinds,
+            "include_root": include_root,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "created_by": actor if actor.is_authenticated else None,
+        },
+    )
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=LOOKAHEAD_DAYS)
+    created = 0
+    for year in range(min(starts_on.year, today.year), horizon.year + 1):
+        created += obligations_generate(form=form, year=year, until=horizon, assignments=[assignment])
+    units = Unit.objects.filter(targets_q(root, kinds, include_root)).count()
+    audit_record(
+        actor=actor,
+        action="report_form.assigned",
+        obj=form,
+        unit=root,
+        summary=_("%(form)s is owed by %(count)d units under %(unit)s")
+        % {"form": form.name, "count": units, "unit": root.name},
+        data={"kinds": kinds, "include_root": include_root, "obligations": created},
+    )
+    return assignment, created
+
+
+@transaction.atomic
+def obligations_request(
+    *,
+    actor: User,
+    form: ReportForm,
+    root: Unit,
+    kinds: Iterable[str],
+    include_root: bool = False,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    due_date: datetime.date,
+) -> int:
+    """Ask units for a one-off (ad hoc or thematic) report on ``form`` covering the given dates."""
+    if not access.may_assign(actor, root):
+        raise PermissionDenied(_("Only committee staff or administrators of %(unit)s may do this.") % {"unit": root})
+    if form.is_periodic:
+        raise ValidationError(_("A periodic form is assigned, not requested."))
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The end cannot come before the start.")})
+    if due_date < period_end:
+        raise ValidationError({"due_date": _("The report cannot be due before the period ends.")})
+    kinds = list(kinds)
+    if not kinds and not include_root:
+        raise ValidationError({"kinds": _("Pick at least one kind of unit, or the unit itself.")})
+    units = [
+        c.pk
+        for c in (
+            _Candidate(*row)
+            for row in Unit.objects.filter(targets_q(root, kinds, include_root)).values_list(
+                "pk", "opened_on", "closed_on"
+            )
+        )
+        if c.existed(period_start, period_end)
+    ]
+    rows = [
+        Obligation(
+            form=form,
+            unit_id=unit_id,
+            year=period_end.year,
+            period_index=0,
+            period_start=period_start,
+            period_end=period_end,
+            due_date=due_date,
+        )
+        for unit_id in units
+    ]
+    existing = Obligation.objects.filter(form=form, assignment__isnull=True, period_start=period_start)
+    before = existing.count()
+    Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    created = existing.count() - before
+    audit_record(
+        actor=actor,
+        action="report_form.requested",
+        obj=form,
+        unit=root,
+        summary=_("%(form)s requested from %(count)d units under %(unit)s")
+        % {"form": form.name, "count": created, "unit": root.name},
+    )
+    return created

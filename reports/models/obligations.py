@@ -1,0 +1,112 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from reports import periods
+from reports.querysets import ObligationQuerySet
+
+
+class Status(models.TextChoices):
+    """Where a report stands; an obligation carries its report's status (or "not started")."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    DRAFT = "draft", _("Draft")
+    AWAITING_APPROVAL = "awaiting", _("Awaiting the head's approval")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+PENDING = (Status.NOT_STARTED, Status.DRAFT, Status.AWAITING_APPROVAL)  # not yet with the committee
+IN_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
+FILED = (Status.SUBMITTED, Status.RESUBMITTED, Status.ACCEPTED)
+
+
+class Obligation(models.Model):
+    """One unit's duty to file one report for one period (or for one directive's task) by its due date.
+
+    The timeliness columns are written by the workflow services, so dashboards add them up in SQL:
+    ``first_submitted_at`` and ``on_time`` (by first submission), ``accepted_at`` and
+    ``accepted_on_time``, ``days_late`` (calendar days after the due date, by first submission) and
+    ``returned_count``.
+    """
+
+    Status = Status
+
+    form = models.ForeignKey(
+        "reports.ReportForm", verbose_name=_("form"), on_delete=models.PROTECT, related_name="obligations"
+    )
+    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="obligations")
+    assignment = models.ForeignKey(
+        "directives.Assignment",
+        verbose_name=_("directive task"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_obligations",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    period_index = models.PositiveSmallIntegerField(_("period"), default=0)
+    period_start = models.DateField(_("data from"))
+    period_end = models.DateField(_("data until"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    last_submitted_at = models.DateTimeField(_("last submitted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    on_time = models.BooleanField(_("on time (first submission)"), null=True, blank=True)
+    accepted_on_time = models.BooleanField(_("accepted by the due date"), null=True, blank=True)
+    days_late = models.PositiveIntegerField(_("days late (first submission)"), null=True, blank=True)
+    returned_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "unit", "period_start"],
+                condition=Q(assignment__isnull=True),
+                name="obligation_once_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "form"],
+                condition=Q(assignment__isnull=False),
+                name="obligation_once_per_assignment",
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="obligation_period_ordered"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_date"], name="obligation_by_unit"),
+            models.Index(fields=["status", "due_date"], name="obligation_by_status_due"),
+            models.Index(fields=["form", "year", "period_index"], name="obligation_by_form_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form} · {self.period_label} · {self.unit}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report_detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        form = self.form
+        if form.kind == form.Kind.PERIODIC and self.period_index:
+            return periods.period_label(form.period_type, self.year, self.period_index)
+        return f"{self.period_start:%d/%m/%Y} – {self.period_end:%d/%m/%Y}"
+
+    @property
+    def period_label_vi(self) -> str:
+        form = self.form
+        if form.kind == form.Kind.PERIODIC and self.period_index:
+            return periods.period_label_vi(form.period_type, self.year, self.period_index)
+        return f"từ ngày {self.period_start:%d/%m/%Y} đến ngày {self.period_end:%d/%m/%Y}"
+
+    @property
+    def is_filed(self) -> bool:
+        return self.status in FILED

@@ -1,0 +1,171 @@
+"""Obligations: one per (form, unit, period) and per report-requiring directive task, created idempotently;
+units that did not exist during a period owe nothing for it."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from directives import services as directive_services
+from directives.models import DirectiveType
+from reports import generation
+from reports.models import FormAssignment, Obligation, ReportForm
+from reports.tasks import open_upcoming_periods
+from tests.factories import make_unit
+from tests.reports.conftest import TZ, form_by_code
+from units.models import Unit
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_a_year_of_quarters_for_every_ward_and_again_nothing(quarterly, tree):
+    assert generation.obligations_generate(form=quarterly, year=2026) == 2 * 4  # Từ Sơn and Đông Ngàn
+    assert generation.obligations_generate(form=quarterly, year=2026) == 0
+    rows = Obligation.objects.filter(unit=tree["tu_son"], form=quarterly).order_by("period_index")
+    assert [(o.period_start, o.period_end, o.due_date) for o in rows] == [
+        (D(2026, 1, 1), D(2026, 3, 31), D(2026, 4, 7)),
+        (D(2026, 4, 1), D(2026, 6, 30), D(2026, 7, 7)),
+        (D(2026, 7, 1), D(2026, 9, 30), D(2026, 10, 7)),
+        (D(2026, 10, 1), D(2026, 12, 31), D(2027, 1, 8)),  # 01/01/2027 is a holiday
+    ]
+    assert not Obligation.objects.filter(unit__in=[tree["village"], tree["bac_ninh"], tree["hoan_kiem"]]).exists()
+
+
+def test_the_command_generates_a_year_and_is_idempotent(quarterly, tree, capsys):
+    call_command("generate_obligations", "--year", "2026", "--form", "qcdc-quarter")
+    assert Obligation.objects.filter(form=quarterly).count() == 8
+    call_command("generate_obligations", "--year", "2026")
+    assert Obligation.objects.filter(form=quarterly).count() == 8
+    assert "0 obligations created for 2026" in capsys.readouterr().out
+
+
+def test_the_database_refuses_a_second_obligation_for_the_same_period(quarterly, tree):
+    generation.obligations_generate(form=quarterly, year=2026)
+    first = Obligation.objects.filter(form=quarterly).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Obligation.objects.create(
+            form=quarterly,
+            unit=first.unit,
+            year=first.year,
+            period_index=first.period_index,
+            period_start=first.period_start,
+            period_end=first.period_end,
+            due_date=first.due_date,
+        )
+
+
+def test_closed_and_new_units_owe_only_the_periods_they_lived(quarterly, tree):
+    tree["dong_ngan"].closed_on = D(2026, 4, 1)  # merged away on 01/04: owes Q1 only
+    tree["dong_ngan"].save()
+    newcomer = make_unit("Phường Mới", Unit.Kind.WARD, tree["bac_ninh"], opened_on=D(2026, 7, 1))
+    generation.obligations_generate(form=quarterly, year=2026)
+    owed = lambda unit: list(  # noqa: E731
+        Obligation.objects.filter(unit=unit, form=quarterly).order_by("period_index").values_list("period_index", flat=True)
+    )
+    assert owed(tree["dong_ngan"]) == [1]
+    assert owed(newcomer) == [3, 4]
+    assert owed(tree["tu_son"]) == [1, 2, 3, 4]
+
+
+def test_an_assignment_owes_from_its_start_until_its_end(tree):
+    form = form_by_code("qcdc-month")
+    FormAssignment.objects.create(
+        form=form, root=tree["tu_son"], include_root=True, starts_on=D(2026, 3, 10), ends_on=D(2026, 6, 15)
+    )
+    generation.obligations_generate(form=form, year=2026)
+    months = Obligation.objects.filter(form=form, unit=tree["tu_son"]).order_by("period_index")
+    assert list(months.values_list("period_index", flat=True)) == [3, 4, 5, 6]
+
+
+def test_cut_off_periods_and_due_dates_across_tet(tree):
+    form = form_by_code("qcdc-month")
+    form.cutoff_day, form.due_working_days = 14, 2
+    form.save()
+    FormAssignment.objects.create(form=form, root=tree["tu_son"], include_root=True, starts_on=D(2025, 1, 1))
+    generation.obligations_generate(form=form, year=2026)
+    feb = Obligation.objects.get(form=form, unit=tree["tu_son"], year=2026, period_index=2)
+    assert (feb.period_start, feb.period_end, feb.due_date) == (D(2026, 1, 15), D(2026, 2, 14), D(2026, 2, 24))
+    jan = Obligation.objects.get(form=form, unit=tree["tu_son"], year=2026, period_index=1)
+    assert (jan.period_start, jan.period_end) == (D(2025, 12, 15), D(2026, 1, 14))
+
+
+@time_machine.travel(datetime.datetime(2026, 2, 5, 9, 0, tzinfo=TZ), tick=False)
+def test_the_periodic_task_opens_the_periods_begun_and_the_next_month(tree):
+    form = form_by_code("qcdc-month")
+    FormAssignment.objects.create(form=form, root=tree["tu_son"], include_root=True, starts_on=D(2026, 1, 1))
+    assert open_upcoming_periods() == 3  # January, February, and March (starts within 31 days)
+    assert open_upcoming_periods() == 0
+    assert list(
+        Obligation.objects.filter(form=form).order_by("period_index").values_list("period_index", flat=True)
+    ) == [1, 2, 3]
+
+
+@pytest.fixture
+def directive_task(tree, users):
+    directive = directive_services.directive_create(
+        actor=users["staff"],
+        owner_unit=tree["bac_ninh"],
+        doc_type=DirectiveType.objects.get(name="Kế hoạch", family="party"),
+        symbol="45-KH/TU",
+        issuer="Tỉnh ủy Bắc Ninh",
+        abstract="Kế hoạch thực hiện Kết luận 120-KL/TW",
+        issued_on=D(2026, 1, 10),
+    )
+    directive_services.assignment_bulk_create(
+        actor=users["staff"],
+        directive=directive,
+        task="Báo cáo kết quả quán triệt",
+        deadline=D(2026, 3, 20),
+        units=[tree["tu_son"], tree["dong_ngan"]],
+    )
+    directive_services.assignment_bulk_create(
+        actor=users["staff"], directive=directive, task="Theo dõi", report_required=False, units=[tree["tu_son"]]
+    )
+    return directive
+
+
+def test_directive_tasks_that_require_a_report_owe_one_on_the_thematic_form(directive_task, tree):
+    assert generation.obligations_sync_assignments() == 2
+    assert generation.obligations_sync_assignments() == 0
+    owed = Obligation.objects.get(unit=tree["tu_son"], assignment__isnull=False)
+    assert owed.form.code == "qcdc-thematic" and owed.due_date == D(2026, 3, 20)
+    assert owed.assignment.task == "Báo cáo kết quả quán triệt"
+
+
+def test_a_directive_with_its_own_thematic_form_uses_it(directive_task, tree):
+    own = ReportForm.objects.create(
+        code="kh45-report", name="Báo cáo thực hiện KH 45", kind="thematic", title="Kết quả", directive=directive_task
+    )
+    generation.obligations_sync_assignments()
+    assert set(Obligation.objects.filter(assignment__isnull=False).values_list("form", flat=True)) == {own.pk}
+
+
+def test_an_ad_hoc_report_is_requested_once(tree, users):
+    form = ReportForm.objects.create(code="dot-xuat", name="Báo cáo đột xuất", kind="ad_hoc", title="Tình hình")
+    args = dict(
+        actor=users["staff"],
+        form=form,
+        root=tree["bac_ninh"],
+        kinds=["ward"],
+        period_start=D(2026, 3, 1),
+        period_end=D(2026, 3, 15),
+        due_date=D(2026, 3, 20),
+    )
+    assert generation.obligations_request(**args) == 2
+    assert generation.obligations_request(**args) == 0
+
+
+def test_assigning_a_form_opens_the_periods_begun(tree, users):
+    form = form_by_code("qcdc-quarter")
+    with time_machine.travel(datetime.datetime(2026, 5, 10, 9, 0, tzinfo=TZ), tick=False):
+        _assignment, created = generation.form_assign(
+            actor=users["staff"], form=form, root=tree["bac_ninh"], kinds=["ward"], starts_on=D(2026, 1, 1)
+        )
+    assert created == 4  # Q1 and Q2 of 2026 for two wards
+    with pytest.raises(Exception, match="administrators"):
+        generation.form_assign(
+            actor=users["staff_ha_noi"], form=form, root=tree["bac_ninh"], kinds=["ward"], starts_on=D(2026, 1, 1)
+        )
