@@ -7,7 +7,7 @@ dashboard figures (issue 6) register theirs in ``api.routes`` the same way.
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import profile
 from api.routes import router
@@ -28,7 +28,6 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     re_path(r"^api/(?:.*/)?$", not_found),  # a JSON 404 under /api/, not the HTML page
     path("healthz", HealthView.as_view(), name="healthz"),
     path("profile/", profile.profile, name="profile"),

@@ -3,12 +3,12 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Prefetch, Value, When
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from api.schema import LIST, READ_ONE, WRITE, errors, paginated

@@ -1,10 +1,10 @@
 """Units, heads, bodies and people: read-only, each fetched through ``visible_to(user)`` as on the pages."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from api.schema import LIST, READ, READ_ONE, errors, paginated
