@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
     path("", include("directives.urls")),
+    path("", include("reports.urls")),
     path("", include("api.urls")),
 ]
 

@@ -161,6 +161,8 @@ def _save_values(report: Report, indicators: list[Indicator], values: dict[int, 
     for indicator in indicators:
         raw = (values.get(indicator.pk) or "").strip()[: validation.MAX_TEXT]
         parsed = validation.parse_value(indicator, raw)
+        if indicator.value_type == Indicator.ValueType.BOOLEAN and parsed.decimal is not None:
+            raw = "yes" if parsed.decimal else "no"  # "có", "x", "1"… are stored as the form's own choice
         number = None if parsed.error else parsed.decimal
         row = existing.get(indicator.pk)
         if row is None:
@@ -239,7 +241,7 @@ def _transition(
     obligation = report.obligation
     before = report.status
     report.status = to
-    report.save(update_fields=["status", "approved_by", "approved_at", "submitted_at", "updated_at"])
+    report.save(update_fields=["status", "approved_by", "approved_at", "submitted_at"])  # updated_at: last text saved
     obligation.status = to
     obligation.save(update_fields=["status", *obligation_fields])
     ReportEvent.objects.create(

@@ -59,7 +59,7 @@ def show_number(value: Decimal | None) -> str:
         return ""
     value = value.normalize()
     places = max(0, -value.as_tuple().exponent)
-    return number_format(value, decimal_pos=places)
+    return number_format(value, decimal_pos=places, force_grouping=True)
 
 
 def parse_value(indicator: Indicator, raw: str) -> Parsed:

@@ -61,9 +61,7 @@ def form_by_code(code: str) -> ReportForm:
 def quarterly(tree):
     """The shipped quarterly form, owed by every ward of Bắc Ninh from 01/01/2025."""
     form = form_by_code("qcdc-quarter")
-    FormAssignment.objects.create(
-        form=form, root=tree["bac_ninh"], kinds=["ward"], starts_on=datetime.date(2025, 1, 1)
-    )
+    FormAssignment.objects.create(form=form, root=tree["bac_ninh"], kinds=["ward"], starts_on=datetime.date(2025, 1, 1))
     return form
 
 

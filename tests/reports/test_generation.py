@@ -63,7 +63,9 @@ def test_closed_and_new_units_owe_only_the_periods_they_lived(quarterly, tree):
     newcomer = make_unit("Phường Mới", Unit.Kind.WARD, tree["bac_ninh"], opened_on=D(2026, 7, 1))
     generation.obligations_generate(form=quarterly, year=2026)
     owed = lambda unit: list(  # noqa: E731
-        Obligation.objects.filter(unit=unit, form=quarterly).order_by("period_index").values_list("period_index", flat=True)
+        Obligation.objects.filter(unit=unit, form=quarterly)
+        .order_by("period_index")
+        .values_list("period_index", flat=True)
     )
     assert owed(tree["dong_ngan"]) == [1]
     assert owed(newcomer) == [3, 4]
@@ -145,15 +147,15 @@ def test_a_directive_with_its_own_thematic_form_uses_it(directive_task, tree):
 
 def test_an_ad_hoc_report_is_requested_once(tree, users):
     form = ReportForm.objects.create(code="dot-xuat", name="Báo cáo đột xuất", kind="ad_hoc", title="Tình hình")
-    args = dict(
-        actor=users["staff"],
-        form=form,
-        root=tree["bac_ninh"],
-        kinds=["ward"],
-        period_start=D(2026, 3, 1),
-        period_end=D(2026, 3, 15),
-        due_date=D(2026, 3, 20),
-    )
+    args = {
+        "actor": users["staff"],
+        "form": form,
+        "root": tree["bac_ninh"],
+        "kinds": ["ward"],
+        "period_start": D(2026, 3, 1),
+        "period_end": D(2026, 3, 15),
+        "due_date": D(2026, 3, 20),
+    }
     assert generation.obligations_request(**args) == 2
     assert generation.obligations_request(**args) == 0
 

@@ -88,11 +88,20 @@ def test_the_whole_way_with_approval_return_and_acceptance(obligation, users):
     assert [(v.number, v.status) for v in versions] == [(1, Status.SUBMITTED), (2, Status.RESUBMITTED)]
     resolved = {v["code"]: v["raw"] for v in versions[0].snapshot["values"]}["PETITIONS_RESOLVED"]
     assert resolved == "7"  # the first version keeps what was first submitted
-    actions = set(AuditEvent.objects.filter(object_id=report.pk, object_type="reports.report").values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(object_id=report.pk, object_type="reports.report").values_list("action", flat=True)
+    )
     assert {"report.returned", "report.accepted", "report.approved"} <= actions
 
 
-ALL_STATES = [Status.DRAFT, Status.AWAITING_APPROVAL, Status.SUBMITTED, Status.RETURNED, Status.RESUBMITTED, Status.ACCEPTED]
+ALL_STATES = [
+    Status.DRAFT,
+    Status.AWAITING_APPROVAL,
+    Status.SUBMITTED,
+    Status.RETURNED,
+    Status.RESUBMITTED,
+    Status.ACCEPTED,
+]
 
 
 def _attempt(name, report, users):
@@ -281,7 +290,9 @@ def timezone_date(value):
     return value.astimezone(TZ).date()
 
 
-def test_every_transition_hands_an_event_to_after_commit(obligation, users, monkeypatch, django_capture_on_commit_callbacks):
+def test_every_transition_hands_an_event_to_after_commit(
+    obligation, users, monkeypatch, django_capture_on_commit_callbacks
+):
     seen = []
     monkeypatch.setattr(events, "after_transition", lambda **kw: seen.append(kw))
     with django_capture_on_commit_callbacks(execute=True):
