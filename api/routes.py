@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from api.views.directives import AssignmentViewSet, DirectiveTypeViewSet, DirectiveViewSet
+from api.views.reports import ObligationViewSet, ReportFormViewSet, ReportViewSet
 from api.views.units import BodyViewSet, PersonViewSet, UnitViewSet
 
 router = DefaultRouter()
@@ -13,6 +14,9 @@ router.register("people", PersonViewSet, basename="person")
 router.register("directive-types", DirectiveTypeViewSet, basename="directive-type")
 router.register("directives", DirectiveViewSet, basename="directive")
 router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("report-forms", ReportFormViewSet, basename="report-form")
+router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("reports", ReportViewSet, basename="report")
 # Issue 5 (notifications) and issue 6 (dashboard figures) add theirs here, e.g.
 #   router.register("notifications", NotificationViewSet, basename="notification")
 #   router.register(r"units/(?P<unit_pk>\d+)/figures", FigureViewSet, basename="unit-figures")

@@ -187,6 +187,10 @@ SPECTACULAR_SETTINGS = {
         "AssignableKindEnum": "api.serializers.directives.ASSIGNABLE_KIND_CHOICES",
         "TaskFilterEnum": "api.serializers.directives.TASK_STATUSES",
         "HealthStateEnum": "api.views.health.STATES",
+        "ReportStatusEnum": "reports.models.obligations.Status",
+        "ReportFormKindEnum": "reports.models.ReportForm.Kind",
+        "ReportEventKindEnum": "reports.models.ReportEvent.Kind",
+        "ObligationFilterEnum": "api.serializers.reports.OBLIGATION_FILTERS",
     },
 }
 

@@ -74,3 +74,50 @@ def objects(tree, users):
         "directive": directive,
         "assignment": assignment,
     }
+
+
+# Reports: the shipped quarterly QCDC form, owed by the wards of Bắc Ninh.
+
+FIGURES = {
+    "DISCLOSURES": "12",
+    "MEETINGS": "8",
+    "MEETING_PARTICIPANTS": "1.240",
+    "BALLOTS": "2",
+    "CHARTERS_RECOGNISED": "1",
+    "DIALOGUES": "1",
+    "OPINIONS_RAISED": "15",
+    "RECEPTION_DAYS": "12",
+    "PETITIONS_RECEIVED": "9",
+    "PETITIONS_RESOLVED": "7",
+    "INSPECTIONS": "3",
+    "INVESTMENT_SUPERVISIONS": "2",
+    "VIOLATIONS_FOUND": "0",
+    "ONE_STOP_SATISFACTION": "92,5",
+    "COMMITTEE_CONSOLIDATED": "có",
+}
+
+
+@pytest.fixture
+def reporting(tree, users):
+    """The quarterly form owed by the wards of Bắc Ninh in 2026, and Phường Từ Sơn's Q1 report started."""
+    from reports import generation
+    from reports import services as report_services
+    from reports.models import FormAssignment, Obligation, ReportForm
+
+    form = ReportForm.objects.get(code="qcdc-quarter")
+    FormAssignment.objects.create(form=form, root=tree["bac_ninh"], kinds=["ward"], starts_on=datetime.date(2025, 1, 1))
+    generation.obligations_generate(form=form, year=2026)
+    q1 = Obligation.objects.get(form=form, unit=tree["tu_son"], year=2026, period_index=1)
+    q2 = Obligation.objects.get(form=form, unit=tree["tu_son"], year=2026, period_index=2)
+    report = report_services.report_save_draft(
+        actor=users["reporter_tu_son"], obligation=q2, revision=0, narrative={}, values={}
+    )
+    return {"form": form, "obligation": q1, "started": q2, "report": report}
+
+
+def complete_draft(form) -> dict:
+    """The body of a draft that can be submitted: every section written, every figure given."""
+    return {
+        "narrative": {str(s.pk): f"{s.title}: đã tổ chức quán triệt." for s in form.sections.all()},
+        "values": {i.code: FIGURES.get(i.code, "1") for i in form.indicators.all()},
+    }

@@ -21,6 +21,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.api.conftest import complete_draft
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 SCHEMA_URL = "/api/schema/?format=json"
 # Enough to try each parameter and body field a few ways, while the module stays well under two minutes.
@@ -32,13 +34,21 @@ ID_OF = {
     "/api/v1/people/": "person",
     "/api/v1/directives/": "directive",
     "/api/v1/assignments/": "assignment",
+    "/api/v1/report-forms/": "form",
+    "/api/v1/obligations/": "started",
+    "/api/v1/reports/": "report",
 }
 
 
 def good_bodies(objects) -> dict:
     """A valid body for each write, so that the successful answers are checked too."""
-    unit, directive = objects["unit"], objects["directive"]
+    unit, directive, report = objects["unit"], objects["directive"], objects["report"]
+    draft = {"revision": report.revision, **complete_draft(objects["form"])}
     return {
+        ("POST", "/api/v1/obligations/{id}/report/"): draft,
+        ("PATCH", "/api/v1/reports/{id}/"): draft,
+        ("POST", "/api/v1/reports/{id}/return/"): {"reason": "Bổ sung số liệu"},
+        ("POST", "/api/v1/reports/{id}/send-back/"): {"note": "Viết lại phần II"},
         ("POST", "/api/v1/directives/"): {
             "owner_unit": unit.pk,
             "doc_type": directive.doc_type_id,
@@ -99,12 +109,13 @@ def test_the_documentation_page_is_served_from_our_own_static_files(client, db):
         assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{asset}")
 
 
-@pytest.mark.parametrize("who", ["admin", "staff", "reporter_tu_son", "staff_ha_noi", None])
-def test_every_operation_keeps_to_the_description(wsgi_app, objects, tokens, who):
+@pytest.mark.parametrize("who", ["admin", "staff", "reporter_tu_son", "head_tu_son", "staff_ha_noi", None])
+def test_every_operation_keeps_to_the_description(wsgi_app, objects, reporting, tokens, who):
+    objects = {**objects, **reporting}
     schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, wsgi_app)
     headers = {"Authorization": f"Token {tokens[who]}"} if who else {}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 17
+    assert len(operations) >= 29
     for operation in operations:
         strategies = [operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)]
         known = {}
