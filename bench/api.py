@@ -1,0 +1,203 @@
+"""The API under concurrent load on gunicorn, at national size: requests per second of the main lists
+(8 clients at once, for 5 s or 500 requests, whichever comes first) and the queries of one request.
+
+Loads the official unit list, a register of directives with a task for every commune, and the
+quarterly report owed by every commune for 2026; then serves the bench database with gunicorn on a
+free port of 127.0.0.1 and stops it at the end.
+"""
+
+import datetime
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from _common import ROOT, figure, measure_page, setup
+
+# This script is called api.py: its folder must not shadow the ``api`` app (nor ``directives``).
+_here = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
+sys.modules.pop("api", None)
+
+setup("api")
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from api import services as api_services  # noqa: E402
+from directives import services as directive_services  # noqa: E402
+from directives.models import DirectiveType  # noqa: E402
+from reports import generation  # noqa: E402
+from reports.models import FormAssignment, Obligation, ReportForm  # noqa: E402
+from units.models import RoleGrant, Unit, User  # noqa: E402
+
+CLIENTS = 8
+SECONDS = 5.0
+MAX_REQUESTS = 500
+WORKERS = 2  # the machine has two cores
+THREADS = 4
+
+
+def load() -> dict:
+    call_command("import_units", "--no-progress", verbosity=0)
+    nation = Unit.objects.get(parent__isnull=True, kind=Unit.Kind.NATION)
+    province = Unit.objects.get(code_scheme="2025", code="24")  # Bắc Ninh
+    ward = Unit.objects.get(code_scheme="2025", code="09367")  # Phường Từ Sơn
+    admin = User.objects.create_user("bench-admin")
+    RoleGrant.objects.create(user=admin, role=RoleGrant.Role.ADMIN, unit=nation)
+    staff = User.objects.create_user("bench-staff")
+    RoleGrant.objects.create(user=staff, role=RoleGrant.Role.STAFF, unit=province)
+    reporter = User.objects.create_user("bench-reporter")
+    RoleGrant.objects.create(user=reporter, role=RoleGrant.Role.REPORTER, unit=ward)
+
+    plan = DirectiveType.objects.get(name="Kế hoạch", family="party")
+    communal = list(Unit.COMMUNAL_KINDS)
+    for i in range(60):
+        directive = directive_services.directive_create(
+            actor=admin,
+            owner_unit=nation,
+            doc_type=plan,
+            symbol=f"{i + 1}-KH/TW",
+            issuer="Ban Bí thư",
+            abstract=f"Kế hoạch thực hiện quy chế dân chủ số {i + 1}",
+            issued_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=i),
+        )
+        if i == 0:  # one task for every commune of the country
+            directive_services.assignment_bulk_create(
+                actor=admin, directive=directive, task="Báo cáo kết quả", root=nation, kinds=communal
+            )
+        directive_services.assignment_bulk_create(actor=admin, directive=directive, task=f"Việc {i}", units=[ward])
+
+    form = ReportForm.objects.get(code="qcdc-quarter")
+    FormAssignment.objects.create(form=form, root=nation, kinds=communal, starts_on=datetime.date(2025, 1, 1))
+    generation.obligations_generate(form=form, year=2026)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    figure("api bench units", Unit.objects.count(), "units")
+    figure("api bench obligations", Obligation.objects.count(), "obligations")
+    return {
+        "admin": api_services.token_create(user=admin, name="bench")[1],
+        "staff": api_services.token_create(user=staff, name="bench")[1],
+        "reporter": api_services.token_create(user=reporter, name="bench")[1],
+        "ward": ward,
+        "province": province,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    connection.close()  # the workers open their own
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    command = [
+        gunicorn,
+        "qcdc.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+        "--chdir",
+        str(ROOT),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, env=os.environ.copy(), start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status in (200, 503):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def requests_per_second(port: int, path: str, token: str) -> float:
+    """``CLIENTS`` keep-alive connections GET ``path`` until ``SECONDS`` pass or ``MAX_REQUESTS`` are sent."""
+    lock = threading.Lock()
+    sent = [0]
+    failures = []
+    start = time.perf_counter()
+    stop_at = start + SECONDS
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+        done = 0
+        while time.perf_counter() < stop_at:
+            with lock:
+                if sent[0] >= MAX_REQUESTS:
+                    break
+                sent[0] += 1
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                failures.append(response.status)
+            done += 1
+        conn.close()
+        return done
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        done = sum(pool.map(lambda _i: client(), range(CLIENTS)))
+    elapsed = time.perf_counter() - start
+    if failures:
+        raise SystemExit(f"{path}: {len(failures)} requests failed, e.g. HTTP {failures[0]}")
+    return done / elapsed
+
+
+data = load()
+ward, province = data["ward"], data["province"]
+ENDPOINTS = [
+    ("api units list", "/api/v1/units/?kind=ward", "admin"),
+    ("api units search", "/api/v1/units/?q=tu+son", "admin"),
+    ("api directives list", "/api/v1/directives/", "reporter"),
+    ("api assignments of a ward", f"/api/v1/assignments/?unit={ward.pk}", "reporter"),
+    ("api obligations list", f"/api/v1/obligations/?unit={province.pk}&sub=true&status=open", "staff"),
+    ("api obligations of a ward", f"/api/v1/obligations/?unit={ward.pk}", "reporter"),
+]
+
+for name, path, who in ENDPOINTS:  # queries of one request, in-process
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {data[who]}")
+    client.get("/api/v1/me/")  # the token's last use is noted once a minute; not part of the lists' count
+    queries, ms = measure_page(client, path, repeat=3)
+    figure(f"{name} queries", queries, "queries")
+    figure(f"{name} time", ms, "ms")
+
+port = free_port()
+server = start_gunicorn(port)
+try:
+    for name, path, who in ENDPOINTS:
+        requests_per_second(port, path, data[who])  # warm the workers' connections and caches
+        figure(name, requests_per_second(port, path, data[who]), "req/s")
+finally:
+    stop(server)
