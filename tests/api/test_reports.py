@@ -4,6 +4,7 @@ goes through reports.services, so the history is the one the pages show."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from reports import generation
 from reports import services as report_services
@@ -13,7 +14,7 @@ from tests.factories import make_unit, make_user
 from units.models import AuditEvent, RoleGrant, Unit
 
 
-def test_a_ward_files_its_quarterly_report_with_a_token(api, tree, users, reporting):
+def test_a_ward_files_its_quarterly_report_with_a_token(api, client, tree, users, reporting):
     """The issue's scenario: list the ward's obligations, fill a draft, submit; the committee sees it."""
     me = api("reporter_tu_son")
     ward = me.get("/api/v1/me/").json()["grants"][0]["unit"]
@@ -47,6 +48,13 @@ def test_a_ward_files_its_quarterly_report_with_a_token(api, tree, users, report
     assert [e["kind"] for e in history["events"]] == ["created", "approval_requested", "approved"]
     assert history["versions"][0]["number"] == 1
     assert AuditEvent.objects.filter(action="report.approved", object_id=report["id"]).exists()
+
+    # The committee's web inbox shows it, and its page shows the history written through the API.
+    client.force_login(users["staff"])
+    inbox = client.get(reverse("reports:review_inbox")).content.decode()
+    assert reverse("reports:report_detail", args=[q1["id"]]) in inbox
+    page = client.get(report["web_url"]).content.decode()
+    assert "Đồng ý" in page and users["head_tu_son"].display_name in page
 
 
 def test_the_committee_returns_with_a_reason_then_accepts(api, users, reporting):
