@@ -123,7 +123,8 @@
           lastSent = current;
           setStatus(i18n.saved + " " + data.saved_at);
           if (serial() === current) forget();
-        } else if (response.status === 401) {
+        } else if (response.status === 401 || (response.status === 403 && !data.error)) {
+          // 401: the session ended. A 403 without our JSON is the CSRF check: the login changed elsewhere.
           stopped = true;
           setStatus(i18n.session, true);
           notice(i18n.session, "warning", [], { href: data.login_url || form.dataset.loginUrl, text: i18n.login });
