@@ -67,6 +67,8 @@ def obligations_generate(
         p for p in periods.periods_of_year(form.period_type, year, form.cutoff_day) if until is None or p.start <= until
     ]
     candidates = {a.pk: _candidates(a) for a in assignments}
+    existing = Obligation.objects.filter(form=form, assignment__isnull=True, period_start__in=[p.start for p in wanted])
+    owed = set(existing.values_list("unit_id", "period_start"))
     rows = []
     for period in wanted:
         due = periods.due_date(period.end, form.due_working_days)
@@ -85,13 +87,13 @@ def obligations_generate(
                 due_date=due,
             )
             for unit_id in sorted(unit_ids)
+            if (unit_id, period.start) not in owed
         )
     if not rows:
         return 0
-    existing = Obligation.objects.filter(form=form, assignment__isnull=True, period_start__in=[p.start for p in wanted])
-    before = existing.count()
+    # The constraint still decides: a generator running at the same time may have inserted some since.
     Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-    return existing.count() - before
+    return existing.count() - len(owed)
 
 
 def obligations_open_upcoming(*, today: datetime.date | None = None, ahead_days: int = LOOKAHEAD_DAYS) -> int:

@@ -95,12 +95,12 @@ def parse_value(indicator: Indicator, raw: str) -> Parsed:
     return Parsed(decimal=number.quantize(Decimal("0.0001")))
 
 
-def bounds_hint(indicator: Indicator) -> str:
-    """What the field accepts, shown under it: "whole number, at least 0", "0–100 %"."""
+def bounds_hint(indicator: Indicator, with_kind: bool = True) -> str:
+    """What the field accepts, shown under it: "whole number, at least 0", "number, from 0 to 100"."""
     parts = []
-    if indicator.value_type == V.INTEGER:
+    if with_kind and indicator.value_type == V.INTEGER:
         parts.append(_("whole number"))
-    elif indicator.value_type in (V.DECIMAL, V.PERCENT):
+    elif with_kind and indicator.value_type in (V.DECIMAL, V.PERCENT):
         parts.append(_("number"))
     low, high = indicator.bounds() if indicator.is_numeric else (None, None)
     if low is not None and high is not None:

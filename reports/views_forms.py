@@ -14,6 +14,7 @@ from reports import access, generation, periods
 from reports.forms import FormAssignForm, IndicatorFormSet, ReportFormForm, RequestForm, SectionFormSet
 from reports.models import FormAssignment, ReportForm
 from reports.querysets import REVIEWER_ROLES
+from reports.validation import bounds_hint
 from units import scope
 from units.models import Unit
 from units.services import audit_record
@@ -67,6 +68,9 @@ def form_detail(request, pk: int):
     assignments = list(
         FormAssignment.objects.filter(form=form, root__in=visible).select_related("root", "created_by__person")
     )
+    indicators = list(form.indicators.all())
+    for indicator in indicators:
+        indicator.hint = bounds_hint(indicator, with_kind=False)
     for assignment in assignments:
         assignment.kind_labels = [str(Unit.Kind(k).label) for k in assignment.kinds if k in Unit.Kind.values]
     return render(
@@ -75,7 +79,7 @@ def form_detail(request, pk: int):
         {
             "form": form,
             "sections": list(form.sections.all()),
-            "indicators": list(form.indicators.all()),
+            "indicators": indicators,
             "rules": list(form.rules.select_related("left", "right")),
             "assignments": assignments,
             "example": example,
@@ -87,8 +91,7 @@ def form_detail(request, pk: int):
 
 
 def _home_unit(user) -> Unit | None:
-    paths = [p for p in scope.scope_paths(user, REVIEWER_ROLES) if p != scope.ALL]
-    return Unit.objects.filter(path=paths[0]).first() if len(paths) == 1 else None
+    return scope.home_unit(user, REVIEWER_ROLES)
 
 
 @login_required
