@@ -147,3 +147,12 @@ def test_list_query_counts_do_not_grow_with_the_rows(api, objects, tree, users, 
     for u, url in urls.items():
         with django_assert_max_num_queries(BUDGETS[u]):
             client.get(url)
+
+
+def test_a_post_to_an_address_that_does_not_exist_is_a_json_404_even_with_cookies(api, objects, settings):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "x" * 32
+    response = client.post("/api/v1/reports/0.5/accept/", {}, format="json")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
