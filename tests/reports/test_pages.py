@@ -287,3 +287,32 @@ def test_staff_create_a_form_with_sections_and_figures(client, users):
     form = form_by_code("tiep-cong-dan")
     assert form.owner_unit.name == "Tỉnh Bắc Ninh" and form.indicators.get().unit == "ngày"
     assert client.get(reverse("reports:form_edit", args=[form.pk])).status_code == 200
+
+
+def test_form_pages_and_versions_cost_the_same_with_more_rows(
+    client, quarterly, obligation, users, tree, django_assert_max_num_queries
+):
+    from reports.models import ReportForm
+
+    report = fill(obligation, users["reporter_tu_son"])
+    services.report_submit(actor=users["head_tu_son"], report=report)
+    for size in (1, 15):
+        for i in range(size):
+            ReportForm.objects.get_or_create(
+                code=f"extra-{i}", defaults={"name": f"Báo cáo {i}", "kind": "ad_hoc", "title": "Tình hình"}
+            )
+            unit = make_unit(f"Huyện {size}-{i}", Unit.Kind.DISTRICT, tree["bac_ninh"])
+            FormAssignment.objects.create(
+                form=quarterly, root=unit, kinds=["commune"], starts_on=datetime.date(2026, 1, 1)
+            )
+        client.force_login(users["staff"])
+        for url, budget in (
+            (reverse("reports:form_list"), 7),
+            (reverse("reports:form_detail", args=[quarterly.pk]), 12),
+            (reverse("reports:form_assign", args=[quarterly.pk]), 10),
+            (reverse("reports:report_version", args=[obligation.pk, 1]), 8),
+            (reverse("reports:my_reports") + "?own=1", 15),  # two pages: the redirect and the unit's
+        ):
+            with django_assert_max_num_queries(budget):
+                response = client.get(url, follow=True)
+            assert response.status_code == 200, url
