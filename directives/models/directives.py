@@ -179,12 +179,9 @@ class DirectiveRelation(models.Model):
         return f"{self.source.symbol} {self.get_kind_display()} {self.target.symbol}"
 
 
-class Attachment(models.Model):
-    """One file of a directive (the signed PDF, an annex), stored under a generated name."""
+class StoredFile(models.Model):
+    """A file checked by content (directives.uploads) and stored under a generated name."""
 
-    directive = models.ForeignKey(
-        Directive, verbose_name=_("directive"), on_delete=models.PROTECT, related_name="attachments"
-    )
     file = models.FileField(_("file"), max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=8)
@@ -199,6 +196,17 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Attachment(StoredFile):
+    """One file of a directive (the signed PDF, an annex), stored under a generated name."""
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("directive"), on_delete=models.PROTECT, related_name="attachments"
+    )
 
     class Meta:
         verbose_name = _("attachment")

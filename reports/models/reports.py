@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from directives.models.directives import StoredFile
 from reports.models.obligations import Status
 from reports.querysets import ReportQuerySet
 
@@ -160,24 +161,10 @@ class ReportEvent(models.Model):
         return f"{self.get_kind_display()} · {self.created_at:%d/%m/%Y %H:%M}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(StoredFile):
     """One file of a report, checked by content like a directive's files and stored under a generated name."""
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(_("file"), max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    kind = models.CharField(_("kind"), max_length=8)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
