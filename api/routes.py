@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from api.views import dashboards, notifications
 from api.views.directives import AssignmentViewSet, DirectiveTypeViewSet, DirectiveViewSet
 from api.views.reports import ObligationViewSet, ReportFormViewSet, ReportViewSet
 from api.views.units import BodyViewSet, PersonViewSet, UnitViewSet
@@ -17,6 +18,6 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("report-forms", ReportFormViewSet, basename="report-form")
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("reports", ReportViewSet, basename="report")
-# Issue 5 (notifications) and issue 6 (dashboard figures) add theirs here, e.g.
-#   router.register("notifications", NotificationViewSet, basename="notification")
-#   router.register(r"units/(?P<unit_pk>\d+)/figures", FigureViewSet, basename="unit-figures")
+# Notifications (issue 5) and dashboard figures (issue 6) register theirs in their own modules.
+notifications.register(router)
+dashboards.register(router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_forms
+from reports import urls_dashboards, urls_reminders, views, views_forms
 
 app_name = "reports"
 
@@ -23,3 +23,5 @@ urlpatterns = [
     path("report-files/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("units/<int:pk>/reports/", views.unit_obligations, name="unit_obligations"),
 ]
+# Notifications and reminders (issue 5) and dashboards (issue 6) keep their addresses in their own modules.
+urlpatterns += urls_reminders.urlpatterns + urls_dashboards.urlpatterns

@@ -1,0 +1,3 @@
+"""Addresses of the in-app notifications and the reminder log (issue 5)."""
+
+urlpatterns: list = []
