@@ -1,0 +1,37 @@
+"""Read-side aggregates for the leadership dashboards and the heads' accountability pages.
+
+Every figure is computed in SQL from the timeliness columns the workflow services write on each
+obligation, with a constant number of queries whatever the number of units or periods:
+
+- ``figures.headline``: one aggregate over the unit's subtree (and the former units merged into it);
+- ``figures.by_child``: the same aggregate grouped by the child unit each row rolls up to;
+- ``figures.heatmap``: grouped by child unit and month (the trend is its column sums);
+- ``indicators``: the figures of the reports, summed or averaged per indicator;
+- ``directives``: the progress of each directive's tasks;
+- ``heads``: who was head when each report fell due, and their record.
+
+The definitions follow DHIS2 (reporting rate capped at 100 %, on-time rate over *expected*), and go
+further: on time by first submission and by acceptance, returns, days late, still overdue.
+"""
+
+from reports.selectors.figures import Figures, by_child, directive_progress, headline, heatmap, overdue
+from reports.selectors.filters import DashboardFilter, dashboard_filter
+from reports.selectors.heads import head_records, head_tenures, heads_on_due_dates
+from reports.selectors.indicators import indicator_by_child, indicator_totals, indicator_trend
+
+__all__ = [
+    "DashboardFilter",
+    "Figures",
+    "by_child",
+    "dashboard_filter",
+    "directive_progress",
+    "head_records",
+    "head_tenures",
+    "heads_on_due_dates",
+    "headline",
+    "heatmap",
+    "indicator_by_child",
+    "indicator_totals",
+    "indicator_trend",
+    "overdue",
+]

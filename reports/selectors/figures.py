@@ -1,0 +1,224 @@
+"""Reporting figures: the headline of a unit, its children, the units × months heatmap, the overdue list,
+and the progress of directives. Each function is one query (``by_child`` and ``overdue`` two)."""
+
+import datetime
+from dataclasses import dataclass, fields
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from reports.models import Obligation
+from reports.selectors.filters import SELF, DashboardFilter
+from units.models import Unit
+
+
+@dataclass
+class Figures:
+    """Counts over a set of obligations that fell due; the rates are derived from them.
+
+    ``received``: filed at least once (a returned report was received, and is also counted in
+    ``returned``); ``on_time``: first filed by the due date; ``accepted_on_time``: accepted by the due
+    date; ``overdue``: never filed and past its due date today.
+    """
+
+    expected: int = 0
+    received: int = 0
+    on_time: int = 0
+    late: int = 0
+    accepted: int = 0
+    accepted_on_time: int = 0
+    returned: int = 0
+    returns: int = 0
+    days_late: int = 0
+    overdue: int = 0
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return None if not whole else min(part * 100 / whole, 100.0)
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.received
+
+    @property
+    def reporting_rate(self) -> float | None:
+        """DHIS2: received × 100 / expected, at most 100."""
+        return self._rate(self.received, self.expected)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """DHIS2: filed by the due date × 100 / *expected* (not / received)."""
+        return self._rate(self.on_time, self.expected)
+
+    @property
+    def accepted_on_time_rate(self) -> float | None:
+        return self._rate(self.accepted_on_time, self.expected)
+
+    @property
+    def average_days_late(self) -> float | None:
+        return None if not self.late else self.days_late / self.late
+
+    def __add__(self, other: "Figures") -> "Figures":
+        return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    def as_dict(self) -> dict:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data.update(
+            missing=self.missing,
+            reporting_rate=self.reporting_rate,
+            on_time_rate=self.on_time_rate,
+            accepted_on_time_rate=self.accepted_on_time_rate,
+            average_days_late=self.average_days_late,
+        )
+        return data
+
+
+def aggregates(today: datetime.date) -> dict:
+    """The conditional aggregates behind ``Figures`` (obligations already restricted to those due by today)."""
+    # Named apart from the columns they count (``on_time``, ``days_late``…), which Django would confuse.
+    return {
+        "n_expected": Count("pk"),
+        "n_received": Count("pk", filter=Q(first_submitted_at__isnull=False)),
+        "n_on_time": Count("pk", filter=Q(on_time=True)),
+        "n_late": Count("pk", filter=Q(on_time=False)),
+        "n_accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
+        "n_accepted_on_time": Count("pk", filter=Q(accepted_on_time=True)),
+        "n_returned": Count("pk", filter=Q(returned_count__gt=0)),
+        "n_returns": Coalesce(Sum("returned_count"), 0),
+        "n_days_late": Coalesce(Sum("days_late", filter=Q(on_time=False)), 0),
+        "n_overdue": Count("pk", filter=Q(first_submitted_at__isnull=True, due_date__lt=today)),
+    }
+
+
+def _figures(row: dict) -> Figures:
+    return Figures(**{f.name: row.get(f"n_{f.name}") or 0 for f in fields(Figures)})
+
+
+def headline(flt: DashboardFilter) -> Figures:
+    """The unit's figures over its whole subtree: one query."""
+    return _figures(Obligation.objects.filter(flt.obligations_q()).aggregate(**aggregates(flt.today)))
+
+
+@dataclass
+class ChildRow:
+    unit: Unit | None  # None: the dashboard unit's own reports
+    figures: Figures
+
+
+def by_child(flt: DashboardFilter) -> list[ChildRow]:
+    """One row per child unit (former units merged in count with their successor's child), plus the
+    unit's own reports if it owes any: one grouped query and one for the units' names."""
+    rows = (
+        Obligation.objects.filter(flt.obligations_q())
+        .annotate(bucket=flt.bucket())
+        .values("bucket")
+        .annotate(**aggregates(flt.today))
+        .order_by()
+    )
+    by_bucket = {row["bucket"]: _figures(row) for row in rows}
+    units = Unit.objects.in_bulk([int(b) for b in by_bucket if b.isdigit()])
+    result = [ChildRow(units[int(b)], f) for b, f in by_bucket.items() if b.isdigit() and int(b) in units]
+    result.sort(key=lambda r: r.unit.name)
+    if SELF in by_bucket:
+        result.insert(0, ChildRow(None, by_bucket[SELF]))
+    return result
+
+
+@dataclass
+class Cell:
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    returned: int = 0
+    missing: int = 0
+    pending: int = 0  # due, filed never, not yet past the due date (due today)
+
+    @property
+    def state(self) -> str:
+        """The worst thing in the cell: missing, returned, late, on time (or empty)."""
+        if not self.expected:
+            return "none"
+        if self.missing:
+            return "missing"
+        if self.returned:
+            return "returned"
+        if self.late:
+            return "late"
+        return "on-time"
+
+
+def heatmap(flt: DashboardFilter) -> dict[tuple[str, datetime.date], Cell]:
+    """(child bucket, first day of the month the period ends in) -> what happened: one grouped query."""
+    rows = (
+        Obligation.objects.filter(flt.obligations_q())
+        .annotate(bucket=flt.bucket(), month=TruncMonth("period_end"))
+        .values("bucket", "month")
+        .annotate(
+            c_expected=Count("pk"),
+            c_on_time=Count("pk", filter=Q(on_time=True)),
+            c_late=Count("pk", filter=Q(on_time=False)),
+            c_returned=Count("pk", filter=Q(returned_count__gt=0)),
+            c_missing=Count("pk", filter=Q(first_submitted_at__isnull=True, due_date__lt=flt.today)),
+            c_pending=Count("pk", filter=Q(first_submitted_at__isnull=True, due_date__gte=flt.today)),
+        )
+        .order_by()
+    )
+    cells = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        cells[(row["bucket"], month)] = Cell(*(row[f"c_{f.name}"] for f in fields(Cell)))
+    return cells
+
+
+def trend(cells: dict[tuple[str, datetime.date], Cell]) -> dict[datetime.date, Cell]:
+    """The heatmap's column sums: the subtree's figures month by month (no query)."""
+    months: dict[datetime.date, Cell] = {}
+    for (_bucket, month), cell in cells.items():
+        total = months.setdefault(month, Cell())
+        for name in ("expected", "on_time", "late", "returned", "missing", "pending"):
+            setattr(total, name, getattr(total, name) + getattr(cell, name))
+    return dict(sorted(months.items()))
+
+
+def overdue(flt: DashboardFilter, limit: int = 50) -> tuple[list[Obligation], int]:
+    """The reports never filed and past their due date, oldest first (at most ``limit``), and how many."""
+    qs = Obligation.objects.filter(flt.obligations_q(), first_submitted_at__isnull=True, due_date__lt=flt.today)
+    rows = list(qs.select_related("unit", "form").order_by("due_date", "unit__name", "pk")[:limit])
+    total = len(rows) if len(rows) < limit else qs.count()
+    return rows, total
+
+
+def directive_progress(flt: DashboardFilter) -> list[dict]:
+    """Per directive with tasks in the subtree due in the range (or given in it, without a deadline): units
+    assigned, tasks reported, on time, overdue. One query."""
+    from directives.models import Assignment
+
+    in_range = Q(deadline__gte=flt.start, deadline__lte=flt.end) | Q(
+        deadline__isnull=True, created_at__date__gte=flt.start, created_at__date__lte=flt.end
+    )
+    paths = Q(pk__in=[])
+    for path in flt.paths:
+        paths |= Q(unit__path__startswith=path)
+    rows = (
+        Assignment.objects.filter(paths, in_range)
+        .exclude(status=Assignment.Status.CANCELLED)
+        .values("directive_id", "directive__symbol", "directive__abstract")
+        .annotate(
+            units=Count("unit", distinct=True),
+            tasks=Count("pk", distinct=True),
+            reported=Count("report_obligations", filter=Q(report_obligations__first_submitted_at__isnull=False)),
+            on_time=Count("report_obligations", filter=Q(report_obligations__on_time=True)),
+            overdue=Count(
+                "report_obligations",
+                filter=Q(
+                    report_obligations__first_submitted_at__isnull=True,
+                    report_obligations__due_date__lt=flt.today,
+                ),
+            ),
+            done=Count("pk", filter=Q(status=Assignment.Status.DONE), distinct=True),
+        )
+        .order_by("-overdue", "directive__symbol")
+    )
+    return list(rows)

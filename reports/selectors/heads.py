@@ -1,0 +1,129 @@
+"""Heads of unit and their record. An obligation belongs to the accountable head (principal headship) in
+office on its due date: a tenure covers the reports that fell due from its first day to its last."""
+
+from collections import defaultdict
+
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from reports.models import Obligation
+from reports.selectors.filters import DashboardFilter
+from units.models import Headship, Person
+
+OB = "unit__obligations__"
+
+
+def heads_on_due_dates(obligations) -> dict[int, Headship]:
+    """obligation id -> the head in office on its due date, for the obligations given: one query."""
+    obligations = list(obligations)
+    if not obligations:
+        return {}
+    tenures = defaultdict(list)
+    for h in Headship.objects.filter(unit_id__in={o.unit_id for o in obligations}, is_principal=True).select_related(
+        "person"
+    ):
+        tenures[h.unit_id].append(h)
+    found = {}
+    for o in obligations:
+        for h in tenures[o.unit_id]:
+            if h.started_on <= o.due_date and (h.ended_on is None or o.due_date <= h.ended_on):
+                found[o.pk] = h
+                break
+    return found
+
+
+def _in_tenure(flt: DashboardFilter) -> Q:
+    """The headship's obligations counted: due by today, within the tenure, in the dashboard's periods and forms."""
+    q = Q(
+        **{
+            f"{OB}period_end__gte": flt.start,
+            f"{OB}period_end__lte": flt.end,
+            f"{OB}due_date__lte": flt.today,
+            f"{OB}due_date__gte": F("started_on"),
+        }
+    ) & (Q(ended_on__isnull=True) | Q(**{f"{OB}due_date__lte": F("ended_on")}))
+    if flt.form_ids:
+        q &= Q(**{f"{OB}form_id__in": flt.form_ids})
+    return q
+
+
+def _record(flt: DashboardFilter) -> dict:
+    counted = _in_tenure(flt)
+    pk = f"{OB}pk"
+    return {
+        "due": Count(pk, filter=counted),
+        "filed": Count(pk, filter=counted & Q(**{f"{OB}first_submitted_at__isnull": False})),
+        "on_time": Count(pk, filter=counted & Q(**{f"{OB}on_time": True})),
+        "late": Count(pk, filter=counted & Q(**{f"{OB}on_time": False})),
+        "missing": Count(
+            pk, filter=counted & Q(**{f"{OB}first_submitted_at__isnull": True, f"{OB}due_date__lt": flt.today})
+        ),
+        "returned": Count(pk, filter=counted & Q(**{f"{OB}returned_count__gt": 0})),
+    }
+
+
+def _rate():
+    return ExpressionWrapper(
+        Coalesce(F("on_time") * Value(100.0) / NullIf(F("due"), 0), Value(-1.0)), output_field=FloatField()
+    )
+
+
+def _in_paths(flt: DashboardFilter) -> Q:
+    q = Q(pk__in=[])
+    for path in flt.paths:
+        q |= Q(unit__path__startswith=path)
+    return q
+
+
+SORTS = {
+    "name": ("person__full_name",),
+    "due": ("-due", "person__full_name"),
+    "on_time": ("-on_time_rate", "person__full_name"),
+    "late": ("-late", "person__full_name"),
+    "missing": ("-missing", "person__full_name"),
+    "returned": ("-returned", "person__full_name"),
+    "worst": ("on_time_rate", "-missing", "person__full_name"),
+}
+
+
+def head_records(flt: DashboardFilter, *, search: str = "", sort: str = "worst"):
+    """One row per person who headed a unit in the subtree (former units included): tenures, reports due
+    during their tenures, filed, on time, late, missing, returned, on-time rate. A queryset of dicts: one
+    query per page (and one to count)."""
+    from units.querysets import search_q
+
+    qs = Headship.objects.filter(_in_paths(flt), is_principal=True)
+    if search:
+        qs = qs.filter(search_q(search, "person__search_key"))
+    qs = (
+        qs.values("person_id", "person__full_name")
+        .annotate(tenures=Count("pk", distinct=True), **_record(flt))
+        .annotate(on_time_rate=_rate())
+    )
+    return qs.order_by(*SORTS.get(sort, SORTS["worst"]), "person_id")
+
+
+def head_tenures(flt: DashboardFilter, person: Person) -> list[Headship]:
+    """The person's tenures as head of units in the subtree, each with its record: one query."""
+    return list(
+        Headship.objects.filter(_in_paths(flt), person=person, is_principal=True)
+        .select_related("unit")
+        .annotate(**_record(flt))
+        .annotate(on_time_rate=_rate())
+        .order_by("-started_on", "pk")
+    )
+
+
+def tenure_gaps(flt: DashboardFilter, tenures: list[Headship], limit: int = 100) -> list[Obligation]:
+    """The reports of those tenures that were late, are missing, or were returned: one query."""
+    if not tenures:
+        return []
+    q = Q(pk__in=[])
+    for h in tenures:
+        within = Q(unit_id=h.unit_id, due_date__gte=h.started_on)
+        if h.ended_on:
+            within &= Q(due_date__lte=h.ended_on)
+        q |= within
+    gaps = Q(on_time=False) | Q(returned_count__gt=0) | Q(first_submitted_at__isnull=True, due_date__lt=flt.today)
+    qs = Obligation.objects.filter(q, gaps, flt.obligations_q())
+    return list(qs.select_related("unit", "form").order_by("-due_date", "pk")[:limit])

@@ -1,0 +1,116 @@
+"""The dashboard figures against the hand-counted history of conftest.py."""
+
+import datetime
+
+import pytest
+
+from reports import selectors
+from tests.dashboards.conftest import TODAY
+
+ALL = {"start": datetime.date(2025, 1, 1), "end": datetime.date(2026, 12, 31), "today": TODAY}
+
+
+def flt(unit, **kw):
+    return selectors.dashboard_filter(unit, **{**ALL, **kw})
+
+
+def test_headline_of_the_province_counts_every_ward_once(tree, history):
+    f = selectors.headline(flt(tree["bac_ninh"]))
+    assert (f.expected, f.received, f.on_time, f.late, f.missing, f.overdue) == (21, 18, 15, 3, 3, 3)
+    assert (f.accepted, f.accepted_on_time, f.returned, f.returns) == (18, 14, 1, 2)
+    assert f.average_days_late == 6  # (3 + 5 + 10) / 3
+    assert round(f.reporting_rate, 2) == 85.71  # 18 / 21
+    assert round(f.on_time_rate, 2) == 71.43  # 15 / 21: over expected, not over received (83 %)
+    assert round(f.accepted_on_time_rate, 2) == 66.67  # 14 / 21
+
+
+def test_returned_twice_is_one_returned_report_with_two_returns(tree, history):
+    o = history["returned_twice"]
+    o.refresh_from_db()
+    assert (o.returned_count, o.on_time, o.accepted_on_time) == (2, True, False)
+    f = selectors.headline(flt(tree["dong_ngan"]))
+    assert (f.expected, f.received, f.on_time, f.late, f.returned, f.returns) == (7, 7, 6, 1, 1, 2)
+
+
+def test_a_merged_wards_history_shows_under_its_successor(tree, history):
+    f = selectors.headline(flt(tree["tu_son"]))
+    assert (f.expected, f.received, f.on_time, f.late, f.days_late, f.overdue) == (9, 8, 6, 2, 8, 1)
+    rows = {r.unit.name if r.unit else "": r.figures for r in selectors.by_child(flt(tree["bac_ninh"]))}
+    assert set(rows) == {"Phường Từ Sơn", "Phường Đông Ngàn", "Phường Tân Hồng"}  # no row for the former town
+    assert (rows["Phường Từ Sơn"].expected, rows["Phường Từ Sơn"].late) == (9, 2)
+
+
+def test_a_closed_ward_counts_only_the_periods_it_was_open(tree, history):
+    f = selectors.headline(flt(history["tan_hong"]))
+    assert (f.expected, f.received, f.missing, f.overdue) == (5, 3, 2, 2)  # 2025 Q1–Q4 and 2026 Q1, not Q2–Q3
+
+
+def test_children_add_up_to_the_headline(tree, history):
+    rows = selectors.by_child(flt(tree["bac_ninh"]))
+    total = sum((r.figures for r in rows), selectors.Figures())
+    assert total == selectors.headline(flt(tree["bac_ninh"]))
+
+
+def test_range_and_today_limit_what_is_expected(tree, history):
+    only_2026 = selectors.headline(flt(tree["bac_ninh"], start=datetime.date(2026, 1, 1)))
+    # Từ Sơn 3, Đông Ngàn 3, Tân Hồng 1 (Q1 only); Đình Bảng had closed.
+    assert (only_2026.expected, only_2026.received, only_2026.missing) == (7, 5, 2)
+    in_august = selectors.headline(flt(tree["bac_ninh"], today=datetime.date(2026, 8, 1)))
+    assert in_august.expected == 21 - 2  # 2026 Q3 (due in October) was not yet due
+    other_form = selectors.headline(flt(tree["bac_ninh"], form_ids=[history["form"].pk + 1000]))
+    assert other_form.expected == 0 and other_form.reporting_rate is None
+
+
+def test_heatmap_marks_each_ward_and_month(tree, history):
+    cells = selectors.heatmap(flt(tree["bac_ninh"]))
+    tu_son, dong_ngan, tan_hong = (str(tree["tu_son"].pk), str(tree["dong_ngan"].pk), str(history["tan_hong"].pk))
+    assert cells[(tu_son, datetime.date(2026, 9, 1))].state == "missing"
+    assert cells[(tu_son, datetime.date(2026, 6, 1))].state == "late"
+    assert cells[(dong_ngan, datetime.date(2026, 6, 1))].state == "returned"
+    assert cells[(tu_son, datetime.date(2025, 6, 1))].state == "late"  # Đình Bảng's late Q2 2025, merged in
+    assert cells[(tan_hong, datetime.date(2026, 3, 1))].state == "missing"
+    assert (tan_hong, datetime.date(2026, 6, 1)) not in cells  # closed: nothing expected
+    trend = selectors.figures.trend(cells)
+    assert [c.expected for c in trend.values()] == [4, 4, 3, 3, 3, 2, 2]
+
+
+def test_overdue_list_names_the_head_on_the_due_date(tree, history):
+    rows, total = selectors.overdue(flt(tree["bac_ninh"]))
+    assert total == 3
+    assert rows[-1] == history["missing_of_tu_son"]
+    heads = selectors.heads_on_due_dates(rows)
+    assert heads[history["missing_of_tu_son"].pk].person.full_name == "Trần Thị Bình"
+    assert all(o.pk not in heads for o in rows if o.unit == history["tan_hong"])  # no head recorded
+
+
+def test_head_replaced_mid_period_answers_for_the_reports_due_in_office(tree, history):
+    records = {r["person__full_name"]: r for r in selectors.head_records(flt(tree["bac_ninh"]))}
+    an, binh, cuong, dung = (records[n] for n in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Văn Dũng"))
+    assert (an["due"], an["on_time"], an["late"], an["missing"]) == (5, 5, 0, 0)
+    assert (binh["due"], binh["on_time"], binh["late"], binh["missing"]) == (2, 0, 1, 1)
+    assert (cuong["due"], cuong["on_time"], cuong["late"]) == (1, 1, 0)  # Q2 2025 fell due after he left
+    assert (dung["due"], dung["on_time"], dung["late"], dung["returned"]) == (7, 6, 1, 1)
+    assert "Đỗ Văn Hà" not in records  # Hà Nội's head is not in Bắc Ninh's scope
+    worst_first = [r["person__full_name"] for r in selectors.head_records(flt(tree["bac_ninh"]))]
+    assert worst_first[0] == "Trần Thị Bình"
+    assert [r["person__full_name"] for r in selectors.head_records(flt(tree["bac_ninh"]), search="binh")] == [
+        "Trần Thị Bình"
+    ]
+
+
+def test_indicators_sum_counts_and_average_percentages(tree, history):
+    rows = {r["code"]: r for r in selectors.indicator_totals(flt(tree["bac_ninh"]))}
+    # Only the report filed through the services has figures: 9 petitions received, 92.5 % satisfaction.
+    assert rows["PETITIONS_RECEIVED"]["value"] == 9 and rows["PETITIONS_RECEIVED"]["reports"] == 1
+    assert rows["ONE_STOP_SATISFACTION"]["averaged"] and float(rows["ONE_STOP_SATISFACTION"]["value"]) == 92.5
+    by_child = selectors.indicator_by_child(flt(tree["bac_ninh"]), "PETITIONS_RECEIVED")
+    assert by_child == {str(tree["dong_ngan"].pk): {"value": 9, "reports": 1}}
+    trend = selectors.indicator_trend(flt(tree["bac_ninh"]), "MEETINGS")
+    assert list(trend) == [datetime.date(2026, 6, 1)] and trend[datetime.date(2026, 6, 1)]["value"] == 8
+
+
+@pytest.mark.parametrize("n_queries", [1])
+def test_headline_is_one_query(tree, history, django_assert_num_queries, n_queries):
+    f = flt(tree["bac_ninh"])
+    with django_assert_num_queries(n_queries):
+        selectors.headline(f)
