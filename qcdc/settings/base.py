@@ -7,6 +7,7 @@ filesystem transport). With ``DATABASE_URL`` and ``REDIS_URL`` it runs on Postgr
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -136,11 +137,30 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE: dict = {
-    "reports.open-upcoming-periods": {"task": "reports.tasks.open_upcoming_periods", "schedule": 3600.0}
+    "reports.open-upcoming-periods": {"task": "reports.tasks.open_upcoming_periods", "schedule": 3600.0},
+    # The database is the reminders' queue: each sweep writes the stages due and queues what is unsent.
+    "reports.sweep-reminders": {
+        "task": "reports.tasks.sweep_reminders",
+        "schedule": env.float("REMINDERS_SWEEP_EVERY", default=300.0),
+    },
+    "reports.weekly-digest": {
+        "task": "reports.tasks.send_weekly_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
 }
+# Reminders: a claim older than this (seconds) belongs to a dead worker and is taken over; a queued row
+# still unsent after REPUBLISH_AFTER is queued again; the web never waits longer than BROKER_TIMEOUT on Redis.
+REMINDERS_CLAIM_TIMEOUT = env.int("REMINDERS_CLAIM_TIMEOUT", default=600)
+REMINDERS_REPUBLISH_AFTER = env.int("REMINDERS_REPUBLISH_AFTER", default=900)
+REMINDERS_BROKER_TIMEOUT = env.float("REMINDERS_BROKER_TIMEOUT", default=1.0)
+# Links in e-mails are absolute: the address people open the site at.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Unset: e-mails are printed on the console of the Celery worker (`make run`). Production: EMAIL_URL,
+# e.g. smtp+tls://user:password@mail.example.vn:587 (or filemail:///path for a folder of .log files).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="QCDC <qcdc@localhost>")
 
 REST_FRAMEWORK = {

@@ -1,13 +1,19 @@
 from .forms import FormAssignment, FormSection, Indicator, IndicatorRule, ReportForm
 from .obligations import Obligation, Status
+from .reminders import Delivery, DigestDelivery, Notification, ReminderPreference, ReminderStage
 from .reports import Report, ReportAttachment, ReportEvent, ReportValue, ReportVersion
 
 __all__ = [
+    "Delivery",
+    "DigestDelivery",
     "FormAssignment",
     "FormSection",
     "Indicator",
     "IndicatorRule",
+    "Notification",
     "Obligation",
+    "ReminderPreference",
+    "ReminderStage",
     "Report",
     "ReportAttachment",
     "ReportEvent",

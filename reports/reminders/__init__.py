@@ -1,0 +1,8 @@
+"""Reminders and escalations (issue 5): the ladder, the sweep, the senders and the log.
+
+The dashboards call only ``escalation_reached``; see /work/helpers/contract.md.
+"""
+
+from reports.reminders.log import EscalationReached, escalation_reached, obligation_log
+
+__all__ = ["EscalationReached", "escalation_reached", "obligation_log"]

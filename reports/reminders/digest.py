@@ -1,0 +1,109 @@
+"""The weekly digest: each leadership user is told of the overdue reports of the units in their scope.
+
+One row per (user, week, channel), unique, claimed before sending like the deliveries: a second beat or a
+retried task sends nothing twice.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Count, Min
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reports.models import DigestDelivery, Notification, Obligation
+from reports.models.obligations import PENDING
+from reports.reminders.sending import MAIL_ERRORS, MailUnavailable, site_url
+from units import scope
+from units.models import RoleGrant, User
+
+TOP = 20
+
+
+def overdue_units(user, today: datetime.date) -> list[dict]:
+    """Units in the user's leadership scope with overdue reports: name, how many, the oldest due date."""
+    q = scope.in_scope_q(user, "unit__path", roles=[RoleGrant.Role.LEADER])
+    if q is None:
+        return []
+    return list(
+        Obligation.objects.filter(q, status__in=PENDING, due_date__lt=today)
+        .values("unit_id", "unit__name")
+        .annotate(count=Count("id"), oldest=Min("due_date"))
+        .order_by("oldest", "unit__name")
+    )
+
+
+def digest_send(*, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    week = today - datetime.timedelta(days=today.weekday())
+    leaders = (
+        User.objects.filter(is_active=True, role_grants__role=RoleGrant.Role.LEADER)
+        .distinct()
+        .select_related("person")
+        .order_by("pk")
+    )
+    counts = {"sent": 0, "nothing": 0, "failed": 0}
+    failed = False
+    with translation.override(settings.LANGUAGE_CODE):
+        for user in leaders:
+            units = overdue_units(user, today)
+            if not units:
+                counts["nothing"] += 1
+                continue
+            total = sum(u["count"] for u in units)
+            email = (user.person.email if getattr(user, "person", None) else "") or user.email
+            channels = ["inapp"] + (["email"] if email else [])
+            DigestDelivery.objects.bulk_create(
+                [DigestDelivery(user=user, week=week, channel=c, overdue=total) for c in channels],
+                ignore_conflicts=True,
+            )
+            title = _("Weekly digest: %(n)d overdue report(s) in your units") % {"n": total}
+            context = {
+                "title": title,
+                "units": units[:TOP],
+                "more": max(0, len(units) - TOP),
+                "week": week,
+                "name": user.display_name,
+                "url": site_url(reverse("reports:my_reports")),
+            }
+            for row in DigestDelivery.objects.filter(user=user, week=week, status="pending"):
+                if not DigestDelivery.objects.filter(pk=row.pk, status="pending").update(
+                    status="sending", attempts=row.attempts + 1
+                ):
+                    continue
+                try:
+                    if row.channel == "email":
+                        text = render_to_string("reports/email/digest.txt", context)
+                        mail = EmailMultiAlternatives(subject=f"[QCDC] {title}", body=text, to=[email])
+                        mail.attach_alternative(render_to_string("reports/email/digest.html", context), "text/html")
+                        mail.send()
+                    else:
+                        Notification.objects.get_or_create(
+                            digest=row,
+                            defaults={
+                                "user": user,
+                                "title": title,
+                                "body": text_of(units),
+                                "url": reverse("reports:my_reports"),
+                            },
+                        )
+                except MAIL_ERRORS as exc:
+                    DigestDelivery.objects.filter(pk=row.pk).update(status="pending", error=repr(exc)[:2000])
+                    counts["failed"] += 1
+                    failed = True
+                    continue
+                DigestDelivery.objects.filter(pk=row.pk).update(status="sent", sent_at=timezone.now())
+                counts["sent"] += 1
+    if failed:
+        raise MailUnavailable(counts)
+    return counts
+
+
+def text_of(units: list[dict]) -> str:
+    lines = [f"{u['unit__name']}: {u['count']}" for u in units[:TOP]]
+    if len(units) > TOP:
+        lines.append(_("and %(n)d more unit(s)") % {"n": len(units) - TOP})
+    return "\n".join(lines)

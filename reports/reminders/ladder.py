@@ -1,0 +1,59 @@
+"""The default reminder ladder of a form, and the day each stage falls on (in working days)."""
+
+import datetime
+from typing import NamedTuple
+
+from reports import periods
+
+
+class DefaultStage(NamedTuple):
+    ladder: str
+    code: str
+    offset: int
+    audience: str
+    is_escalation: bool
+
+
+# Issue 5: 7, 3 and 1 working days before the due date and on it to the reporters; 1 working day after to
+# the head of the unit; 3 after to the head of the unit above and the steering committee's standing member.
+# A returned report gets a short ladder of its own; a filed one tells the committee that reviews it.
+DEFAULT_STAGES = (
+    DefaultStage("due", "before-7", -7, "reporters", False),
+    DefaultStage("due", "before-3", -3, "reporters", False),
+    DefaultStage("due", "before-1", -1, "reporters", False),
+    DefaultStage("due", "due-day", 0, "reporters", False),
+    DefaultStage("due", "overdue-head", 1, "head", True),
+    DefaultStage("due", "overdue-parent", 3, "parent", True),
+    DefaultStage("returned", "returned", 0, "reporters", False),
+    DefaultStage("returned", "returned-late", 3, "head", True),
+    DefaultStage("filed", "filed", 0, "reviewers", False),
+)
+
+
+def install_defaults(stage_model, form_ids) -> int:
+    """Give each form of ``form_ids`` the default ladder (works with a migration's historical model too)."""
+    rows = [
+        stage_model(
+            form_id=form_id,
+            ladder=s.ladder,
+            code=s.code,
+            offset=s.offset,
+            audience=s.audience,
+            is_escalation=s.is_escalation,
+        )
+        for form_id in form_ids
+        for s in DEFAULT_STAGES
+    ]
+    return len(stage_model.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def stage_day(anchor: datetime.date, offset: int) -> datetime.date:
+    """The working day ``offset`` working days from ``anchor`` (before it when negative)."""
+    if offset >= 0:
+        return periods.add_working_days(anchor, offset)
+    day, n = anchor, -offset
+    while n:
+        day -= datetime.timedelta(days=1)
+        if periods.is_working_day(day):
+            n -= 1
+    return day
