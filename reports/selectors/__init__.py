@@ -14,7 +14,15 @@ The definitions follow DHIS2 (reporting rate capped at 100 %, on-time rate over 
 further: on time by first submission and by acceptance, returns, days late, still overdue.
 """
 
-from reports.selectors.figures import Figures, by_child, directive_progress, headline, heatmap, overdue
+from reports.selectors.figures import (
+    Figures,
+    by_child,
+    directive_progress,
+    headline,
+    heatmap,
+    late_or_returned,
+    overdue,
+)
 from reports.selectors.filters import DashboardFilter, dashboard_filter
 from reports.selectors.heads import head_records, head_tenures, heads_on_due_dates
 from reports.selectors.indicators import indicator_by_child, indicator_totals, indicator_trend
@@ -33,5 +41,6 @@ __all__ = [
     "indicator_by_child",
     "indicator_totals",
     "indicator_trend",
+    "late_or_returned",
     "overdue",
 ]

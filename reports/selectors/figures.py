@@ -183,11 +183,10 @@ def trend(cells: dict[tuple[str, datetime.date], Cell]) -> dict[datetime.date, C
 
 
 def overdue(flt: DashboardFilter, limit: int = 50) -> tuple[list[Obligation], int]:
-    """The reports never filed and past their due date, oldest first (at most ``limit``), and how many."""
+    """The reports never filed and past their due date, oldest first (at most ``limit``), and how many: two queries."""
     qs = Obligation.objects.filter(flt.obligations_q(), first_submitted_at__isnull=True, due_date__lt=flt.today)
     rows = list(qs.select_related("unit", "form").order_by("due_date", "unit__name", "pk")[:limit])
-    total = len(rows) if len(rows) < limit else qs.count()
-    return rows, total
+    return rows, qs.count()  # always counted: the page's queries do not depend on how many there are
 
 
 def directive_progress(flt: DashboardFilter) -> list[dict]:
@@ -222,3 +221,10 @@ def directive_progress(flt: DashboardFilter) -> list[dict]:
         .order_by("-overdue", "directive__symbol")
     )
     return list(rows)
+
+
+def late_or_returned(flt: DashboardFilter, limit: int = 20) -> tuple[list[Obligation], int]:
+    """The reports filed late or returned for revision, latest first (at most ``limit``), and how many."""
+    qs = Obligation.objects.filter(flt.obligations_q()).filter(Q(on_time=False) | Q(returned_count__gt=0))
+    rows = list(qs.select_related("unit", "form").order_by("-due_date", "unit__name", "pk")[:limit])
+    return rows, qs.count()  # always counted: the page's queries do not depend on how many there are

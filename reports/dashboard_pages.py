@@ -1,0 +1,238 @@
+"""What the dashboard pages, their Excel tables and the PDF summary show, built from ``reports.selectors``.
+
+The filter comes from the query string (``from``/``to`` as YYYY-MM, ``form`` repeated); the tables are
+plain rows so that the page, the workbook and the PDF show the same thing.
+"""
+
+import datetime
+import importlib
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports import selectors
+from reports.models import ReportForm
+from reports.selectors.figures import ChildRow, trend
+from reports.selectors.filters import SELF, month_bounds
+
+OVERDUE_SHOWN = 50
+RANKED = 5
+
+CHILD_SORTS = {
+    "name": (lambda r: r.name.casefold(), False),
+    "expected": (lambda r: r.figures.expected, True),
+    "reporting": (lambda r: _n(r.figures.reporting_rate), True),
+    "on_time": (lambda r: _n(r.figures.on_time_rate), True),
+    "accepted": (lambda r: _n(r.figures.accepted_on_time_rate), True),
+    "late": (lambda r: r.figures.late, True),
+    "days_late": (lambda r: _n(r.figures.average_days_late), True),
+    "returned": (lambda r: r.figures.returned, True),
+    "overdue": (lambda r: r.figures.overdue, True),
+}
+
+
+def _n(value) -> float:
+    return -1.0 if value is None else value
+
+
+class MonthField(forms.CharField):
+    """A month as the browser's <input type="month"> sends it: YYYY-MM."""
+
+    widget = forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            return datetime.date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM.")) from None
+
+
+class DashboardFilterForm(forms.Form):
+    start = MonthField(label=gettext_lazy("From (month)"), required=False)
+    end = MonthField(label=gettext_lazy("To (month)"), required=False)
+    form = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Report forms"), queryset=ReportForm.objects.none(), required=False
+    )
+
+    def __init__(self, data, today: datetime.date):
+        data = data.copy()
+        # The query string speaks of from/to; the defaults are this year up to this month.
+        data.setdefault("start", data.get("from") or f"{today.year}-01")
+        data.setdefault("end", data.get("to") or f"{today:%Y-%m}")
+        super().__init__(data)
+        self.fields["form"].queryset = ReportForm.objects.filter(kind__in=["periodic", "thematic"]).order_by(
+            "kind", "name"
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The last month comes before the first."))
+        return data
+
+
+def dashboard_filter_from(request, unit) -> tuple[selectors.DashboardFilter, DashboardFilterForm]:
+    """The filter the query string asks for (the defaults where it is empty or wrong)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    form = DashboardFilterForm(request.GET, today)
+    start = end = None
+    form_ids = []
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        end = month_bounds(end.year, end.month)[1] if end else None
+        form_ids = [f.pk for f in form.cleaned_data["form"]]
+    return selectors.dashboard_filter(unit, start=start, end=end, form_ids=form_ids, today=today), form
+
+
+@dataclass
+class Row:
+    bucket: str
+    name: str
+    unit: object
+    figures: selectors.Figures
+
+
+def child_rows(flt, sort: str = "name", descending: bool | None = None) -> list[Row]:
+    rows = []
+    for r in selectors.by_child(flt):
+        r: ChildRow
+        if r.unit is None:
+            rows.append(Row(SELF, _("%(unit)s (its own reports)") % {"unit": flt.unit.name}, flt.unit, r.figures))
+        else:
+            rows.append(Row(str(r.unit.pk), r.unit.name, r.unit, r.figures))
+    key, default_desc = CHILD_SORTS.get(sort, CHILD_SORTS["name"])
+    rows.sort(key=key, reverse=default_desc if descending is None else descending)
+    return rows
+
+
+def ranking(rows: list[Row]) -> tuple[list[Row], list[Row]]:
+    """Best and worst units by on-time rate (then reporting rate), among those that owed something."""
+    ranked = sorted(
+        (r for r in rows if r.figures.expected and r.bucket != SELF),
+        key=lambda r: (_n(r.figures.on_time_rate), _n(r.figures.reporting_rate), -r.figures.overdue),
+        reverse=True,
+    )
+    if len(ranked) < 2:
+        return [], []
+    half = min(RANKED, len(ranked) // 2)
+    return ranked[:half], list(reversed(ranked[-half:]))
+
+
+def months_of(flt) -> list[datetime.date]:
+    last = min(flt.end, flt.today)
+    months, day = [], datetime.date(flt.start.year, flt.start.month, 1)
+    while day <= last:
+        months.append(day)
+        day = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def heatmap_rows(flt, rows: list[Row]):
+    cells = selectors.heatmap(flt)
+    months = months_of(flt)
+    empty = selectors.figures.Cell()
+    table = [(row, [cells.get((row.bucket, m), empty) for m in months]) for row in rows]
+    return months, table, trend(cells)
+
+
+def escalations(obligation_ids) -> dict:
+    """The stage of reminders reached by each overdue report (reports.reminders, issue 5), if installed."""
+    try:
+        reminders = importlib.import_module("reports.reminders")
+    except ImportError:
+        return {}
+    function = getattr(reminders, "escalation_reached", None)
+    return function(obligation_ids) if function else {}
+
+
+def overdue_rows(flt, limit: int = OVERDUE_SHOWN):
+    rows, total = selectors.overdue(flt, limit=limit)
+    heads = selectors.heads_on_due_dates(rows)
+    stages = escalations([o.pk for o in rows])
+    for o in rows:
+        o.head = heads.get(o.pk)
+        o.escalation = stages.get(o.pk)
+        o.days_overdue = (flt.today - o.due_date).days
+    return rows, total
+
+
+def indicator_rows(flt, code: str | None, rows: list[Row]):
+    totals = selectors.indicator_totals(flt)
+    codes = [t["code"] for t in totals]
+    chosen = code if code in codes else (codes[0] if codes else None)
+    by_child, by_month = {}, {}
+    if chosen:
+        by_child = selectors.indicator_by_child(flt, chosen)
+        by_month = selectors.indicator_trend(flt, chosen)
+    chosen_row = next((t for t in totals if t["code"] == chosen), None)
+    child_values = [(r, by_child.get(r.bucket)) for r in rows if r.bucket in by_child]
+    return {"totals": totals, "chosen": chosen_row, "by_child": child_values, "by_month": sorted(by_month.items())}
+
+
+def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None) -> dict:
+    rows = child_rows(flt, sort)
+    months, heat, by_month = heatmap_rows(flt, rows)
+    best, worst = ranking(rows)
+    overdue, overdue_total = overdue_rows(flt)
+    late, late_total = selectors.late_or_returned(flt)
+    return {
+        "flt": flt,
+        "headline": selectors.headline(flt),
+        "rows": rows,
+        "sort": sort,
+        "months": months,
+        "heat": heat,
+        "trend": [(m, by_month.get(m, selectors.figures.Cell())) for m in months],
+        "best": best,
+        "worst": worst,
+        "overdue": overdue,
+        "overdue_total": overdue_total,
+        "late": late,
+        "late_total": late_total,
+        "indicators": indicator_rows(flt, indicator, rows),
+        "directives": selectors.directive_progress(flt),
+    }
+
+
+def chart_data(context) -> dict:
+    """What dashboard.js draws; the same numbers are in the tables under each chart."""
+    ind = context["indicators"]
+    return {
+        "trend": {
+            "labels": [f"{m:%m/%Y}" for m, _c in context["trend"]],
+            "series": [
+                {"key": "on-time", "label": _("On time"), "data": [c.on_time for _m, c in context["trend"]]},
+                {"key": "late", "label": _("Late"), "data": [c.late for _m, c in context["trend"]]},
+                {"key": "missing", "label": _("Missing"), "data": [c.missing for _m, c in context["trend"]]},
+            ],
+        },
+        "children": {
+            "labels": [r.name for r in context["rows"]],
+            "series": [
+                {
+                    "key": "reporting",
+                    "label": _("Reporting rate (%)"),
+                    "data": [round(_n(r.figures.reporting_rate), 1) for r in context["rows"]],
+                },
+                {
+                    "key": "on-time",
+                    "label": _("On-time rate (%)"),
+                    "data": [round(_n(r.figures.on_time_rate), 1) for r in context["rows"]],
+                },
+            ],
+        },
+        "indicator": {
+            "label": ind["chosen"]["label"] if ind["chosen"] else "",
+            "labels": [f"{m:%m/%Y}" for m, _v in ind["by_month"]],
+            "data": [float(v["value"]) for _m, v in ind["by_month"]],
+        },
+    }

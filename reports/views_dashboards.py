@@ -1,0 +1,227 @@
+"""Leadership dashboards and the heads' accountability pages, with their Excel and PDF exports.
+
+A dashboard is open to anyone whose scope holds the unit (a ward's head sees their own ward's; a
+province's leader drills from the province down); the unit is fetched through
+``Unit.objects.visible_to(user)``, so another unit is a 404. The heads' record, which feeds a head's
+annual evaluation, is for leadership, committee staff and administrators over the unit (404 otherwise).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from reports import dashboard_exports, dashboard_pages, selectors
+from reports.selectors.heads import SORTS as HEAD_SORTS
+from units import scope
+from units.models import Person, RoleGrant, Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADS_ROLES = (RoleGrant.Role.LEADER, RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
+HEADS_PAGE = 25
+
+
+def _unit(request, pk: int, roles=None) -> Unit:
+    return get_object_or_404(Unit.objects.visible_to(request.user, roles), pk=pk)
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def dashboard_home(request):
+    """The dashboard of the unit at the top of the user's scope (a choice when there are several)."""
+    unit = scope.home_unit(request.user)
+    if unit is None and scope.scope_paths(request.user) == [scope.ALL]:
+        unit = Unit.objects.filter(parent__isnull=True, closed_on__isnull=True).order_by("path").first()
+    if unit is not None:
+        return redirect("reports:dashboard", pk=unit.pk)
+    units = Unit.objects.filter(
+        pk__in=RoleGrant.objects.filter(user=request.user).values("unit_id"), closed_on__isnull=True
+    ).order_by("depth", "name")
+    return render(request, "reports/dashboard_choose.html", {"units": units, "nav_section": "dashboard"})
+
+
+def _context(request, unit: Unit) -> dict:
+    flt, form = dashboard_pages.dashboard_filter_from(request, unit)
+    context = dashboard_pages.dashboard_context(
+        flt, sort=request.GET.get("sort", "name"), indicator=request.GET.get("indicator")
+    )
+    context["filter_form"] = form
+    return context
+
+
+@login_required
+def dashboard(request, pk: int):
+    unit = _unit(request, pk)
+    context = _context(request, unit)
+    query = request.GET.copy()
+    query.pop("sort", None)
+    context.update(
+        unit=unit,
+        ancestors=[a for a in unit.ancestors() if scope.has_role(request.user, RoleGrant.Role.values, a)],
+        query=query.urlencode(),
+        charts=dashboard_pages.chart_data(context),
+        may_see_heads=scope.has_role(request.user, HEADS_ROLES, unit),
+        sort_columns=[
+            ("name", _("Unit")),
+            ("expected", _("Due")),
+            ("reporting", _("Reporting rate")),
+            ("on_time", _("On-time rate")),
+            ("accepted", _("Accepted on time")),
+            ("late", _("Late")),
+            ("days_late", _("Average days late")),
+            ("returned", _("Returned")),
+            ("overdue", _("Overdue")),
+        ],
+        nav_section="dashboard",
+    )
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def dashboard_xlsx(request, pk: int, table: str):
+    if table not in dashboard_exports.TABLES:
+        raise Http404
+    unit = _unit(request, pk)
+    context = _context(request, unit)
+    title, headers, rows = dashboard_exports.table(table, context)
+    content = dashboard_exports.workbook(title, dashboard_exports.scope_line(context["flt"]), headers, rows)
+    return _download(content, dashboard_exports.file_name(table, context["flt"]) + ".xlsx", XLSX)
+
+
+@login_required
+def dashboard_pdf(request, pk: int):
+    unit = _unit(request, pk)
+    context = _context(request, unit)
+    content = dashboard_exports.render_summary_pdf(context)
+    return _download(
+        content, dashboard_exports.file_name("bao-cao-tong-hop", context["flt"]) + ".pdf", "application/pdf"
+    )
+
+
+def _heads(request, unit):
+    flt, form = dashboard_pages.dashboard_filter_from(request, unit)
+    sort = request.GET.get("sort", "worst")
+    sort = sort if sort in HEAD_SORTS else "worst"
+    q = request.GET.get("q", "").strip()[:100]
+    return flt, form, sort, q, selectors.head_records(flt, search=q, sort=sort)
+
+
+@login_required
+def heads(request, pk: int):
+    """Every person who headed a unit in the subtree, with their record over the chosen periods."""
+    unit = _unit(request, pk, HEADS_ROLES)
+    flt, form, sort, q, records = _heads(request, unit)
+    page = Paginator(records, HEADS_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    for key in ("sort", "page"):
+        query.pop(key, None)
+    return render(
+        request,
+        "reports/heads.html",
+        {
+            "unit": unit,
+            "flt": flt,
+            "filter_form": form,
+            "page": page,
+            "sort": sort,
+            "q": q,
+            "query": query.urlencode(),
+            "nav_section": "dashboard",
+        },
+    )
+
+
+@login_required
+def heads_xlsx(request, pk: int):
+    unit = _unit(request, pk, HEADS_ROLES)
+    flt, _form, _sort, _q, records = _heads(request, unit)
+    headers = [
+        _("Head of unit"),
+        _("Tenures"),
+        _("Reports due"),
+        _("On time"),
+        _("Late"),
+        _("Missing"),
+        _("Returned"),
+        _("On-time rate (%)"),
+    ]
+    rows = [
+        [
+            r["person__full_name"],
+            r["tenures"],
+            r["due"],
+            r["on_time"],
+            r["late"],
+            r["missing"],
+            r["returned"],
+            None if r["on_time_rate"] < 0 else round(r["on_time_rate"], 1),
+        ]
+        for r in records
+    ]
+    title = _("Heads of unit")
+    content = dashboard_exports.workbook(title, dashboard_exports.scope_line(flt), headers, rows)
+    return _download(content, dashboard_exports.file_name("nguoi-dung-dau", flt) + ".xlsx", XLSX)
+
+
+def _person(request, unit, person_pk):
+    flt, form = dashboard_pages.dashboard_filter_from(request, unit)
+    person = get_object_or_404(Person, pk=person_pk)
+    tenures = selectors.head_tenures(flt, person)
+    if not tenures:  # never headed a unit in this subtree: not this page's business
+        raise Http404
+    return flt, form, person, tenures
+
+
+@login_required
+def head_detail(request, pk: int, person_pk: int):
+    """One head's record: each tenure in the subtree, and the reports of their tenures that went wrong."""
+    unit = _unit(request, pk, HEADS_ROLES)
+    flt, form, person, tenures = _person(request, unit, person_pk)
+    gaps = selectors.heads.tenure_gaps(flt, tenures)
+    return render(
+        request,
+        "reports/heads_person.html",
+        {
+            "unit": unit,
+            "flt": flt,
+            "filter_form": form,
+            "person": person,
+            "tenures": tenures,
+            "gaps": gaps,
+            "today": flt.today,
+            "query": request.GET.urlencode(),
+            "back": reverse("reports:heads", args=[unit.pk]),
+            "nav_section": "dashboard",
+        },
+    )
+
+
+@login_required
+def head_detail_xlsx(request, pk: int, person_pk: int):
+    unit = _unit(request, pk, HEADS_ROLES)
+    flt, _form, person, tenures = _person(request, unit, person_pk)
+    headers = [
+        _("Unit"),
+        _("Title"),
+        _("From"),
+        _("Until"),
+        _("Reports due"),
+        _("On time"),
+        _("Late"),
+        _("Missing"),
+        _("Returned"),
+    ]
+    rows = [
+        [h.unit.name, h.title, h.started_on, h.ended_on, h.due, h.on_time, h.late, h.missing, h.returned]
+        for h in tenures
+    ]
+    content = dashboard_exports.workbook(person.full_name, dashboard_exports.scope_line(flt), headers, rows)
+    name = dashboard_exports.file_name("nguoi-dung-dau-" + str(person.pk), flt)
+    return _download(content, name + ".xlsx", XLSX)

@@ -1,0 +1,190 @@
+"""The dashboard and heads pages through the real stack: what a leader sees, what others cannot, exports."""
+
+import datetime
+import io
+import subprocess
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports import generation
+from reports.models import FormAssignment, Obligation
+from tests.dashboards.conftest import TODAY, file
+from tests.factories import make_unit
+from tests.reports.conftest import form_by_code
+from units.models import Unit
+
+RANGE = {"from": "2025-01", "to": "2026-12"}
+
+
+def pages(tree, history):
+    bn, person = tree["bac_ninh"].pk, history["heads"]["binh"].person_id
+    return [
+        reverse("reports:dashboard", args=[bn]),
+        reverse("reports:dashboard_pdf", args=[bn]),
+        *[reverse("reports:dashboard_xlsx", args=[bn, t]) for t in ("units", "heatmap", "trend", "overdue")],
+        reverse("reports:dashboard_xlsx", args=[bn, "indicators"]),
+        reverse("reports:dashboard_xlsx", args=[bn, "directives"]),
+        reverse("reports:heads", args=[bn]),
+        reverse("reports:heads_xlsx", args=[bn]),
+        reverse("reports:head_detail", args=[bn, person]),
+        reverse("reports:head_detail_xlsx", args=[bn, person]),
+    ]
+
+
+def test_leader_sees_the_provinces_figures_and_drills_down(client, tree, users, history, english):
+    client.force_login(users["leader"])
+    response = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), RANGE)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="fig-expected" data-value="21"' in html
+    assert 'id="fig-received" data-value="18"' in html
+    assert 'id="fig-overdue" data-value="3"' in html
+    assert reverse("reports:dashboard", args=[tree["tu_son"].pk]) in html  # each row opens the child's dashboard
+    assert "Trần Thị Bình" in html  # head of Từ Sơn when its 2026 Q3 report fell due
+    assert history["late_of_tu_son"].get_absolute_url() in html
+    assert 'data-state="missing"' in html and 'data-state="returned"' in html
+    child = client.get(reverse("reports:dashboard", args=[tree["tu_son"].pk]), RANGE).content.decode()
+    assert 'id="fig-expected" data-value="9"' in child  # with the former Phường Đình Bảng
+    assert reverse("reports:dashboard", args=[tree["bac_ninh"].pk]) in child  # breadcrumbs back up
+
+
+def test_defaults_are_this_year_and_the_empty_state_says_what_to_do(client, tree, users, english):
+    client.force_login(users["leader"])
+    response = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]))
+    assert response.context["flt"].start == datetime.date(TODAY.year, 1, 1)
+    assert response.context["flt"].end == datetime.date(TODAY.year, 11, 30)
+    assert 'id="dashboard-empty"' in response.content.decode()
+    assert reverse("reports:form_list") in response.content.decode()
+
+
+def test_sorting_the_units_table(client, tree, users, history):
+    client.force_login(users["leader"])
+    rows = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), {**RANGE, "sort": "overdue"}).context[
+        "rows"
+    ]
+    assert rows[0].unit == history["tan_hong"]  # 2 overdue
+    assert [r.figures.overdue for r in rows] == [2, 1, 0]
+
+
+@pytest.mark.parametrize("who", ["reporter_tu_son", "staff_ha_noi", "leader_ha_noi", "nobody"])
+def test_others_get_404_on_every_page_and_export(client, tree, users, history, leader_ha_noi, who):
+    user = leader_ha_noi if who == "leader_ha_noi" else users[who]
+    client.force_login(user)
+    for url in pages(tree, history):
+        assert client.get(url, RANGE).status_code == 404, url
+
+
+def test_ward_official_sees_their_wards_dashboard_but_not_the_heads_record(client, tree, users, history):
+    client.force_login(users["reporter_tu_son"])
+    assert client.get(reverse("reports:dashboard", args=[tree["tu_son"].pk]), RANGE).status_code == 200
+    assert client.get(reverse("reports:heads", args=[tree["tu_son"].pk])).status_code == 404
+    assert client.get(reverse("reports:dashboard", args=[tree["dong_ngan"].pk])).status_code == 404
+
+
+def test_a_head_outside_the_subtree_is_404(client, tree, users, history):
+    client.force_login(users["leader"])
+    url = reverse("reports:head_detail", args=[tree["bac_ninh"].pk, history["heads"]["hoan_kiem"].person_id])
+    assert client.get(url).status_code == 404
+
+
+def test_heads_list_and_page(client, tree, users, history, english):
+    client.force_login(users["leader"])
+    response = client.get(reverse("reports:heads", args=[tree["bac_ninh"].pk]), RANGE)
+    records = list(response.context["page"])
+    assert records[0]["person__full_name"] == "Trần Thị Bình"  # worst on-time record first
+    assert {r["person__full_name"] for r in records} >= {"Nguyễn Văn An", "Lê Văn Cường", "Phạm Văn Dũng"}
+    found = client.get(reverse("reports:heads", args=[tree["bac_ninh"].pk]), {**RANGE, "q": "dung"}).context["page"]
+    assert [r["person__full_name"] for r in found] == ["Phạm Văn Dũng"]
+    binh = history["heads"]["binh"]
+    page = client.get(reverse("reports:head_detail", args=[tree["bac_ninh"].pk, binh.person_id]), RANGE)
+    (tenure,) = page.context["tenures"]
+    assert (tenure.due, tenure.on_time, tenure.late, tenure.missing) == (2, 0, 1, 1)
+    assert {o.pk for o in page.context["gaps"]} == {history["late_of_tu_son"].pk, history["missing_of_tu_son"].pk}
+
+
+def test_excel_exports_hold_the_tables_as_numbers(client, tree, users, history):
+    client.force_login(users["leader"])
+    response = client.get(reverse("reports:dashboard_xlsx", args=[tree["bac_ninh"].pk, "units"]), RANGE)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
+    assert rows["Phường Từ Sơn"][1:3] == (9, 8)
+    assert rows["Phường Tân Hồng"][-1] == 2  # overdue now
+    heads = load_workbook(
+        io.BytesIO(client.get(reverse("reports:heads_xlsx", args=[tree["bac_ninh"].pk]), RANGE).content)
+    )
+    names = [row[0] for row in heads.active.iter_rows(min_row=5, values_only=True)]
+    assert "Trần Thị Bình" in names
+    overdue = load_workbook(
+        io.BytesIO(client.get(reverse("reports:dashboard_xlsx", args=[tree["bac_ninh"].pk, "overdue"]), RANGE).content)
+    )
+    assert len(list(overdue.active.iter_rows(min_row=5))) == 3
+    assert client.get(reverse("reports:dashboard_xlsx", args=[tree["bac_ninh"].pk, "nothing"])).status_code == 404
+
+
+def test_pdf_summary_is_an_official_document_of_at_most_two_pages(client, tree, users, history, tmp_path):
+    client.force_login(users["leader"])
+    response = client.get(reverse("reports:dashboard_pdf", args=[tree["bac_ninh"].pk]), RANGE)
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(response.content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))) <= 2
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BÁO CÁO" in text
+    assert "Tỉnh Bắc Ninh" in text or "TỈNH BẮC NINH" in text
+    assert "Trần Thị Bình" in text  # the head of the overdue ward, named
+    assert "18 (85,7%)" in text
+
+
+# Query budgets -----------------------------------------------------------------------------------------
+
+
+def _grow(tree, wards: int, years: tuple[int, ...]):
+    """``wards`` wards under Bắc Ninh owing the monthly report for ``years``, half of them filed."""
+    for i in range(wards):
+        make_unit(f"Phường {i}", Unit.Kind.WARD, tree["bac_ninh"])
+    form = form_by_code("qcdc-month")
+    FormAssignment.objects.get_or_create(
+        form=form, root=tree["bac_ninh"], defaults={"kinds": ["ward"], "starts_on": datetime.date(years[0], 1, 1)}
+    )
+    for year in years:
+        generation.obligations_generate(form=form, year=year)
+    for o in Obligation.objects.filter(form=form, due_date__lt=TODAY)[::2]:
+        file(o, o.due_date, accepted=o.due_date)
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, RANGE).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_counts_do_not_grow_with_units_or_periods(client, tree, users, history):
+    client.force_login(users["leader"])
+    bn = tree["bac_ninh"].pk
+    person = history["heads"]["binh"].person_id
+    urls = [
+        reverse("reports:dashboard", args=[bn]),
+        reverse("reports:dashboard", args=[tree["tu_son"].pk]),
+        reverse("reports:heads", args=[bn]),
+        reverse("reports:head_detail", args=[bn, person]),
+        reverse("reports:dashboard_xlsx", args=[bn, "units"]),
+    ]
+    small = {url: _queries(client, url) for url in urls}
+    _grow(tree, 30, (2025, 2026))
+    large = {url: _queries(client, url) for url in urls}
+    assert large == small
+    assert small[urls[0]] <= 24  # the budget of the dashboard page
+
+
+def test_dashboard_budget(client, tree, users, history, django_assert_max_num_queries):
+    client.force_login(users["leader"])
+    with django_assert_max_num_queries(24):
+        client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), RANGE)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("reports:heads", args=[tree["bac_ninh"].pk]), RANGE)
