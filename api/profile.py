@@ -1,4 +1,4 @@
-"""The profile page: the user's API tokens, made and revoked by the user alone."""
+"""The profile page: the user's reminder preference and API tokens, changed by the user alone."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from api import services
 from api.forms import TokenForm
 from api.models import ApiToken
+from reports.models import ReminderPreference
 
 
 @never_cache
@@ -27,6 +28,7 @@ def profile(request):
         else:
             form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at", "-id")
+    preference = ReminderPreference.objects.filter(user=request.user).first()
     return render(
         request,
         "api/profile.html",
@@ -35,6 +37,7 @@ def profile(request):
             "secret": secret,
             "tokens": tokens,
             "max_tokens": services.MAX_ACTIVE_TOKENS,
+            "mute_reminders": bool(preference and preference.mute_reminders),
             "nav_section": "profile",
         },
     )

@@ -5,11 +5,13 @@ keep who did what and when."""
 from django.contrib import admin
 
 from reports.models import (
+    Delivery,
     FormAssignment,
     FormSection,
     Indicator,
     IndicatorRule,
     Obligation,
+    ReminderStage,
     Report,
     ReportAttachment,
     ReportEvent,
@@ -30,6 +32,14 @@ class IndicatorInline(admin.TabularInline):
     fields = ["position", "code", "label", "value_type", "unit", "required", "min_value", "max_value", "help_text"]
 
 
+class ReminderStageInline(admin.TabularInline):
+    """The form's reminder ladder. Deactivate a stage rather than delete it: its log rows point to it."""
+
+    model = ReminderStage
+    extra = 0
+    fields = ["ladder", "code", "offset", "audience", "is_escalation", "is_active"]
+
+
 class RuleInline(admin.TabularInline):
     model = IndicatorRule
     extra = 0
@@ -48,7 +58,7 @@ class ReportFormAdmin(admin.ModelAdmin):
     list_filter = ["kind", "period_type", "is_active"]
     search_fields = ["name", "code"]
     raw_id_fields = ["directive", "owner_unit"]
-    inlines = [SectionInline, IndicatorInline, RuleInline]
+    inlines = [SectionInline, IndicatorInline, RuleInline, ReminderStageInline]
 
 
 @admin.register(FormAssignment)
@@ -110,3 +120,21 @@ class ReportAdmin(ReadOnlyAdmin):
 
 admin.site.register(ReportVersion, ReadOnlyAdmin)
 admin.site.register(ReportAttachment, ReadOnlyAdmin)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The reminder log: read-only, written by the sweep and the senders."""
+
+    list_display = ["obligation", "stage", "name", "role", "channel", "status", "attempts", "due_on", "sent_at"]
+    list_filter = ["status", "channel", "stage__ladder", "stage__is_escalation", "due_on"]
+    list_select_related = ["obligation__form", "obligation__unit", "stage"]
+    search_fields = ["name", "email", "obligation__unit__name"]
+    date_hierarchy = "due_on"
+    raw_id_fields = ["obligation", "person", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,12 @@
-"""Addresses of the in-app notifications and the reminder log (issue 5)."""
+"""Addresses of the in-app notifications and the reminder preference (issue 5)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from reports import views_reminders
+
+urlpatterns = [
+    path("notifications/", views_reminders.notification_list, name="notifications"),
+    path("notifications/read-all/", views_reminders.notification_read_all, name="notification_read_all"),
+    path("notifications/<int:pk>/read/", views_reminders.notification_read, name="notification_read"),
+    path("profile/reminders/", views_reminders.reminder_preference, name="reminder_preference"),
+]

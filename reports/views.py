@@ -23,6 +23,7 @@ from reports import access, pages, services
 from reports.forms import NoteForm, ReasonForm, ReportEntryForm, SendBackForm, entry_initial
 from reports.models import Obligation, Report, ReportAttachment, ReportEvent, ReportValue, ReportVersion, Status
 from reports.models.obligations import IN_REVIEW, PENDING
+from reports.reminders import obligation_log
 from units.models import RoleGrant, Unit
 
 OPEN_LIMIT = 200
@@ -130,6 +131,7 @@ def report_detail(request, pk: int):
             "reason_form": ReasonForm() if actions.review else None,
             "send_back_form": SendBackForm() if actions.send_back else None,
             "note_form": NoteForm(),
+            "reminder_log": obligation_log(obligation.pk),
             "nav_section": "reports",
         },
     )

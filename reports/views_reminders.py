@@ -1,0 +1,60 @@
+"""The user's notifications (the bell's list, mark as read) and their choice about reminders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports.models import Notification
+from reports.reminders import notifications
+
+PAGE = 25
+
+
+@login_required
+def notification_list(request):
+    unread_only = request.GET.get("unread") == "1"
+    qs = Notification.objects.filter(user=request.user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs.order_by("-created_at", "-id"), PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/notifications.html",
+        {"page": page, "unread_only": unread_only, "nav_section": "notifications"},
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    """Mark one of the user's own notifications read (someone else's is a 404), then open it or go back."""
+    notification = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
+    notifications.notification_mark_read(user=request.user, notification=notification)
+    target = notification.url if request.POST.get("open") else request.POST.get("next", "")
+    if not target or not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "reports:notifications"
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notifications.notification_mark_all_read(user=request.user)
+    messages.success(request, _("%(n)d notification(s) marked as read.") % {"n": count})
+    return redirect("reports:notifications")
+
+
+@login_required
+@require_POST
+def reminder_preference(request):
+    mute = request.POST.get("mute_reminders") in ("on", "1", "true")
+    notifications.preference_set(user=request.user, mute_reminders=mute)
+    if mute:
+        messages.success(request, _("Reminders are off for you. Escalations are still sent."))
+    else:
+        messages.success(request, _("Reminders are on for you."))
+    return redirect("api:profile")
