@@ -89,13 +89,13 @@ def test_last_use_is_noted_at_most_once_a_minute(api, users):
     assert token.last_used_at > first - datetime.timedelta(minutes=5)
 
 
-def test_a_user_cannot_revoke_someone_elses_token_through_the_service(users):
+def test_a_user_cannot_revoke_someone_elses_token_through_the_service(users, english):
     token, _secret = services.token_create(user=users["staff"], name="x")
     with pytest.raises(Exception, match="not yours"):
         services.token_revoke(user=users["reporter_tu_son"], token=token)
 
 
-def test_a_user_may_hold_a_bounded_number_of_tokens(users):
+def test_a_user_may_hold_a_bounded_number_of_tokens(users, english):
     for i in range(services.MAX_ACTIVE_TOKENS):
         services.token_create(user=users["leader"], name=f"app {i}")
     with pytest.raises(Exception, match="revoke one"):

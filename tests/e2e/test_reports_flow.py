@@ -69,6 +69,7 @@ def test_reporter_head_and_committee_take_the_report_all_the_way(browser, live_s
     # 1. The reporter logs in; the home page lists the report; one tap opens the form (three pages).
     ward, reporter = _phone(browser)
     login(reporter, live_server, "reporter_ts")
+    assert "Báo cáo phải nộp" in reporter.get_by_test_id("home-reports").inner_text()  # the site speaks Vietnamese
     reporter.get_by_test_id("home-reports").locator(f"a[href='/reports/{quarter.pk}/edit/']").click()
     _fill_form(reporter, quarter, FIGURES)
     reporter.locator("#save-status").filter(has_text=":").wait_for()  # saved while typing
@@ -77,6 +78,7 @@ def test_reporter_head_and_committee_take_the_report_all_the_way(browser, live_s
     reporter.get_by_test_id("submit").click()  # "send to the head": the quarterly form needs approval
     reporter.wait_for_url(f"{live_server.url}/reports/{quarter.pk}/")
     assert _status(quarter) == Status.AWAITING_APPROVAL
+    assert "Chờ người đứng đầu duyệt" in reporter.locator("[data-status=awaiting]").first.inner_text()
 
     # 2. The head reads it and approves it: it goes to the committee.
     office, head = _phone(browser)
@@ -92,6 +94,7 @@ def test_reporter_head_and_committee_take_the_report_all_the_way(browser, live_s
     login(staff, live_server, "staff_bn")
     staff.click(".navbar-toggler")
     staff.click("#mainnav a[href='/reports/']")  # committee staff land on their inbox
+    assert "Báo cáo chờ tiếp nhận" in staff.locator("h1").inner_text()
     row = staff.get_by_test_id("inbox-row").filter(has_text="Phường Từ Sơn")
     _fits(staff)
     row.locator(f"a[href='/reports/{quarter.pk}/']").first.click()
@@ -104,6 +107,7 @@ def test_reporter_head_and_committee_take_the_report_all_the_way(browser, live_s
     reporter.goto(f"{live_server.url}/")
     reporter.get_by_test_id("home-reports").locator(f"a[href='/reports/{quarter.pk}/edit/']").click()
     assert REASON in reporter.get_by_test_id("return-reason").inner_text()
+    assert "đã trả lại báo cáo lúc" in reporter.get_by_test_id("return-reason").inner_text()
     reporter.fill(f"#id_{resolved.field_name}", "8")
     reporter.get_by_test_id("submit").click()
     reporter.wait_for_url(f"{live_server.url}/reports/{quarter.pk}/")
@@ -121,6 +125,8 @@ def test_reporter_head_and_committee_take_the_report_all_the_way(browser, live_s
     history = reporter.get_by_test_id("history").locator("li")
     assert history.count() == 6
     assert REASON in reporter.get_by_test_id("history").inner_text()
+    assert "Tiếp nhận" in reporter.get_by_test_id("history").inner_text()
+    assert "Đã tiếp nhận" in reporter.locator("[data-status=accepted]").first.inner_text()
     assert reporter.get_by_test_id("versions").locator("li").count() == 2
     kinds = list(ReportEvent.objects.filter(report__obligation=quarter).order_by("pk").values_list("kind", flat=True))
     assert kinds == ["created", "approval_requested", "approved", "returned", "resubmitted", "accepted"]
