@@ -1,0 +1,132 @@
+"""Real Redis and real Celery workers for the reminder tests, started and stopped by pidfile.
+
+Skipped when Redis is absent, unless REQUIRE_SERVICES=1 (then they must run). Workers use --pool=solo and
+see the test database (the tests are transactional: what they write is committed)."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from tests.conftest import REQUIRE_SERVICES
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def require_redis(url: str) -> None:
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but Redis is not reachable at {url}")
+        pytest.skip("needs Redis")
+    if connection.vendor != "postgresql":
+        if REQUIRE_SERVICES:
+            pytest.fail("REQUIRE_SERVICES=1 but the database is not PostgreSQL")
+        pytest.skip("worker tests need PostgreSQL")
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def wait_for(condition, timeout: float = 60, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, that the test stops and starts at will."""
+
+    def __init__(self, tmp: Path):
+        self.port = free_port()
+        self.dir = tmp
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            + ["--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: self._ping(), 10, "redis-server")
+
+    def _ping(self) -> bool:
+        try:
+            return redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
+        except redis.RedisError:
+            return False
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
+class Worker:
+    def __init__(self, tmp: Path, broker: str, mailbox: Path, **env):
+        self.pidfile = tmp / f"worker-{time.monotonic_ns()}.pid"
+        self.log = tmp / f"{self.pidfile.stem}.log"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "qcdc.settings.test",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": broker,
+            "TEST_EMAIL_BACKEND": "tests.reminders.mailbox.EmailBackend",
+            "EMAIL_FILE_PATH": str(mailbox),
+            "PYTHONPATH": str(ROOT),
+            **{k: str(v) for k, v in env.items()},
+        }
+        self.process = None
+
+    def start(self) -> "Worker":
+        command = [CELERY, "-A", "qcdc", "worker", "--pool=solo", f"--pidfile={self.pidfile}", "--loglevel=INFO"]
+        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.pidfile.exists() and "ready" in self.log.read_text(errors="replace"), 60, "worker")
+        return self
+
+    @property
+    def pid(self) -> int:
+        return int(self.pidfile.read_text().strip())
+
+    def kill(self):
+        os.kill(self.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.kill(self.pid, signal.SIGKILL)
+                self.process.wait(10)
