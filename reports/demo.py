@@ -1,17 +1,24 @@
-"""Demo reports for Bắc Ninh: the QCDC forms owed by every commune and ward since the 2025 reform, and a
-few reports at each step of the workflow, written through the services as people would.
+"""Demo reports for Bắc Ninh: the QCDC forms owed by every commune and ward for the past year, a few
+reports at each step of the workflow written through the services as people would, and a year of
+history for the wards that were Từ Sơn (on time, late, returned once or twice, missing), so that the
+leadership dashboard has something to say.
 
-Loaded once: when the quarterly form is already assigned under Bắc Ninh, nothing is done.
+The forms and the service-made reports are loaded once (when the quarterly form is already assigned
+under Bắc Ninh they are left alone); the history fills only the obligations nobody has touched, with
+the same outcome each time (seeded by the obligation), so loading again changes nothing.
 """
 
 import contextlib
 import datetime
+import random
+from decimal import Decimal
 
 from django.utils import timezone
 
 from reports import generation, periods, services
-from reports.models import FormAssignment, Obligation, Report, ReportForm
-from units.models import Unit, User
+from reports.models import FormAssignment, Indicator, Obligation, Report, ReportEvent, ReportForm, ReportValue, Status
+from units.demo import LEGACY_TU_SON
+from units.models import Unit, UnitSuccession, User
 
 FORMS = ("qcdc-month", "qcdc-quarter", "qcdc-half", "qcdc-year")
 
@@ -97,14 +104,27 @@ def _finished(period_type: str, today: datetime.date, since: datetime.date) -> l
     ]
 
 
+def history_start(today: datetime.date) -> datetime.date:
+    """The forms are owed for a year: from the first day of this month last year."""
+    return datetime.date(today.year - 1, today.month, 1)
+
+
 def demo_reports_load(*, bac_ninh: Unit, tu_son: Unit, dong_nguyen: Unit, admin: User) -> None:
     quarterly = ReportForm.objects.filter(code="qcdc-quarter").first()
-    if quarterly is None or FormAssignment.objects.filter(form=quarterly, root=bac_ninh).exists():
+    if quarterly is None:
         return
+    if not FormAssignment.objects.filter(form=quarterly, root=bac_ninh).exists():
+        _workflow_reports(bac_ninh=bac_ninh, tu_son=tu_son, dong_nguyen=dong_nguyen, admin=admin)
+    history_load(tu_son=tu_son, admin=admin)
+
+
+def _workflow_reports(*, bac_ninh: Unit, tu_son: Unit, dong_nguyen: Unit, admin: User) -> None:
     today = timezone.localdate()
     since = demo_start(today)
     for form in ReportForm.objects.filter(code__in=FORMS):
-        generation.form_assign(actor=admin, form=form, root=bac_ninh, kinds=Unit.COMMUNAL_KINDS, starts_on=since)
+        generation.form_assign(
+            actor=admin, form=form, root=bac_ninh, kinds=Unit.COMMUNAL_KINDS, starts_on=history_start(today)
+        )
     users = {
         u.username: u
         for u in User.objects.filter(
@@ -169,3 +189,182 @@ def demo_reports_load(*, bac_ninh: Unit, tu_son: Unit, dong_nguyen: Unit, admin:
             with _on(min(today, obligation.due_date + datetime.timedelta(days=lateness * 4 - 2))):
                 report = _fill(obligation, author or admin)
                 services.report_submit(actor=admin, report=report)
+
+
+# A year of history for the wards that were Từ Sơn -------------------------------------------------------
+
+RETURN_REASONS = [
+    "Đề nghị bổ sung số liệu về tiếp công dân và giải quyết đơn thư trong kỳ.",
+    "Đề nghị làm rõ kết quả giám sát của Ban Thanh tra nhân dân; số liệu chưa khớp với báo cáo kỳ trước.",
+]
+
+
+def _outcome(rng: random.Random, weak: bool) -> tuple[str, int]:
+    """(what happened, days late or returns): a weaker ward is late and misses more often."""
+    roll = rng.random() + (0.3 if weak else 0)
+    if roll < 0.55:
+        return "on_time", 0
+    if roll < 0.72:
+        return "late", rng.randint(1, 12)
+    if roll < 0.82:
+        return "returned", 1
+    if roll < 0.88:
+        return "returned", 2
+    return "missing", 0
+
+
+def _moment(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def _values_for(report: Report, indicators: list[Indicator], rng: random.Random) -> list[ReportValue]:
+    rows = []
+    for indicator in indicators:
+        typed = FIGURES.get(indicator.code, "")
+        if not typed:
+            continue
+        if indicator.value_type == Indicator.ValueType.BOOLEAN:
+            rows.append(ReportValue(report=report, indicator=indicator, raw=typed, value_decimal=Decimal(1)))
+            continue
+        base = Decimal(typed.replace(".", "").replace(",", "."))
+        number = (base * Decimal(rng.uniform(0.6, 1.4))).quantize(Decimal("0.1" if "," in typed else "1"))
+        if indicator.value_type == Indicator.ValueType.PERCENT:
+            number = min(number, Decimal(100))
+        rows.append(ReportValue(report=report, indicator=indicator, raw=str(number), value_decimal=number))
+    return rows
+
+
+def history_load(*, tu_son: Unit, admin: User, today: datetime.date | None = None) -> int:
+    """File, late or not, return or leave missing every untouched obligation of the wards that were Từ Sơn
+    (and of the other communes of Bắc Ninh) that fell due in the past year, writing the columns and history rows the workflow services write.
+    In bulk (a few queries), idempotent. Returns how many obligations it filled."""
+    today = today or timezone.localdate()
+    former_tu_son = set(
+        UnitSuccession.objects.filter(
+            predecessor__parent__code_scheme=Unit.CodeScheme.LEGACY, predecessor__parent__code=LEGACY_TU_SON
+        ).values_list("successor_id", flat=True)
+    )
+    # The wards that were Từ Sơn, and (so that the province's dashboard compares like with like) every
+    # other commune and ward of the province, a few of which struggle.
+    wards = set(
+        Unit.objects.filter(
+            parent_id=tu_son.parent_id, kind__in=Unit.COMMUNAL_KINDS, closed_on__isnull=True
+        ).values_list("pk", flat=True)
+    ) | {tu_son.pk}
+    untouched = list(
+        Obligation.objects.filter(
+            unit_id__in=wards,
+            form__code__in=FORMS,
+            status=Status.NOT_STARTED,
+            due_date__lt=today - datetime.timedelta(days=1),
+            due_date__gte=history_start(today),
+            report__isnull=True,
+        ).select_related("form", "unit")
+    )
+    if not untouched:
+        return 0
+    weak = {pk for pk in wards if pk % 9 == 0 and pk not in former_tu_son}  # so the ranking has a bottom
+    indicators = {}
+    for indicator in Indicator.objects.filter(form__code__in=FORMS).order_by("position"):
+        indicators.setdefault(indicator.form_id, []).append(indicator)
+    narratives = {form.pk: _entry_narrative(form) for form in {o.form for o in untouched}}
+    filed, reports = [], []
+    for o in untouched:
+        rng = random.Random(f"qcdc-demo-history:{o.unit_id}:{o.form_id}:{o.period_start}")
+        what, n = _outcome(rng, o.unit_id in weak)
+        if what == "missing" and o.unit_id == tu_son.pk:
+            what = "late"  # Phường Từ Sơn, the article's ward, files everything; some of it late
+            n = rng.randint(2, 6)
+        if what == "missing":
+            continue
+        first = o.due_date + datetime.timedelta(days=n if what == "late" else -rng.randint(0, 4))
+        # The committee reads a report within a few days of receiving it, and again after each correction.
+        returns = n if what == "returned" else 0
+        accepted = first + datetime.timedelta(days=rng.randint(1, 5) + 3 * returns)
+        if accepted >= today:
+            accepted = None
+        o.first_submitted_at = o.last_submitted_at = _moment(first)
+        o.on_time = first <= o.due_date
+        o.days_late = max(0, (first - o.due_date).days)
+        o.returned_count = n if what == "returned" else 0
+        if o.returned_count:
+            o.last_submitted_at = _moment(first + datetime.timedelta(days=3 * n))
+        o.accepted_at = _moment(accepted, 15) if accepted else None
+        o.accepted_on_time = accepted <= o.due_date if accepted else None
+        o.status = Status.ACCEPTED if accepted else (Status.RESUBMITTED if o.returned_count else Status.SUBMITTED)
+        filed.append(o)
+        reports.append(
+            Report(
+                obligation=o,
+                status=o.status,
+                revision=1 + o.returned_count,
+                narrative=narratives[o.form_id],
+                doc_symbol=f"{o.pk % 90 + 10}/BC-UBND",
+                doc_place="Từ Sơn",
+                doc_date=first,
+                issuer=f"ỦY BAN NHÂN DÂN\n{o.unit.name.upper()}",
+                signer_title="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+                created_by=admin,
+                updated_by=admin,
+                submitted_at=o.last_submitted_at,
+            )
+        )
+    Obligation.objects.bulk_update(
+        filed,
+        [
+            "status",
+            "first_submitted_at",
+            "last_submitted_at",
+            "accepted_at",
+            "on_time",
+            "accepted_on_time",
+            "days_late",
+            "returned_count",
+        ],
+        batch_size=500,
+    )
+    Report.objects.bulk_create(reports, batch_size=500)
+    values, events = [], []
+    for report in reports:
+        o = report.obligation
+        rng = random.Random(f"qcdc-demo-values:{o.pk}")
+        values.extend(_values_for(report, indicators.get(o.form_id, []), rng))
+        events.extend(_events(report, o))
+    ReportValue.objects.bulk_create(values, batch_size=1000)
+    created = ReportEvent.objects.bulk_create(events, batch_size=1000)
+    # created_at is set on insert (auto_now_add): put each step back on its day.
+    for event in created:
+        event.created_at = event._when
+    ReportEvent.objects.bulk_update(created, ["created_at"], batch_size=1000)
+    return len(filed)
+
+
+def _entry_narrative(form: ReportForm) -> dict:
+    return {
+        str(s.pk): NARRATIVE.get(s.title.split(" ", 1)[0], "Đã thực hiện theo kế hoạch.") for s in form.sections.all()
+    }
+
+
+def _events(report: Report, o: Obligation) -> list[ReportEvent]:
+    first = o.first_submitted_at
+    steps = [(ReportEvent.Kind.SUBMITTED, Status.DRAFT, Status.SUBMITTED, "", first)]
+    for n in range(o.returned_count):
+        returned_at = first + datetime.timedelta(days=3 * n + 1)
+        steps.append((ReportEvent.Kind.RETURNED, Status.SUBMITTED, Status.RETURNED, RETURN_REASONS[n % 2], returned_at))
+        steps.append(
+            (
+                ReportEvent.Kind.RESUBMITTED,
+                Status.RETURNED,
+                Status.RESUBMITTED,
+                "",
+                returned_at + datetime.timedelta(days=2),
+            )
+        )
+    if o.accepted_at:
+        steps.append((ReportEvent.Kind.ACCEPTED, steps[-1][2], Status.ACCEPTED, "Báo cáo đầy đủ.", o.accepted_at))
+    events = []
+    for kind, before, after, note, when in steps:
+        event = ReportEvent(report=report, kind=kind, from_status=before, to_status=after, note=note)
+        event._when = when
+        events.append(event)
+    return events
