@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reports import periods
 from reports.querysets import ReportFormQuerySet
@@ -123,7 +124,7 @@ class FormSection(models.Model):
 
     form = models.ForeignKey(ReportForm, verbose_name=_("form"), on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(_("order"), default=10)
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("heading of a report section", "title"), max_length=255)
     guidance = models.TextField(_("what to write"), blank=True)
     required = models.BooleanField(_("required"), default=True)
 

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -166,6 +167,16 @@ def test_an_earlier_version_shows_what_was_submitted_then(client, obligation, us
     assert "Bản đầu" in page and "Bản sửa" not in page
     detail = client.get(reverse("reports:report_detail", args=[obligation.pk])).content.decode()
     assert "Viết lại" in detail and "Version 1" in detail
+
+
+def test_an_earlier_version_shows_a_yes_no_answer_in_words_not_as_typed(obligation, users, settings):
+    report = fill(obligation, users["reporter_tu_son"], figures={"COMMITTEE_CONSOLIDATED": "x"})  # "x" means yes
+    services.report_submit(actor=users["head_tu_son"], report=report)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    client.force_login(users["staff"])
+    page = client.get(reverse("reports:report_version", args=[obligation.pk, 1])).content.decode()
+    assert "<strong>Có</strong>" in page and "<strong>x</strong>" not in page
 
 
 def _filed(obligation, users) -> Report:
