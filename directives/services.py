@@ -20,6 +20,7 @@ from directives import uploads
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation, DirectiveType
 from directives.models.assignments import task_key
 from directives.querysets import MANAGER_ROLES
+from reports.generation import obligations_sync_assignments
 from units import scope
 from units.models import Unit, User
 from units.services import audit_record
@@ -450,6 +451,8 @@ def assignment_bulk_create(
         Assignment.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
     created = holding.count() - len(already) if new else 0
     result = BulkResult(created=created, already=len(target_ids) - created)
+    # The units owe the report from now on, not from the next hourly run: same transaction, same few queries.
+    reports_opened = obligations_sync_assignments(assignments=holding) if created and report_required else 0
     if created:
         scope_text = root.name if root is not None else ""
         changes = {
@@ -472,7 +475,7 @@ def assignment_bulk_create(
             unit=owner,
             summary=_("%(symbol)s: a task was assigned to %(count)d units")
             % {"symbol": directive.symbol, "count": created},
-            data={"task": task[:200], "units": created},
+            data={"task": task[:200], "units": created, "reports": reports_opened},
         )
     return result
 
@@ -520,6 +523,8 @@ def assignment_update(*, actor: User, assignment: Assignment, reason: str, **fie
         raise ValidationError({"task": _("This unit already holds a task with this text for this directive.")})
     assignment.full_clean(exclude=["task_key"])
     assignment.save()
+    if assignment.report_required and assignment.status == Assignment.Status.OPEN:
+        obligations_sync_assignments(assignments=Assignment.objects.filter(pk=assignment.pk))
     cancelled = "status" in changes and assignment.status == Assignment.Status.CANCELLED
     kind = DirectiveEvent.Kind.ASSIGNMENT_CANCELLED if cancelled else DirectiveEvent.Kind.ASSIGNMENT_UPDATED
     _event(

@@ -110,17 +110,23 @@ def obligations_open_upcoming(*, today: datetime.date | None = None, ahead_days:
     return created + obligations_sync_assignments(today=today)
 
 
-def obligations_sync_assignments(*, today: datetime.date | None = None) -> int:
+def obligations_sync_assignments(*, today: datetime.date | None = None, assignments=None) -> int:
     """One obligation for each open directive task that requires a report and has none yet.
 
     The report is filed on the directive's own thematic form when it has one, otherwise on the
     general thematic form shipped with QCDC. It is due on the task's deadline (without one, the
     form's number of working days after the task was given).
+
+    ``assignments`` (a queryset of ``Assignment``) narrows the work to those tasks: the directives'
+    services pass the tasks they have just given, in their own transaction, so that the unit owes its
+    report at once rather than at the next hourly run. The cost is the same few queries whether one
+    unit got the task or all 3,321 communes did.
     """
     from directives.models import Assignment
 
     pending = (
-        Assignment.objects.filter(report_required=True, status=Assignment.Status.OPEN)
+        (Assignment.objects.all() if assignments is None else assignments)
+        .filter(report_required=True, status=Assignment.Status.OPEN)
         .exclude(Exists(Obligation.objects.filter(assignment=OuterRef("pk"))))
         .values_list("pk", "directive_id", "unit_id", "deadline", "created_at")
     )

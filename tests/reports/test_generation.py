@@ -6,7 +6,8 @@ import datetime
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from directives import services as directive_services
 from directives.models import DirectiveType
@@ -105,9 +106,8 @@ def test_the_periodic_task_opens_the_periods_begun_and_the_next_month(tree):
     ) == [1, 2, 3]
 
 
-@pytest.fixture
-def directive_task(tree, users):
-    directive = directive_services.directive_create(
+def _plan(tree, users):
+    return directive_services.directive_create(
         actor=users["staff"],
         owner_unit=tree["bac_ninh"],
         doc_type=DirectiveType.objects.get(name="Kế hoạch", family="party"),
@@ -116,6 +116,9 @@ def directive_task(tree, users):
         abstract="Kế hoạch thực hiện Kết luận 120-KL/TW",
         issued_on=D(2026, 1, 10),
     )
+
+
+def _assign_tasks(directive, tree, users) -> None:
     directive_services.assignment_bulk_create(
         actor=users["staff"],
         directive=directive,
@@ -126,23 +129,61 @@ def directive_task(tree, users):
     directive_services.assignment_bulk_create(
         actor=users["staff"], directive=directive, task="Theo dõi", report_required=False, units=[tree["tu_son"]]
     )
+
+
+@pytest.fixture
+def directive_task(tree, users):
+    directive = _plan(tree, users)
+    _assign_tasks(directive, tree, users)
     return directive
 
 
-def test_directive_tasks_that_require_a_report_owe_one_on_the_thematic_form(directive_task, tree):
+def test_directive_tasks_that_require_a_report_owe_one_at_once_on_the_thematic_form(directive_task, tree):
+    owed = Obligation.objects.filter(assignment__isnull=False)
+    assert owed.count() == 2  # at once: the task that needs no report owes nothing
+    assert generation.obligations_sync_assignments() == 0  # the hourly run finds nothing left to do
+    mine = owed.get(unit=tree["tu_son"])
+    assert mine.form.code == "qcdc-thematic" and mine.due_date == D(2026, 3, 20)
+    assert mine.assignment.task == "Báo cáo kết quả quán triệt"
+
+
+def test_the_hourly_run_still_opens_a_task_left_without_its_report(directive_task):
+    Obligation.objects.filter(assignment__isnull=False).delete()  # e.g. tasks given before this feature
     assert generation.obligations_sync_assignments() == 2
     assert generation.obligations_sync_assignments() == 0
-    owed = Obligation.objects.get(unit=tree["tu_son"], assignment__isnull=False)
-    assert owed.form.code == "qcdc-thematic" and owed.due_date == D(2026, 3, 20)
-    assert owed.assignment.task == "Báo cáo kết quả quán triệt"
 
 
-def test_a_directive_with_its_own_thematic_form_uses_it(directive_task, tree):
+def test_a_directive_with_its_own_thematic_form_uses_it(tree, users):
+    directive = _plan(tree, users)
     own = ReportForm.objects.create(
-        code="kh45-report", name="Báo cáo thực hiện KH 45", kind="thematic", title="Kết quả", directive=directive_task
+        code="kh45-report", name="Báo cáo thực hiện KH 45", kind="thematic", title="Kết quả", directive=directive
     )
-    generation.obligations_sync_assignments()
+    _assign_tasks(directive, tree, users)
     assert set(Obligation.objects.filter(assignment__isnull=False).values_list("form", flat=True)) == {own.pk}
+
+
+def test_a_task_changed_to_require_a_report_owes_it_at_once(directive_task, tree, users):
+    watching = directive_task.assignments.get(task="Theo dõi")
+    directive_services.assignment_update(
+        actor=users["staff"], assignment=watching, reason="Cần báo cáo kết quả", report_required=True
+    )
+    assert Obligation.objects.filter(assignment=watching, unit=tree["tu_son"]).count() == 1
+
+
+def test_a_bulk_assignment_opens_its_reports_in_the_same_number_of_queries_for_more_units(tree, users):
+    directive = _plan(tree, users)
+    counts = []
+    for extra, task in ((0, "Báo cáo đợt 1"), (10, "Báo cáo đợt 2")):
+        for i in range(extra):
+            make_unit(f"Phường mới {i}", Unit.Kind.WARD, tree["bac_ninh"])
+        with CaptureQueriesContext(connection) as queries:
+            directive_services.assignment_bulk_create(
+                actor=users["staff"], directive=directive, task=task, root=tree["bac_ninh"], kinds=["ward"]
+            )
+        counts.append(len(queries))
+        wards = Unit.objects.filter(kind=Unit.Kind.WARD, path__startswith=tree["bac_ninh"].path).count()
+        assert Obligation.objects.filter(assignment__task=task).count() == wards == 2 + extra
+    assert counts[0] == counts[1]
 
 
 def test_an_ad_hoc_report_is_requested_once(tree, users):

@@ -15,6 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from directives import services as directive_services
+from directives.models import DirectiveType
 from reports import generation, services
 from reports.models import FormAssignment, Obligation, Report, ReportAttachment, Status
 from tests.factories import make_unit
@@ -177,6 +179,39 @@ def test_an_earlier_version_shows_a_yes_no_answer_in_words_not_as_typed(obligati
     client.force_login(users["staff"])
     page = client.get(reverse("reports:report_version", args=[obligation.pk, 1])).content.decode()
     assert "<strong>Có</strong>" in page and "<strong>x</strong>" not in page
+
+
+def test_a_task_assigned_with_a_report_is_on_the_wards_reports_page_at_once(client, tree, users, settings):
+    plan = directive_services.directive_create(
+        actor=users["staff"],
+        owner_unit=tree["bac_ninh"],
+        doc_type=DirectiveType.objects.get(name="Kế hoạch", family="party"),
+        symbol="45-KH/TU",
+        issuer="Tỉnh ủy Bắc Ninh",
+        abstract="Kế hoạch thực hiện Kết luận 120-KL/TW",
+        issued_on=datetime.date(2026, 1, 10),
+    )
+    client.force_login(users["staff"])
+    response = client.post(
+        reverse("directives:assignment_create", args=[plan.pk]),
+        {
+            "root": tree["tu_son"].pk,
+            "include_root": "on",
+            "task": "Báo cáo kết quả quán triệt Kết luận 120-KL/TW",
+            "role": "lead",
+            "deadline": "2030-06-30",
+            "report_required": "on",
+            "only_open": "on",
+        },
+    )
+    assert response.status_code == 302
+    reporter = Client()
+    reporter.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    reporter.force_login(users["reporter_tu_son"])
+    page = reporter.get(reverse("reports:unit_obligations", args=[tree["tu_son"].pk])).content.decode()
+    assert "45-KH/TU" in page and "Hạn nộp 30/06/2030" in page  # no hourly run needed
+    sibling = client.get(reverse("reports:unit_obligations", args=[tree["dong_ngan"].pk]))
+    assert sibling.status_code == 200 and "45-KH/TU" not in sibling.content.decode()  # only the ward given the task
 
 
 def _filed(obligation, users) -> Report:
