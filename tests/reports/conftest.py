@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from directives import services as directive_services
+from directives.models import DirectiveType
 from reports import default_forms, generation, services
 from reports.models import FormAssignment, FormSection, Indicator, IndicatorRule, Obligation, Report, ReportForm
 
@@ -105,3 +107,16 @@ def post_data(obligation: Obligation, report: Report | None, figures: dict | Non
         data[indicator.field_name] = parts["values"][indicator.pk]
     data.update(extra)
     return data
+
+
+def make_plan(tree, users):
+    """Tỉnh ủy Bắc Ninh's plan 45-KH/TU, in force, ready for its tasks to be assigned."""
+    return directive_services.directive_create(
+        actor=users["staff"],
+        owner_unit=tree["bac_ninh"],
+        doc_type=DirectiveType.objects.get(name="Kế hoạch", family="party"),
+        symbol="45-KH/TU",
+        issuer="Tỉnh ủy Bắc Ninh",
+        abstract="Kế hoạch thực hiện Kết luận 120-KL/TW",
+        issued_on=datetime.date(2026, 1, 10),
+    )

@@ -10,12 +10,11 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from directives import services as directive_services
-from directives.models import DirectiveType
 from reports import generation
 from reports.models import FormAssignment, Obligation, ReportForm
 from reports.tasks import open_upcoming_periods
 from tests.factories import make_unit
-from tests.reports.conftest import TZ, form_by_code
+from tests.reports.conftest import TZ, form_by_code, make_plan
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -106,18 +105,6 @@ def test_the_periodic_task_opens_the_periods_begun_and_the_next_month(tree):
     ) == [1, 2, 3]
 
 
-def _plan(tree, users):
-    return directive_services.directive_create(
-        actor=users["staff"],
-        owner_unit=tree["bac_ninh"],
-        doc_type=DirectiveType.objects.get(name="Kế hoạch", family="party"),
-        symbol="45-KH/TU",
-        issuer="Tỉnh ủy Bắc Ninh",
-        abstract="Kế hoạch thực hiện Kết luận 120-KL/TW",
-        issued_on=D(2026, 1, 10),
-    )
-
-
 def _assign_tasks(directive, tree, users) -> None:
     directive_services.assignment_bulk_create(
         actor=users["staff"],
@@ -133,7 +120,7 @@ def _assign_tasks(directive, tree, users) -> None:
 
 @pytest.fixture
 def directive_task(tree, users):
-    directive = _plan(tree, users)
+    directive = make_plan(tree, users)
     _assign_tasks(directive, tree, users)
     return directive
 
@@ -154,7 +141,7 @@ def test_the_hourly_run_still_opens_a_task_left_without_its_report(directive_tas
 
 
 def test_a_directive_with_its_own_thematic_form_uses_it(tree, users):
-    directive = _plan(tree, users)
+    directive = make_plan(tree, users)
     own = ReportForm.objects.create(
         code="kh45-report", name="Báo cáo thực hiện KH 45", kind="thematic", title="Kết quả", directive=directive
     )
@@ -171,7 +158,7 @@ def test_a_task_changed_to_require_a_report_owes_it_at_once(directive_task, tree
 
 
 def test_a_bulk_assignment_opens_its_reports_in_the_same_number_of_queries_for_more_units(tree, users):
-    directive = _plan(tree, users)
+    directive = make_plan(tree, users)
     counts = []
     for extra, task in ((0, "Báo cáo đợt 1"), (10, "Báo cáo đợt 2")):
         for i in range(extra):

@@ -15,12 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from directives import services as directive_services
-from directives.models import DirectiveType
 from reports import generation, services
 from reports.models import FormAssignment, Obligation, Report, ReportAttachment, Status
 from tests.factories import make_unit
-from tests.reports.conftest import IN_APRIL, TZ, fill, form_by_code, post_data
+from tests.reports.conftest import IN_APRIL, TZ, fill, form_by_code, make_plan, post_data
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -182,15 +180,7 @@ def test_an_earlier_version_shows_a_yes_no_answer_in_words_not_as_typed(obligati
 
 
 def test_a_task_assigned_with_a_report_is_on_the_wards_reports_page_at_once(client, tree, users, settings):
-    plan = directive_services.directive_create(
-        actor=users["staff"],
-        owner_unit=tree["bac_ninh"],
-        doc_type=DirectiveType.objects.get(name="Kế hoạch", family="party"),
-        symbol="45-KH/TU",
-        issuer="Tỉnh ủy Bắc Ninh",
-        abstract="Kế hoạch thực hiện Kết luận 120-KL/TW",
-        issued_on=datetime.date(2026, 1, 10),
-    )
+    plan = make_plan(tree, users)
     client.force_login(users["staff"])
     response = client.post(
         reverse("directives:assignment_create", args=[plan.pk]),
