@@ -36,7 +36,10 @@ def build_units() -> list[Unit]:
         p.path = f"{nation.path}{p.pk}/"
     Unit.objects.bulk_update(provinces, ["path"])
     Unit.objects.bulk_create(
-        [Unit(name=f"Xã {i + 1}", kind=Unit.Kind.COMMUNE, parent=provinces[i % PROVINCES], depth=2) for i in range(COMMUNES)],
+        [
+            Unit(name=f"Xã {i + 1}", kind=Unit.Kind.COMMUNE, parent=provinces[i % PROVINCES], depth=2)
+            for i in range(COMMUNES)
+        ],
         batch_size=1000,
     )
     communes = list(Unit.objects.filter(depth=2).select_related("parent"))
@@ -94,7 +97,9 @@ def measure(label: str) -> tuple[float, int, int]:
     with CaptureQueriesContext(connection) as queries, timer() as t:
         result = sweep.sweep(today=TODAY, publish=False)
     per_batch = (len(queries) - 2) / max(result.batches, 1)
-    print(f"# {label}: {result.obligations} obligations, {result.batches} batches, {Delivery.objects.count()} deliveries")
+    print(
+        f"# {label}: {result.obligations} obligations, {result.batches} batches, {Delivery.objects.count()} deliveries"
+    )
     return t["s"], len(queries), per_batch
 
 

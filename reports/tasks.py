@@ -17,13 +17,13 @@ def open_upcoming_periods() -> int:
 def sweep_reminders() -> dict:
     """The beat's sweep: write the reminder stages due today and queue everything unsent."""
     result = sweep.sweep(today=timezone.localdate())
-    return {"created": result.created, "queued": result.queued}
+    return {"due": result.due, "queued": result.queued}
 
 
 @shared_task(acks_late=True)
 def sweep_obligation(obligation_id: int) -> dict:
     result = sweep.sweep(today=timezone.localdate(), obligation_ids=[obligation_id])
-    return {"created": result.created, "queued": result.queued}
+    return {"due": result.due, "queued": result.queued}
 
 
 @shared_task(

@@ -32,7 +32,7 @@ PUBLISH_CHUNK = 50
 @dataclass
 class SweepResult:
     obligations: int = 0
-    created: int = 0
+    due: int = 0  # messages due: written now or already written by an earlier sweep
     queued: int = 0
     batches: int = 0
     by_ladder: dict = field(default_factory=dict)
@@ -149,7 +149,7 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
             new = _batch_rows(which, rows, stages, today, days)
             if new:
                 # ignore_conflicts: a row already written by an earlier or a parallel sweep stays as it is.
-                result.created += len(Delivery.objects.bulk_create(new, ignore_conflicts=True))
+                result.due += len(Delivery.objects.bulk_create(new, ignore_conflicts=True))
         result.by_ladder[which] = count
         result.obligations += count
     if publish:

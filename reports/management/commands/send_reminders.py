@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError(f"--today: {exc}") from exc
         result = sweep.sweep(today=day, publish=queue)
         self.stdout.write(
-            f"{day:%d/%m/%Y}: {result.obligations} open obligation(s) looked at, {result.created} message(s) due."
+            f"{day:%d/%m/%Y}: {result.obligations} open obligation(s) looked at, {result.due} message(s) due."
         )
         if queue:
             self.stdout.write(f"{result.queued} message(s) queued for the workers.")

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from reports import periods
 from units.demo import PASSWORD, demo_load
 
 
@@ -22,8 +23,24 @@ class Command(BaseCommand):
         translation.activate(settings.LANGUAGE_CODE)  # history rows are written in the site's language
         started = time.perf_counter()
         logins = demo_load(progress=not no_progress and sys.stderr.isatty() and options["verbosity"] > 0)
+        due = self._reminder_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded in {time.perf_counter() - started:.1f} s."))
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         width = max(len(login.username) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.username:<{width}}  {login.role:<8}  {login.unit.name}  ({login.full_name})")
+        if due:
+            self.stdout.write(
+                f"Reminders: a report of Phường Từ Sơn is due on {due.due_date:%d/%m/%Y}; the worker sends its reminder "
+                f"within minutes. See the escalation now: manage.py send_reminders --today "
+                f"{periods.add_working_days(due.due_date, 1):%Y-%m-%d}"
+            )
+
+    def _reminder_demo(self):
+        """A report due on the next working day (reports.demo_reminders), for Phường Từ Sơn of the demo."""
+        from reports.demo_reminders import demo_reminders_load
+        from units.demo import TU_SON
+        from units.models import Unit
+
+        tu_son = Unit.objects.filter(code_scheme=Unit.CodeScheme.CURRENT, code=TU_SON).first()
+        return demo_reminders_load(tu_son=tu_son) if tu_son else None
