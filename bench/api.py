@@ -1,5 +1,6 @@
-"""The API under concurrent load on gunicorn, at national size: requests per second of the main lists
-(8 clients at once, for 5 s or 500 requests, whichever comes first) and the queries of one request.
+"""The API under concurrent load on gunicorn, at national size: requests per second of the main lists and of
+the dashboard figures of a province and of the nation (8 clients at once, for 5 s or 500 requests,
+whichever comes first) and the queries of one request.
 
 Loads the official unit list, a register of directives with a task for every commune, and the
 quarterly report owed by every commune for 2026; then serves the bench database with gunicorn on a
@@ -88,6 +89,7 @@ def load() -> dict:
         "reporter": api_services.token_create(user=reporter, name="bench")[1],
         "ward": ward,
         "province": province,
+        "nation_pk": nation.pk,
     }
 
 
@@ -183,6 +185,8 @@ ENDPOINTS = [
     ("api assignments of a ward", f"/api/v1/assignments/?unit={ward.pk}", "reporter"),
     ("api obligations list", f"/api/v1/obligations/?unit={province.pk}&sub=true&status=open", "staff"),
     ("api obligations of a ward", f"/api/v1/obligations/?unit={ward.pk}", "reporter"),
+    ("api dashboard figures provincial", f"/api/v1/units/{province.pk}/figures/?start=2026-01-01", "staff"),
+    ("api dashboard figures national", f"/api/v1/units/{data['nation_pk']}/figures/?start=2026-01-01", "admin"),
 ]
 
 for name, path, who in ENDPOINTS:  # queries of one request, in-process
