@@ -161,7 +161,7 @@ def heads_xlsx(request, pk: int):
             r["late"],
             r["missing"],
             r["returned"],
-            None if r["on_time_rate"] < 0 else round(r["on_time_rate"], 1),
+            None if r["on_time_rate"] is None else round(r["on_time_rate"], 1),
         ]
         for r in records
     ]

@@ -4,7 +4,7 @@ office on its due date: a tenure covers the reports that fell due from its first
 from collections import defaultdict
 
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import NullIf
 
 from reports.models import Obligation
 from reports.selectors.filters import DashboardFilter
@@ -63,9 +63,8 @@ def _record(flt: DashboardFilter) -> dict:
 
 
 def _rate():
-    return ExpressionWrapper(
-        Coalesce(F("on_time") * Value(100.0) / NullIf(F("due"), 0), Value(-1.0)), output_field=FloatField()
-    )
+    """On time × 100 / due; null for a head with nothing due (sorted last either way)."""
+    return ExpressionWrapper(F("on_time") * Value(100.0) / NullIf(F("due"), 0), output_field=FloatField())
 
 
 def _in_paths(flt: DashboardFilter) -> Q:
@@ -78,11 +77,11 @@ def _in_paths(flt: DashboardFilter) -> Q:
 SORTS = {
     "name": ("person__full_name",),
     "due": ("-due", "person__full_name"),
-    "on_time": ("-on_time_rate", "person__full_name"),
+    "on_time": (F("on_time_rate").desc(nulls_last=True), "person__full_name"),
     "late": ("-late", "person__full_name"),
     "missing": ("-missing", "person__full_name"),
     "returned": ("-returned", "person__full_name"),
-    "worst": ("on_time_rate", "-missing", "person__full_name"),
+    "worst": (F("on_time_rate").asc(nulls_last=True), "-missing", "person__full_name"),
 }
 
 

@@ -114,3 +114,10 @@ def test_headline_is_one_query(tree, history, django_assert_num_queries, n_queri
     f = flt(tree["bac_ninh"])
     with django_assert_num_queries(n_queries):
         selectors.headline(f)
+
+
+def test_heads_with_nothing_due_in_the_range_come_last(tree, history):
+    rows = list(selectors.head_records(flt(tree["bac_ninh"], start=datetime.date(2026, 1, 1))))
+    assert rows[-1]["person__full_name"] == "Lê Văn Cường"  # left in 2025: nothing due in 2026
+    assert rows[-1]["due"] == 0 and rows[-1]["on_time_rate"] is None
+    assert rows[0]["person__full_name"] == "Trần Thị Bình"
