@@ -101,9 +101,11 @@ class Row:
     figures: selectors.Figures
 
 
-def child_rows(flt, sort: str = "name", descending: bool | None = None) -> list[Row]:
+def child_rows(flt, sort: str = "name", descending: bool | None = None, grid=None) -> list[Row]:
+    """The children's rows, sorted; from ``grid`` when the page has one (no query but the units' names)."""
+    children = selectors.by_child(flt) if grid is None else selectors.child_units(flt, grid.by_bucket)
     rows = []
-    for r in selectors.by_child(flt):
+    for r in children:
         r: ChildRow
         if r.unit is None:
             rows.append(Row(SELF, _("%(unit)s (its own reports)") % {"unit": flt.unit.name}, flt.unit, r.figures))
@@ -136,8 +138,8 @@ def months_of(flt) -> list[datetime.date]:
     return months
 
 
-def heatmap_rows(flt, rows: list[Row]):
-    cells = selectors.heatmap(flt)
+def heatmap_rows(flt, rows: list[Row], cells=None):
+    cells = selectors.heatmap(flt) if cells is None else cells
     months = months_of(flt)
     empty = selectors.figures.Cell()
     table = [(row, [cells.get((row.bucket, m), empty) for m in months]) for row in rows]
@@ -155,14 +157,15 @@ def escalations(obligation_ids) -> dict:
 
 
 def overdue_rows(flt, limit: int = OVERDUE_SHOWN):
-    rows, total = selectors.overdue(flt, limit=limit)
+    """The oldest overdue reports, each with the head in office on its due date and the reminder stage reached."""
+    rows = selectors.oldest_overdue(flt, limit=limit)
     heads = selectors.heads_on_due_dates(rows)
     stages = escalations([o.pk for o in rows])
     for o in rows:
         o.head = heads.get(o.pk)
         o.escalation = stages.get(o.pk)
         o.days_overdue = (flt.today - o.due_date).days
-    return rows, total
+    return rows
 
 
 def indicator_rows(flt, code: str | None, rows: list[Row]):
@@ -179,14 +182,15 @@ def indicator_rows(flt, code: str | None, rows: list[Row]):
 
 
 def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None) -> dict:
-    rows = child_rows(flt, sort)
-    months, heat, by_month = heatmap_rows(flt, rows)
+    """Everything the page, its workbooks and the PDF show. The headline, the units, the heatmap and the trend
+    come from one grouped aggregate (``selectors.grid``); the totals of the lists are its counts."""
+    grid = selectors.grid(flt)
+    rows = child_rows(flt, sort, grid=grid)
+    months, heat, by_month = heatmap_rows(flt, rows, grid.cells)
     best, worst = ranking(rows)
-    overdue, overdue_total = overdue_rows(flt)
-    late, late_total = selectors.late_or_returned(flt)
     return {
         "flt": flt,
-        "headline": selectors.headline(flt),
+        "headline": grid.headline,
         "rows": rows,
         "sort": sort,
         "months": months,
@@ -194,10 +198,10 @@ def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None) 
         "trend": [(m, by_month.get(m, selectors.figures.Cell())) for m in months],
         "best": best,
         "worst": worst,
-        "overdue": overdue,
-        "overdue_total": overdue_total,
-        "late": late,
-        "late_total": late_total,
+        "overdue": overdue_rows(flt),
+        "overdue_total": grid.headline.overdue,
+        "late": selectors.latest_late_or_returned(flt),
+        "late_total": grid.late_or_returned,
         "indicators": indicator_rows(flt, indicator, rows),
         "directives": selectors.directive_progress(flt),
     }
@@ -206,6 +210,7 @@ def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None) 
 def chart_data(context) -> dict:
     """What dashboard.js draws; the same numbers are in the tables under each chart."""
     ind = context["indicators"]
+    rows = context.get("shown", context["rows"])
     return {
         "trend": {
             "labels": [f"{m:%m/%Y}" for m, _c in context["trend"]],
@@ -216,17 +221,17 @@ def chart_data(context) -> dict:
             ],
         },
         "children": {
-            "labels": [r.name for r in context["rows"]],
+            "labels": [r.name for r in rows],
             "series": [
                 {
                     "key": "reporting",
                     "label": _("Reporting rate (%)"),
-                    "data": [round(_n(r.figures.reporting_rate), 1) for r in context["rows"]],
+                    "data": [round(_n(r.figures.reporting_rate), 1) for r in rows],
                 },
                 {
                     "key": "on-time",
                     "label": _("On-time rate (%)"),
-                    "data": [round(_n(r.figures.on_time_rate), 1) for r in context["rows"]],
+                    "data": [round(_n(r.figures.on_time_rate), 1) for r in rows],
                 },
             ],
         },

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from reports import dashboard_exports, dashboard_pages, selectors
+from reports import dashboard_exports, dashboard_html, dashboard_pages, selectors
 from reports.selectors.heads import SORTS as HEAD_SORTS
 from units import scope
 from units.models import Person, RoleGrant, Unit
@@ -62,10 +62,23 @@ def dashboard(request, pk: int):
     context = _context(request, unit)
     query = request.GET.copy()
     query.pop("sort", None)
+    # A phone gets the first units in the chosen order; "show all" (?all=1) lists every one.
+    show_all = query.pop("all", None) is not None
+    rows = context["rows"]
+    shown = rows if show_all else rows[: dashboard_html.SHOWN]
+    heat = context["heat"] if show_all else context["heat"][: dashboard_html.SHOWN]
+    context["shown"] = shown
+    filter_query = query.urlencode()
+    if show_all:
+        query["all"] = "1"
     context.update(
         unit=unit,
         ancestors=[a for a in unit.ancestors() if scope.has_role(request.user, RoleGrant.Role.values, a)],
         query=query.urlencode(),
+        filter_query=filter_query,
+        units_tbody=dashboard_html.units_tbody(shown, unit=unit, query=filter_query),
+        heat_tbody=dashboard_html.heatmap_tbody(heat),
+        hidden_units=len(rows) - len(shown),
         charts=dashboard_pages.chart_data(context),
         may_see_heads=scope.has_role(request.user, HEADS_ROLES, unit),
         sort_columns=[

@@ -3,6 +3,8 @@
 Every figure is computed in SQL from the timeliness columns the workflow services write on each
 obligation, with a constant number of queries whatever the number of units or periods:
 
+- ``figures.grid``: what a page shows of them all (headline, children, heatmap, trend) from one grouped
+  aggregate, child unit × period end;
 - ``figures.headline``: one aggregate over the unit's subtree (and the former units merged into it);
 - ``figures.by_child``: the same aggregate grouped by the child unit each row rolls up to;
 - ``figures.heatmap``: grouped by child unit and month (the trend is its column sums);
@@ -16,11 +18,16 @@ further: on time by first submission and by acceptance, returns, days late, stil
 
 from reports.selectors.figures import (
     Figures,
+    Grid,
     by_child,
+    child_units,
     directive_progress,
+    grid,
     headline,
     heatmap,
     late_or_returned,
+    latest_late_or_returned,
+    oldest_overdue,
     overdue,
 )
 from reports.selectors.filters import DashboardFilter, dashboard_filter
@@ -30,9 +37,12 @@ from reports.selectors.indicators import indicator_by_child, indicator_totals, i
 __all__ = [
     "DashboardFilter",
     "Figures",
+    "Grid",
     "by_child",
+    "child_units",
     "dashboard_filter",
     "directive_progress",
+    "grid",
     "head_records",
     "head_tenures",
     "heads_on_due_dates",
@@ -42,5 +52,7 @@ __all__ = [
     "indicator_totals",
     "indicator_trend",
     "late_or_returned",
+    "latest_late_or_returned",
+    "oldest_overdue",
     "overdue",
 ]

@@ -1,5 +1,9 @@
 """Reporting figures: the headline of a unit, its children, the units × months heatmap, the overdue list,
-and the progress of directives. Each function is one query (``by_child`` and ``overdue`` two)."""
+and the progress of directives. Each function is one query (``by_child`` and ``overdue`` two).
+
+A page that shows several of them calls ``grid``: one grouped aggregate (child unit × period end) from
+which the headline, the children's rows, the heatmap and the trend are all added up in Python, so the
+obligations are scanned once instead of once per widget."""
 
 import datetime
 from dataclasses import dataclass, fields
@@ -115,13 +119,7 @@ def by_child(flt: DashboardFilter) -> list[ChildRow]:
         .annotate(**aggregates(flt.today))
         .order_by()
     )
-    by_bucket = {row["bucket"]: _figures(row) for row in rows}
-    units = Unit.objects.in_bulk([int(b) for b in by_bucket if b.isdigit()])
-    result = [ChildRow(units[int(b)], f) for b, f in by_bucket.items() if b.isdigit() and int(b) in units]
-    result.sort(key=lambda r: r.unit.name)
-    if SELF in by_bucket:
-        result.insert(0, ChildRow(None, by_bucket[SELF]))
-    return result
+    return child_units(flt, {row["bucket"]: _figures(row) for row in rows})
 
 
 @dataclass
@@ -182,11 +180,90 @@ def trend(cells: dict[tuple[str, datetime.date], Cell]) -> dict[datetime.date, C
     return dict(sorted(months.items()))
 
 
+@dataclass
+class Grid:
+    """The figures of one dashboard added up every way it shows them, from one grouped aggregate."""
+
+    headline: Figures
+    by_bucket: dict[str, Figures]
+    cells: dict[tuple[str, datetime.date], Cell]
+    late_or_returned: int
+
+    @property
+    def trend(self) -> dict[datetime.date, Cell]:
+        return trend(self.cells)
+
+
+def _month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def grid(flt: DashboardFilter) -> Grid:
+    """Headline, per child bucket, per (bucket, month): one query grouped by child bucket and period end.
+
+    Grouping by the period's last day (a handful of distinct days) rather than by its month keeps the SQL
+    to plain columns; the months are folded together here."""
+    rows = (
+        Obligation.objects.filter(flt.obligations_q())
+        .annotate(bucket=flt.bucket())
+        .values("bucket", "period_end")
+        .annotate(
+            **aggregates(flt.today),
+            n_pending=Count("pk", filter=Q(first_submitted_at__isnull=True, due_date__gte=flt.today)),
+            n_late_or_returned=Count("pk", filter=Q(on_time=False) | Q(returned_count__gt=0)),
+        )
+        .order_by()
+    )
+    headline, by_bucket, cells, late_or_returned = Figures(), {}, {}, 0
+    for row in rows:
+        f = _figures(row)
+        headline = headline + f
+        bucket = row["bucket"]
+        by_bucket[bucket] = by_bucket[bucket] + f if bucket in by_bucket else f
+        late_or_returned += row["n_late_or_returned"]
+        cell = cells.setdefault((bucket, _month(row["period_end"])), Cell())
+        cell.expected += f.expected
+        cell.on_time += f.on_time
+        cell.late += f.late
+        cell.returned += f.returned
+        cell.missing += f.overdue
+        cell.pending += row["n_pending"]
+    return Grid(headline, by_bucket, cells, late_or_returned)
+
+
+def child_units(flt: DashboardFilter, by_bucket: dict[str, Figures]) -> list[ChildRow]:
+    """The rows of ``by_child`` from figures already grouped by bucket: one query for the units' names."""
+    units = Unit.objects.in_bulk([int(b) for b in by_bucket if b.isdigit()])
+    result = [ChildRow(units[int(b)], f) for b, f in by_bucket.items() if b.isdigit() and int(b) in units]
+    result.sort(key=lambda r: r.unit.name)
+    if SELF in by_bucket:
+        result.insert(0, ChildRow(None, by_bucket[SELF]))
+    return result
+
+
+def overdue_q(flt: DashboardFilter) -> Q:
+    return flt.obligations_q() & Q(first_submitted_at__isnull=True, due_date__lt=flt.today)
+
+
+def late_or_returned_q(flt: DashboardFilter) -> Q:
+    return flt.obligations_q() & (Q(on_time=False) | Q(returned_count__gt=0))
+
+
+def oldest_overdue(flt: DashboardFilter, limit: int = 50) -> list[Obligation]:
+    """The reports never filed and past their due date, oldest first (at most ``limit``): one query."""
+    qs = Obligation.objects.filter(overdue_q(flt)).select_related("unit", "form")
+    return list(qs.order_by("due_date", "unit__name", "pk")[:limit])
+
+
+def latest_late_or_returned(flt: DashboardFilter, limit: int = 20) -> list[Obligation]:
+    """The reports filed late or returned for revision, latest first (at most ``limit``): one query."""
+    qs = Obligation.objects.filter(late_or_returned_q(flt)).select_related("unit", "form")
+    return list(qs.order_by("-due_date", "unit__name", "pk")[:limit])
+
+
 def overdue(flt: DashboardFilter, limit: int = 50) -> tuple[list[Obligation], int]:
     """The reports never filed and past their due date, oldest first (at most ``limit``), and how many: two queries."""
-    qs = Obligation.objects.filter(flt.obligations_q(), first_submitted_at__isnull=True, due_date__lt=flt.today)
-    rows = list(qs.select_related("unit", "form").order_by("due_date", "unit__name", "pk")[:limit])
-    return rows, qs.count()  # always counted: the page's queries do not depend on how many there are
+    return oldest_overdue(flt, limit), Obligation.objects.filter(overdue_q(flt)).count()
 
 
 def directive_progress(flt: DashboardFilter) -> list[dict]:
@@ -225,6 +302,4 @@ def directive_progress(flt: DashboardFilter) -> list[dict]:
 
 def late_or_returned(flt: DashboardFilter, limit: int = 20) -> tuple[list[Obligation], int]:
     """The reports filed late or returned for revision, latest first (at most ``limit``), and how many."""
-    qs = Obligation.objects.filter(flt.obligations_q()).filter(Q(on_time=False) | Q(returned_count__gt=0))
-    rows = list(qs.select_related("unit", "form").order_by("-due_date", "unit__name", "pk")[:limit])
-    return rows, qs.count()  # always counted: the page's queries do not depend on how many there are
+    return latest_late_or_returned(flt, limit), Obligation.objects.filter(late_or_returned_q(flt)).count()
