@@ -27,34 +27,40 @@ class Recipient:
     muted: bool
 
 
-def _muted(user) -> bool:
-    pref = getattr(user, "reminder_preference", None) if user is not None else None
-    return bool(pref and pref.mute_reminders)
+# The columns a recipient is made of, read as plain values (no model instances: a batch has thousands).
+USER = ("username", "first_name", "last_name", "email", "person__id", "person__full_name", "person__email")
+USER += ("reminder_preference__mute_reminders",)
+PERSON = ("id", "full_name", "email", "user_id", "user__is_active", "user__email")
+PERSON += ("user__reminder_preference__mute_reminders",)
 
 
-def from_user(user, role: str) -> Recipient:
-    person = getattr(user, "person", None)
+def from_user(row: dict, role: str, prefix: str = "user__") -> Recipient:
+    """A recipient with an account, from the USER values read through ``prefix``."""
+    v = {k: row[prefix + k] for k in USER}
+    full = f"{v['first_name']} {v['last_name']}".strip()
     return Recipient(
-        key=f"u{user.pk}",
-        name=(person.full_name if person else "") or user.get_full_name() or user.username,
+        key=f"u{row[prefix + 'id']}",
+        name=v["person__full_name"] or full or v["username"],
         role=role,
-        email=(person.email if person else "") or user.email,
-        user_id=user.pk,
-        person_id=person.pk if person else None,
-        muted=_muted(user),
+        email=v["person__email"] or v["email"],
+        user_id=row[prefix + "id"],
+        person_id=v["person__id"],
+        muted=bool(v["reminder_preference__mute_reminders"]),
     )
 
 
-def from_person(person, role: str) -> Recipient:
-    user = person.user if person.user_id and person.user.is_active else None
+def from_person(row: dict, role: str, prefix: str = "person__") -> Recipient:
+    """A recipient found as a person (head, standing member): by account if they have an active one."""
+    v = {k: row[prefix + k] for k in PERSON}
+    user_id = v["user_id"] if v["user__is_active"] else None
     return Recipient(
-        key=f"u{user.pk}" if user else f"p{person.pk}",
-        name=person.full_name,
+        key=f"u{user_id}" if user_id else f"p{v['id']}",
+        name=v["full_name"],
         role=role,
-        email=person.email or (user.email if user else ""),
-        user_id=user.pk if user else None,
-        person_id=person.pk,
-        muted=_muted(user),
+        email=v["email"] or (v["user__email"] if user_id else "") or "",
+        user_id=user_id,
+        person_id=v["id"],
+        muted=bool(user_id and v["user__reminder_preference__mute_reminders"]),
     )
 
 
@@ -67,29 +73,29 @@ def _in_office(day: datetime.date, prefix: str = "") -> Q:
 def _users_with(role: str, unit_ids) -> dict[int, list[Recipient]]:
     grants = (
         RoleGrant.objects.filter(role=role, unit_id__in=unit_ids, user__is_active=True)
-        .select_related("user__person", "user__reminder_preference")
+        .values("unit_id", "user__id", *(f"user__{k}" for k in USER))
         .order_by("unit_id", "user_id")
     )
     label = REPORTER if role == RoleGrant.Role.REPORTER else REVIEWER
     out: dict[int, list[Recipient]] = defaultdict(list)
     for grant in grants:
-        out[grant.unit_id].append(from_user(grant.user, label))
+        out[grant["unit_id"]].append(from_user(grant, label))
     return out
 
 
-def _heads(unit_ids, day: datetime.date) -> dict[int, Headship]:
+def _heads(unit_ids, day: datetime.date) -> dict[int, dict]:
     rows = (
         Headship.objects.filter(_in_office(day), unit_id__in=unit_ids, is_principal=True)
-        .select_related("person__user__reminder_preference")
+        .values("unit_id", *(f"person__{k}" for k in PERSON))
         .order_by("unit_id", "-started_on")
     )
-    heads: dict[int, Headship] = {}
+    heads: dict[int, dict] = {}
     for row in rows:
-        heads.setdefault(row.unit_id, row)
+        heads.setdefault(row["unit_id"], row)
     return heads
 
 
-def _standing_members(unit_ids, day: datetime.date) -> dict[int, list[BodyMembership]]:
+def _standing_members(unit_ids, day: datetime.date) -> dict[int, list[dict]]:
     rows = (
         BodyMembership.objects.filter(
             _in_office(day),
@@ -98,12 +104,12 @@ def _standing_members(unit_ids, day: datetime.date) -> dict[int, list[BodyMember
             body__unit_id__in=unit_ids,
         )
         .filter(Q(body__dissolved_on__isnull=True) | Q(body__dissolved_on__gt=day))
-        .select_related("body", "person__user__reminder_preference")
+        .values("body__unit_id", *(f"person__{k}" for k in PERSON))
         .order_by("body__unit_id", "person_id")
     )
-    out: dict[int, list[BodyMembership]] = defaultdict(list)
+    out: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
-        out[row.body.unit_id].append(row)
+        out[row["body__unit_id"]].append(row)
     return out
 
 
@@ -114,6 +120,7 @@ class Directory:
         self.parents = parents
         self.day = day
         self._cache: dict[str, dict] = {}
+        self._found: dict[tuple[int, str], list[Recipient]] = {}
 
     def _load(self, what: str) -> dict:
         if what not in self._cache:
@@ -128,6 +135,12 @@ class Directory:
         return self._cache[what]
 
     def audience(self, unit_id: int, audience: str) -> list[Recipient]:
+        key = (unit_id, audience)
+        if key not in self._found:  # a unit owes several reports: find its people once per batch
+            self._found[key] = self._audience(unit_id, audience)
+        return self._found[key]
+
+    def _audience(self, unit_id: int, audience: str) -> list[Recipient]:
         parent_id = self.parents.get(unit_id)
         if audience == "reporters":
             return self._load("reporters").get(unit_id, [])
@@ -135,12 +148,12 @@ class Directory:
             return self._load("reviewers").get(parent_id, []) if parent_id else []
         if audience == "head":
             head = self._load("heads").get(unit_id)
-            return [from_person(head.person, HEAD)] if head else []
+            return [from_person(head, HEAD)] if head else []
         if audience == "parent":
             found = []
             head = self._load("heads").get(parent_id) if parent_id else None
             if head:
-                found.append(from_person(head.person, PARENT_HEAD))
-            found += [from_person(m.person, STANDING) for m in self._load("standing").get(unit_id, [])]
+                found.append(from_person(head, PARENT_HEAD))
+            found += [from_person(m, STANDING) for m in self._load("standing").get(unit_id, [])]
             return found
         raise ValueError(f"unknown audience {audience!r}")

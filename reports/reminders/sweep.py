@@ -4,6 +4,12 @@ Run by the beat every few minutes, by ``send_reminders`` and, for one obligation
 Nothing is scheduled ahead of time, so a missed beat heals on the next one. For each (obligation, ladder,
 audience) only the latest stage reached is written: a sweep that missed a few days tells people once,
 with today's words, rather than replaying every earlier reminder.
+
+A stage is written once per obligation (and round): each batch first reads which (obligation, stage,
+round) already have their rows and builds only the others, so the beat's repeat sweeps write nothing and
+cost two small queries per batch. Someone who joins the unit after a stage went out is told from the next
+stage on. The unique row per (obligation, stage, round, recipient, channel) still guards against two
+sweeps writing the same stage at the same moment.
 """
 
 import datetime
@@ -12,7 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from reports.models import Delivery, Obligation, ReminderStage, ReportEvent, ReportForm, Status
@@ -88,45 +95,100 @@ def _anchors(which: str, rows: list[dict]) -> dict[int, datetime.date]:
 
 def _reached(group: list[ReminderStage], anchor: datetime.date, today: datetime.date, days: dict):
     """The latest stage of each audience whose day has come: (stage, its day)."""
-    latest: dict[str, tuple[ReminderStage, datetime.date]] = {}
-    for stage in group:  # ordered by offset
-        key = (anchor, stage.offset)
-        if key not in days:
-            days[key] = ladder.stage_day(anchor, stage.offset)
-        if days[key] <= today:
-            latest[stage.audience] = (stage, days[key])
-    return latest.values()
+    key = (id(group), anchor)
+    if key not in days:  # many obligations share a form and a due date: work the days out once
+        latest: dict[str, tuple[ReminderStage, datetime.date]] = {}
+        for stage in group:  # ordered by offset
+            day = ladder.stage_day(anchor, stage.offset)
+            if day <= today:
+                latest[stage.audience] = (stage, day)
+        days[key] = tuple(latest.values())
+    return days[key]
 
 
-def _batch_rows(which, rows, stages, today, days) -> list[Delivery]:
+def _written(obligation_ids: list[int]) -> dict[tuple[int, int, int], int]:
+    """(obligation, stage, round) -> messages already written, for a batch of obligations: one query."""
+    rows = (
+        Delivery.objects.filter(obligation_id__in=obligation_ids)
+        .values_list("obligation_id", "stage_id", "round")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(o, s, r): n for o, s, r, n in rows}
+
+
+# The columns a sweep writes; the others keep their defaults (NULL times, no attempts yet).
+COLUMNS = ("obligation_id", "stage_id", "round", "recipient", "person_id", "user_id", "name", "role", "email")
+COLUMNS += ("channel", "due_on")
+
+
+def _new_rows(due: list[tuple], directory: Directory) -> list[tuple]:
+    """One tuple of COLUMNS per message of the stages in ``due``: (obligation row, round, stage, its day)."""
+    out = []
+    email, inapp = Delivery.Channel.EMAIL, Delivery.Channel.INAPP
+    for r, round_, stage, day in due:
+        for person in directory.audience(r["unit_id"], stage.audience):
+            if person.muted and not stage.is_escalation:
+                continue
+            common = (r["id"], stage.pk, round_, person.key, person.person_id, person.user_id, person.name[:150])
+            if person.user_id:
+                out.append((*common, person.role, "", inapp, day))
+            if person.email:
+                out.append((*common, person.role, person.email, email, day))
+    return out
+
+
+def _insert(rows: list[tuple]) -> None:
+    """Insert the rows, leaving alone any already written by a parallel sweep (the unique constraint)."""
+    if connection.vendor != "postgresql":
+        Delivery.objects.bulk_create(
+            [Delivery(**dict(zip(COLUMNS, row, strict=True))) for row in rows], ignore_conflicts=True, batch_size=500
+        )
+        return
+    # One statement per batch, the values passed as one array per column: no model instances to build.
+    types = ("bigint", "bigint", "smallint", "text", "bigint", "bigint", "text", "text", "text", "text", "date")
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(Delivery._meta.get_field(c).column) for c in COLUMNS)
+    arrays = ", ".join(f"%s::{t}[]" for t in types)
+    sql = (
+        f"INSERT INTO {table} ({names}, status, attempts, error, created_at) "
+        f"SELECT *, %s, 0, '', %s FROM unnest({arrays}) ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Delivery.Status.PENDING, timezone.now(), *map(list, zip(*rows, strict=True))])
+
+
+def _sweep_batch(which: str, rows: list[dict], stages, today: datetime.date, days: dict) -> int:
+    """Write the messages of the stages reached today that no sweep has written yet; return the messages due."""
     anchors = _anchors(which, rows)
-    directory = Directory({r["unit_id"]: r["unit__parent_id"] for r in rows}, today)
-    new: list[Delivery] = []
+    reached = []
     for r in rows:
         anchor = anchors.get(r["id"])
         if anchor is None:
             continue
         round_ = 0 if which == L.DUE else r["returned_count"]
-        for stage, day in _reached(stages[(r["form_id"], which)], anchor, today, days):
-            for person in directory.audience(r["unit_id"], stage.audience):
-                if person.muted and not stage.is_escalation:
-                    continue
-                common = {
-                    "obligation_id": r["id"],
-                    "stage": stage,
-                    "round": round_,
-                    "recipient": person.key,
-                    "person_id": person.person_id,
-                    "user_id": person.user_id,
-                    "name": person.name[:150],
-                    "role": person.role,
-                    "due_on": day,
-                }
-                if person.user_id:
-                    new.append(Delivery(channel=Delivery.Channel.INAPP, **common))
-                if person.email:
-                    new.append(Delivery(channel=Delivery.Channel.EMAIL, email=person.email, **common))
-    return new
+        reached += [
+            (r, round_, stage, day) for stage, day in _reached(stages[(r["form_id"], which)], anchor, today, days)
+        ]
+    if not reached:
+        return 0
+    # A stage already written for an obligation (by an earlier or a parallel sweep) is not built again:
+    # a repeat sweep reads one small aggregate per batch and writes nothing.
+    written = _written([r["id"] for r in rows])
+    due, missing = 0, []
+    for item in reached:
+        n = written.get((item[0]["id"], item[2].pk, item[1]))
+        if n:
+            due += n
+        else:
+            missing.append(item)
+    if missing:
+        directory = Directory({r["unit_id"]: r["unit__parent_id"] for r, *_rest in missing}, today)
+        new = _new_rows(missing, directory)
+        if new:
+            _insert(new)
+        due += len(new)
+    return due
 
 
 def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: bool = True) -> SweepResult:
@@ -146,10 +208,7 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
             last_id = rows[-1]["id"]
             count += len(rows)
             result.batches += 1
-            new = _batch_rows(which, rows, stages, today, days)
-            if new:
-                # ignore_conflicts: a row already written by an earlier or a parallel sweep stays as it is.
-                result.due += len(Delivery.objects.bulk_create(new, ignore_conflicts=True))
+            result.due += _sweep_batch(which, rows, stages, today, days)
         result.by_ladder[which] = count
         result.obligations += count
     if publish:
