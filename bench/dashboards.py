@@ -4,11 +4,13 @@
 the page's queries and time, the time of its headline figures through ``reports.selectors.headline``,
 the time of one hand-written SQL aggregate computing the same headline figures on PostgreSQL, and
 
-- ``ratio``: selector headline time ÷ hand-written SQL time (the same figures, the ORM's overhead);
-- ``page ratio``: the whole page's time (headline, units, heatmap, overdue list with heads, indicators,
-  directives, rendering) ÷ that one hand-written aggregate.
+- ``ratio``: the whole page's time (headline, units, heatmap, overdue list with heads, indicators,
+  directives, rendering, through the test client) ÷ that one hand-written aggregate: what the issue asks
+  to keep under 2;
+- ``headline ratio``: the selector's headline alone ÷ the hand-written aggregate (the ORM's overhead);
+- ``weight``: the page's HTML in KB (static files apart: they are cached).
 
-Times are medians of several runs on a warm database.
+Times are medians of several runs on a warm database, all measured in the same run.
 """
 
 import datetime
@@ -81,7 +83,7 @@ with timer() as took, connection.cursor() as cursor:
         WHERE first_submitted_at IS NOT NULL
         """
     )
-    cursor.execute("ANALYZE")
+    cursor.execute("VACUUM ANALYZE")  # as autovacuum would after the bulk updates: no dead rows to scan
 figure("dashboard obligations", Obligation.objects.count(), "obligations")
 figure("dashboard obligations filed", Obligation.objects.filter(first_submitted_at__isnull=False).count(), "reports")
 figure("dashboard reports written in bulk", took["s"], "s")
@@ -142,7 +144,12 @@ for name, unit, user in [("national", nation, admin), ("provincial", province, l
     ], (row, mine)
     client = Client()
     client.force_login(user)
-    queries, page_ms = measure_page(client, reverse("reports:dashboard", args=[unit.pk]) + query, repeat=3)
+    url = reverse("reports:dashboard", args=[unit.pk]) + query
+    page = client.get(url)
+    html = page.content.decode()
+    for key, value in [("expected", mine.expected), ("received", mine.received), ("overdue", mine.overdue)]:
+        assert f'id="fig-{key}" data-value="{value}"' in html, (key, value)  # the page shows the same figures
+    queries, page_ms = measure_page(client, url, repeat=REPEAT)
     headline_s = median_seconds(
         lambda unit=unit: selectors.headline(selectors.dashboard_filter(unit, start=START, end=END))
     )
@@ -150,7 +157,8 @@ for name, unit, user in [("national", nation, admin), ("provincial", province, l
     figure(f"dashboard {name} expected reports", mine.expected, "reports")
     figure(f"dashboard {name} time", page_ms / 1000, "s")
     figure(f"dashboard {name} queries", queries, "queries")
+    figure(f"dashboard {name} weight", len(page.content) / 1024, "KB")
     figure(f"dashboard {name} headline time", headline_s, "s")
     figure(f"dashboard {name} hand-written sql time", raw_s, "s")
-    figure(f"dashboard {name} ratio", headline_s / raw_s, "x")
-    figure(f"dashboard {name} page ratio", page_ms / 1000 / raw_s, "x")
+    figure(f"dashboard {name} ratio", page_ms / 1000 / raw_s, "x")
+    figure(f"dashboard {name} headline ratio", headline_s / raw_s, "x")

@@ -8,6 +8,7 @@ obligations are scanned once instead of once per widget."""
 import datetime
 from dataclasses import dataclass, fields
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
@@ -215,7 +216,7 @@ def grid(flt: DashboardFilter) -> Grid:
         .order_by()
     )
     headline, by_bucket, cells, late_or_returned = Figures(), {}, {}, 0
-    for row in rows:
+    for row in _with_work_mem(rows):
         f = _figures(row)
         headline = headline + f
         bucket = row["bucket"]
@@ -229,6 +230,19 @@ def grid(flt: DashboardFilter) -> Grid:
         cell.missing += f.overdue
         cell.pending += row["n_pending"]
     return Grid(headline, by_bucket, cells, late_or_returned)
+
+
+def _with_work_mem(queryset) -> list:
+    """The rows of a grouped aggregate over a whole country: PostgreSQL's default 4 MB of sort memory sends
+    its ~70,000 rows to a sort on disk (twice the time); a little more for this one query keeps it in memory."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute("SET work_mem = '32MB'")
+        try:
+            return list(queryset)
+        finally:
+            cursor.execute("RESET work_mem")
 
 
 def child_units(flt: DashboardFilter, by_bucket: dict[str, Figures]) -> list[ChildRow]:
