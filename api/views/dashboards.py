@@ -12,7 +12,6 @@ from api.serializers import dashboards as s
 from api.serializers.units import MAX_ID
 from api.views.base import ApiViewSet
 from reports import selectors
-from reports.selectors.figures import trend
 from units.models import Unit
 
 
@@ -35,16 +34,18 @@ class UnitFiguresViewSet(ApiViewSet):
         unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=int(pk))
         f = self.filters(s.FiguresFilterSerializer)
         flt = selectors.dashboard_filter(unit, start=f.get("start"), end=f.get("end"), form_ids=f["form"])
-        cells = selectors.heatmap(flt)
+        grid = selectors.grid(flt)  # one scan of the obligations for the three blocks
         data = {
             "unit": unit,
             "start": flt.start,
             "end": flt.end,
             "today": flt.today,
             "forms": flt.form_ids,
-            "headline": selectors.headline(flt).as_dict(),
-            "children": [{"unit": r.unit, "figures": r.figures.as_dict()} for r in selectors.by_child(flt)],
-            "months": [{"month": month, **vars(cell)} for month, cell in trend(cells).items()],
+            "headline": grid.headline.as_dict(),
+            "children": [
+                {"unit": r.unit, "figures": r.figures.as_dict()} for r in selectors.child_units(flt, grid.by_bucket)
+            ],
+            "months": [{"month": month, **vars(cell)} for month, cell in grid.trend.items()],
         }
         for month in data["months"]:
             month.pop("pending", None)
