@@ -51,6 +51,16 @@ def test_the_bell_costs_one_query(client, users, django_assert_num_queries):
     assert bell_count(html) == "4"
 
 
+def test_on_a_phone_the_bell_and_its_count_stay_in_the_top_bar(client, users):
+    """Below 1200 px the menu collapses; a second, compact bell beside the menu button keeps the count in sight."""
+    notify(users["reporter_tu_son"], 2)
+    client.force_login(users["reporter_tu_son"])
+    html = client.get(reverse("home")).content.decode()
+    compact = html.split('id="nav-bell-compact"', 1)[1].split("</a>", 1)[0]
+    assert 'id="nav-bell-compact-count">2<' in compact
+    assert html.index('id="nav-bell-compact"') < html.index('class="navbar-toggler"') < html.index('id="nav-bell"')
+
+
 def test_no_unread_no_badge(client, users):
     client.force_login(users["reporter_tu_son"])
     html = client.get(reverse("reports:notifications")).content.decode()
