@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 SHOWN = 20  # units in the table and the heatmap before "show all"
+OVERDUE_SHOWN = 10  # the oldest overdue reports before "show all" (the Excel file has 50)
 NAME_CHARS = 28
 
 

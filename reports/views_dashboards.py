@@ -68,6 +68,9 @@ def dashboard(request, pk: int):
     shown = rows if show_all else rows[: dashboard_html.SHOWN]
     heat = context["heat"] if show_all else context["heat"][: dashboard_html.SHOWN]
     context["shown"] = shown
+    if not show_all:
+        context["overdue"] = context["overdue"][: dashboard_html.OVERDUE_SHOWN]
+        context["late"] = context["late"][: dashboard_html.OVERDUE_SHOWN]
     filter_query = query.urlencode()
     if show_all:
         query["all"] = "1"
@@ -79,6 +82,7 @@ def dashboard(request, pk: int):
         units_tbody=dashboard_html.units_tbody(shown, unit=unit, query=filter_query),
         heat_tbody=dashboard_html.heatmap_tbody(heat),
         hidden_units=len(rows) - len(shown),
+        show_all=show_all,
         charts=dashboard_pages.chart_data(context),
         may_see_heads=scope.has_role(request.user, HEADS_ROLES, unit),
         sort_columns=[
