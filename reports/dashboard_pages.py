@@ -21,6 +21,11 @@ OVERDUE_SHOWN = 50
 RANKED = 5
 
 CHILD_SORTS = {
+    # The default: the units that need the leader's attention first (most overdue, then the lowest on-time rate).
+    "worst": (
+        lambda r: (-r.figures.overdue, _n(r.figures.on_time_rate) if r.figures.expected else 101, r.name.casefold()),
+        False,
+    ),
     "name": (lambda r: r.name.casefold(), False),
     "expected": (lambda r: r.figures.expected, True),
     "reporting": (lambda r: _n(r.figures.reporting_rate), True),
@@ -111,7 +116,7 @@ def child_rows(flt, sort: str = "name", descending: bool | None = None, grid=Non
             rows.append(Row(SELF, _("%(unit)s (its own reports)") % {"unit": flt.unit.name}, flt.unit, r.figures))
         else:
             rows.append(Row(str(r.unit.pk), r.unit.name, r.unit, r.figures))
-    key, default_desc = CHILD_SORTS.get(sort, CHILD_SORTS["name"])
+    key, default_desc = CHILD_SORTS.get(sort, CHILD_SORTS["worst"])
     rows.sort(key=key, reverse=default_desc if descending is None else descending)
     return rows
 

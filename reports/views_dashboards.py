@@ -50,7 +50,7 @@ def dashboard_home(request):
 def _context(request, unit: Unit) -> dict:
     flt, form = dashboard_pages.dashboard_filter_from(request, unit)
     context = dashboard_pages.dashboard_context(
-        flt, sort=request.GET.get("sort", "name"), indicator=request.GET.get("indicator")
+        flt, sort=request.GET.get("sort", "worst"), indicator=request.GET.get("indicator")
     )
     context["filter_form"] = form
     return context

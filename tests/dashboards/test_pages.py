@@ -68,6 +68,16 @@ def test_sorting_the_units_table(client, tree, users, history):
     ]
     assert rows[0].unit == history["tan_hong"]  # 2 overdue
     assert [r.figures.overdue for r in rows] == [2, 1, 0]
+    by_name = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), {**RANGE, "sort": "name"})
+    assert [r.name for r in by_name.context["rows"]] == sorted((r.name for r in rows), key=str.casefold)
+
+
+def test_by_default_the_units_needing_attention_come_first(client, tree, users, history):
+    """A province has a hundred communes and a phone shows twenty: the ones with overdue reports lead."""
+    client.force_login(users["leader"])
+    rows = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), RANGE).context["rows"]
+    assert [r.figures.overdue for r in rows] == [2, 1, 0]
+    assert rows[0].unit == history["tan_hong"]
 
 
 @pytest.mark.parametrize("who", ["reporter_tu_son", "staff_ha_noi", "leader_ha_noi", "nobody"])
