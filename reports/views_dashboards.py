@@ -68,7 +68,10 @@ def dashboard(request, pk: int):
     shown = rows if show_all else rows[: dashboard_html.SHOWN]
     heat = context["heat"] if show_all else context["heat"][: dashboard_html.SHOWN]
     context["shown"] = shown
+    indicators = context["indicators"]
+    context["indicator_units_hidden"] = 0 if show_all else max(0, len(indicators["by_child"]) - dashboard_html.SHOWN)
     if not show_all:
+        indicators["by_child"] = indicators["by_child"][: dashboard_html.SHOWN]
         context["overdue"] = context["overdue"][: dashboard_html.OVERDUE_SHOWN]
         context["late"] = context["late"][: dashboard_html.OVERDUE_SHOWN]
     filter_query = query.urlencode()

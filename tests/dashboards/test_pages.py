@@ -218,6 +218,7 @@ def test_a_province_of_a_hundred_communes_fits_a_phone(client, tree, users, hist
     assert html.count("<tr data-unit=") == SHOWN
     assert html.count('<td data-state="') == SHOWN * len(response.context["months"])
     assert 'id="units-more"' in html and "all=1" in html
+    assert len(response.context["indicators"]["by_child"]) <= SHOWN  # the chosen result's table by unit too
     full = client.get(url, {**RANGE, "all": "1", "sort": "overdue"})
     assert len(full.content) < 300 * 1024
     rows = full.content.decode().count("<tr data-unit=")
