@@ -3,7 +3,7 @@ office on its due date: a tenure covers the reports that fell due from its first
 
 from collections import defaultdict
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import NullIf
 
 from reports.models import Obligation
@@ -94,10 +94,16 @@ def head_records(flt: DashboardFilter, *, search: str = "", sort: str = "worst")
     qs = Headship.objects.filter(_in_paths(flt), is_principal=True)
     if search:
         qs = qs.filter(search_q(search, "person__search_key"))
+    # The unit of the person's latest tenure here, so the list says whom each head answered for.
+    latest_unit = (
+        Headship.objects.filter(_in_paths(flt), person_id=OuterRef("person_id"), is_principal=True)
+        .order_by("-started_on", "-pk")
+        .values("unit__name")[:1]
+    )
     qs = (
         qs.values("person_id", "person__full_name")
         .annotate(tenures=Count("pk", distinct=True), **_record(flt))
-        .annotate(on_time_rate=_rate())
+        .annotate(on_time_rate=_rate(), unit_name=Subquery(latest_unit))
     )
     return qs.order_by(*SORTS.get(sort, SORTS["worst"]), "person_id")
 

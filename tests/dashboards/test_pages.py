@@ -106,6 +106,8 @@ def test_heads_list_and_page(client, tree, users, history, english):
     response = client.get(reverse("reports:heads", args=[tree["bac_ninh"].pk]), RANGE)
     records = list(response.context["page"])
     assert records[0]["person__full_name"] == "Trần Thị Bình"  # worst on-time record first
+    assert records[0]["unit_name"] == "Phường Từ Sơn"  # the unit each head answered for
+    assert "Phường Từ Sơn</div>" in response.content.decode()
     assert {r["person__full_name"] for r in records} >= {"Nguyễn Văn An", "Lê Văn Cường", "Phạm Văn Dũng"}
     found = client.get(reverse("reports:heads", args=[tree["bac_ninh"].pk]), {**RANGE, "q": "dung"}).context["page"]
     assert [r["person__full_name"] for r in found] == ["Phạm Văn Dũng"]
