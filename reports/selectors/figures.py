@@ -64,7 +64,9 @@ class Figures:
         return None if not self.late else self.days_late / self.late
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        # Called for every row of a national grid: positional arguments over a fixed tuple of names, since
+        # ``dataclasses.fields`` and keyword dicts cost more than the addition itself.
+        return Figures(*[getattr(self, n) + getattr(other, n) for n in FIGURE_NAMES])
 
     def as_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -76,6 +78,10 @@ class Figures:
             average_days_late=self.average_days_late,
         )
         return data
+
+
+FIGURE_NAMES = tuple(f.name for f in fields(Figures))  # in the order of the constructor's arguments
+AGGREGATE_KEYS = tuple(f"n_{name}" for name in FIGURE_NAMES)
 
 
 def aggregates(today: datetime.date) -> dict:
@@ -96,7 +102,7 @@ def aggregates(today: datetime.date) -> dict:
 
 
 def _figures(row: dict) -> Figures:
-    return Figures(**{f.name: row.get(f"n_{f.name}") or 0 for f in fields(Figures)})
+    return Figures(*[row.get(key) or 0 for key in AGGREGATE_KEYS])
 
 
 def headline(flt: DashboardFilter) -> Figures:
