@@ -20,7 +20,7 @@ from directives import uploads
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation, DirectiveType
 from directives.models.assignments import task_key
 from directives.querysets import MANAGER_ROLES
-from reports.generation import obligations_sync_assignments
+from reports.generation import obligations_follow_deadline, obligations_sync_assignments
 from units import scope
 from units.models import Unit, User
 from units.services import audit_record
@@ -525,6 +525,8 @@ def assignment_update(*, actor: User, assignment: Assignment, reason: str, **fie
     assignment.save()
     if assignment.report_required and assignment.status == Assignment.Status.OPEN:
         obligations_sync_assignments(assignments=Assignment.objects.filter(pk=assignment.pk))
+    if "deadline" in changes:
+        obligations_follow_deadline(assignment=assignment)
     cancelled = "status" in changes and assignment.status == Assignment.Status.CANCELLED
     kind = DirectiveEvent.Kind.ASSIGNMENT_CANCELLED if cancelled else DirectiveEvent.Kind.ASSIGNMENT_UPDATED
     _event(

@@ -110,6 +110,25 @@ def obligations_open_upcoming(*, today: datetime.date | None = None, ahead_days:
     return created + obligations_sync_assignments(today=today)
 
 
+def obligations_follow_deadline(*, assignment) -> int:
+    """A task's deadline changed: its report, while nothing has been filed yet, is now due on the new one.
+
+    A report already filed keeps the due date its timeliness was judged against. Without a deadline the
+    report is due the form's number of working days after the task began, as when it was first opened.
+    """
+    moved = 0
+    for obligation in Obligation.objects.filter(assignment=assignment, first_submitted_at__isnull=True).select_related(
+        "form"
+    ):
+        due = assignment.deadline or periods.add_working_days(obligation.period_start, obligation.form.due_working_days)
+        end = max(obligation.period_start, assignment.deadline or obligation.period_start)
+        if (obligation.due_date, obligation.period_end) != (due, end):
+            obligation.due_date, obligation.period_end, obligation.year = due, end, end.year
+            obligation.save(update_fields=["due_date", "period_end", "year"])
+            moved += 1
+    return moved
+
+
 def obligations_sync_assignments(*, today: datetime.date | None = None, assignments=None) -> int:
     """One obligation for each open directive task that requires a report and has none yet.
 

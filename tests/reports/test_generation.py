@@ -157,6 +157,18 @@ def test_a_task_changed_to_require_a_report_owes_it_at_once(directive_task, tree
     assert Obligation.objects.filter(assignment=watching, unit=tree["tu_son"]).count() == 1
 
 
+def test_a_new_deadline_moves_the_due_date_of_a_report_not_yet_filed(directive_task, tree, users):
+    task = directive_task.assignments.get(unit=tree["tu_son"], report_required=True)
+    other = directive_task.assignments.get(unit=tree["dong_ngan"], report_required=True)
+    Obligation.objects.filter(assignment=other).update(first_submitted_at=datetime.datetime(2026, 3, 2, tzinfo=TZ))
+    for assignment in (task, other):
+        directive_services.assignment_update(
+            actor=users["staff"], assignment=assignment, reason="Lùi hạn theo đề nghị", deadline=D(2026, 4, 10)
+        )
+    assert Obligation.objects.get(assignment=task).due_date == D(2026, 4, 10)  # the ward's reporter sees the new date
+    assert Obligation.objects.get(assignment=other).due_date == D(2026, 3, 20)  # filed: judged by the old one
+
+
 def test_a_bulk_assignment_opens_its_reports_in_the_same_number_of_queries_for_more_units(tree, users):
     directive = make_plan(tree, users)
     counts = []
