@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -145,3 +146,22 @@ def check(file) -> Checked:
 def storage_name(kind: Kind, today: datetime.date) -> str:
     """Where a file goes under MEDIA_ROOT: ``directives/2026/02/<uuid>.pdf``; nothing of the user's name."""
     return f"directives/{today:%Y/%m}/{uuid.uuid4().hex}{kind.extensions[0]}"
+
+
+def download(stored_file) -> FileResponse:
+    """A stored file as a download, never shown inline: the browser must not render an uploaded file as a page."""
+    kind = KINDS.get(stored_file.kind)
+    try:
+        handle = stored_file.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file is missing from storage.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored_file.original_name,
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

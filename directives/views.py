@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from directives import services
+from directives import services, uploads
 from directives.cascade import cascade_down, cascade_up
 from directives.forms import (
     AssignForm,
@@ -31,7 +31,6 @@ from directives.forms import (
 )
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation
 from directives.querysets import MANAGER_ROLES
-from directives.uploads import KINDS
 from units import scope
 from units.models import Unit
 from units.text import search_key
@@ -185,7 +184,7 @@ def directive_detail(request, pk: int):
         "children": cascade_down(directive, user),
         "other_relations": [(r, r.source_id == directive.pk) for r in other_relations.order_by("-created_at")[:50]],
         "attachments": list(directive.attachments.select_related("uploaded_by__person")),
-        "kinds": KINDS,
+        "kinds": uploads.KINDS,
         "tasks": tasks,
         "assignment_page": assignment_page,
         "events": _with_change_rows(
@@ -425,21 +424,7 @@ def attachment_download(request, pk: int):
     attachment = get_object_or_404(
         Attachment.objects.filter(directive__in=Directive.objects.visible_to(request.user).values("pk")), pk=pk
     )
-    kind = KINDS.get(attachment.kind)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing from storage.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=kind.content_type if kind else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.download(attachment)
 
 
 def _kind_counts(root: Unit) -> dict[str, int]:

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from directives.uploads import KINDS
+from directives import uploads
 from reports import access, pages, services
 from reports.forms import NoteForm, ReasonForm, ReportEntryForm, SendBackForm, entry_initial
 from reports.models import Obligation, Report, ReportAttachment, ReportEvent, ReportValue, ReportVersion, Status
@@ -393,21 +393,7 @@ def attachment_download(request, pk: int):
     """Always a download, never shown inline: the browser must not render an uploaded file as a page."""
     visible = Obligation.objects.visible_to(request.user).values("pk")
     attachment = get_object_or_404(ReportAttachment.objects.filter(report__obligation__in=visible), pk=pk)
-    kind = KINDS.get(attachment.kind)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing from storage.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=kind.content_type if kind else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.download(attachment)
 
 
 def _document_report(request, pk: int) -> Report:
