@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -332,20 +331,9 @@ def attachment_add(*, actor: User, directive: Directive, file) -> Attachment:
     checked = uploads.check(file)
     if Attachment.objects.filter(directive=directive, sha256=checked.sha256).exists():
         raise ValidationError(_("“%(name)s” is already attached to this directive.") % {"name": checked.name})
-    stored = default_storage.save(uploads.storage_name(checked.kind, timezone.localdate()), file)
-    try:
-        attachment = Attachment.objects.create(
-            directive=directive,
-            file=stored,
-            original_name=checked.name,
-            kind=checked.kind.code,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=_actor(actor),
-        )
-    except Exception:
-        default_storage.delete(stored)
-        raise
+    attachment = uploads.store(
+        Attachment, checked=checked, file=file, folder="directives", uploaded_by=_actor(actor), directive=directive
+    )
     _event(
         directive=directive,
         actor=actor,

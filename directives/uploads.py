@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -143,9 +145,31 @@ def check(file) -> Checked:
     return Checked(kind=kind, name=name, size=size, sha256=digest.hexdigest())
 
 
-def storage_name(kind: Kind, today: datetime.date) -> str:
+def storage_name(kind: Kind, today: datetime.date, folder: str) -> str:
     """Where a file goes under MEDIA_ROOT: ``directives/2026/02/<uuid>.pdf``; nothing of the user's name."""
-    return f"directives/{today:%Y/%m}/{uuid.uuid4().hex}{kind.extensions[0]}"
+    return f"{folder}/{today:%Y/%m}/{uuid.uuid4().hex}{kind.extensions[0]}"
+
+
+def store(model, *, checked: Checked, file, folder: str, uploaded_by, **owner):
+    """Save a checked file under a generated name in ``folder`` and create its ``model`` row (a StoredFile).
+
+    ``owner`` names the row's parent (``directive=...``, ``report=...``). If the row cannot be created the
+    stored file is deleted again, so a refused upload leaves nothing on disk.
+    """
+    stored = default_storage.save(storage_name(checked.kind, timezone.localdate(), folder), file)
+    try:
+        return model.objects.create(
+            file=stored,
+            original_name=checked.name,
+            kind=checked.kind.code,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=uploaded_by,
+            **owner,
+        )
+    except Exception:
+        default_storage.delete(stored)
+        raise
 
 
 def download(stored_file) -> FileResponse:

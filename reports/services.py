@@ -13,10 +13,8 @@ the newer text, and nothing is overwritten.
 
 import datetime
 import functools
-import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -429,11 +427,6 @@ def report_accept(*, actor: User, report: Report, note: str = "") -> Report:
 # Attachments ----------------------------------------------------------------------------------------
 
 
-def storage_name(kind: uploads.Kind, today: datetime.date) -> str:
-    """``reports/2026/02/<uuid>.pdf``: nothing of the user's file name reaches the disk."""
-    return f"reports/{today:%Y/%m}/{uuid.uuid4().hex}{kind.extensions[0]}"
-
-
 @transaction.atomic
 def report_attachment_add(*, actor: User, report: Report, file) -> ReportAttachment:
     """Attach a file to a draft or returned report, checked by content as a directive's files are."""
@@ -444,20 +437,9 @@ def report_attachment_add(*, actor: User, report: Report, file) -> ReportAttachm
     checked = uploads.check(file)
     if report.attachments.filter(sha256=checked.sha256, removed_at__isnull=True).exists():
         raise ValidationError(_("“%(name)s” is already attached to this report.") % {"name": checked.name})
-    stored = default_storage.save(storage_name(checked.kind, timezone.localdate()), file)
-    try:
-        attachment = ReportAttachment.objects.create(
-            report=report,
-            file=stored,
-            original_name=checked.name,
-            kind=checked.kind.code,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=_actor(actor),
-        )
-    except Exception:
-        default_storage.delete(stored)
-        raise
+    attachment = uploads.store(
+        ReportAttachment, checked=checked, file=file, folder="reports", uploaded_by=_actor(actor), report=report
+    )
     ReportEvent.objects.create(report=report, actor=_actor(actor), kind=ReportEvent.Kind.ATTACHED, note=checked.name)
     return attachment
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from directives import services, uploads
-from directives.models import Attachment, DirectiveEvent
+from directives.models import Attachment, Directive, DirectiveEvent
 from tests.directives.conftest import make_directive
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -105,6 +105,17 @@ def test_a_path_in_the_file_name_is_dropped(directive, users):
     assert attachment.original_name == "passwd.pdf"
     assert Path(attachment.file.path).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
     assert ".." not in attachment.file.name
+
+
+def test_a_file_whose_row_cannot_be_written_is_not_left_on_disk(directive):
+    file = upload("a.pdf", PDF)
+    checked = uploads.check(file)
+    with pytest.raises(ValueError):  # a row naming an unsaved directive is refused before it reaches the table
+        uploads.store(
+            Attachment, checked=checked, file=file, folder="directives", uploaded_by=None, directive=Directive()
+        )
+    assert not Attachment.objects.exists()
+    assert not any(p.is_file() for p in (Path(settings.MEDIA_ROOT) / "directives").rglob("*"))
 
 
 @pytest.mark.parametrize(
