@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from reports import selectors
 from reports.models import ReportForm
-from reports.selectors.figures import ChildRow, trend
+from reports.selectors.figures import Cell, Grid
 from reports.selectors.filters import SELF, month_bounds
 
 OVERDUE_SHOWN = 50
@@ -106,18 +106,16 @@ class Row:
     figures: selectors.Figures
 
 
-def child_rows(flt, sort: str = "name", descending: bool | None = None, grid=None) -> list[Row]:
-    """The children's rows, sorted; from ``grid`` when the page has one (no query but the units' names)."""
-    children = selectors.by_child(flt) if grid is None else selectors.child_units(flt, grid.by_bucket)
+def child_rows(flt, grid: Grid, sort: str = "name") -> list[Row]:
+    """The children's rows of ``grid``, sorted (one query: the units' names)."""
     rows = []
-    for r in children:
-        r: ChildRow
+    for r in selectors.child_units(flt, grid.by_bucket):
         if r.unit is None:
             rows.append(Row(SELF, _("%(unit)s (its own reports)") % {"unit": flt.unit.name}, flt.unit, r.figures))
         else:
             rows.append(Row(str(r.unit.pk), r.unit.name, r.unit, r.figures))
-    key, default_desc = CHILD_SORTS.get(sort, CHILD_SORTS["worst"])
-    rows.sort(key=key, reverse=default_desc if descending is None else descending)
+    key, descending = CHILD_SORTS.get(sort, CHILD_SORTS["worst"])
+    rows.sort(key=key, reverse=descending)
     return rows
 
 
@@ -143,12 +141,10 @@ def months_of(flt) -> list[datetime.date]:
     return months
 
 
-def heatmap_rows(flt, rows: list[Row], cells=None):
-    cells = selectors.heatmap(flt) if cells is None else cells
-    months = months_of(flt)
-    empty = selectors.figures.Cell()
-    table = [(row, [cells.get((row.bucket, m), empty) for m in months]) for row in rows]
-    return months, table, trend(cells)
+def heatmap_rows(months: list[datetime.date], rows: list[Row], grid: Grid):
+    """One (row, cells) per unit, one cell per month (empty where nothing fell due)."""
+    empty = Cell()
+    return [(row, [grid.cells.get((row.bucket, m), empty) for m in months]) for row in rows]
 
 
 def escalations(obligation_ids) -> dict:
@@ -190,8 +186,9 @@ def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None) 
     """Everything the page, its workbooks and the PDF show. The headline, the units, the heatmap and the trend
     come from one grouped aggregate (``selectors.grid``); the totals of the lists are its counts."""
     grid = selectors.grid(flt)
-    rows = child_rows(flt, sort, grid=grid)
-    months, heat, by_month = heatmap_rows(flt, rows, grid.cells)
+    rows = child_rows(flt, grid, sort)
+    months = months_of(flt)
+    by_month = grid.trend
     best, worst = ranking(rows)
     return {
         "flt": flt,
@@ -199,8 +196,8 @@ def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None) 
         "rows": rows,
         "sort": sort,
         "months": months,
-        "heat": heat,
-        "trend": [(m, by_month.get(m, selectors.figures.Cell())) for m in months],
+        "heat": heatmap_rows(months, rows, grid),
+        "trend": [(m, by_month.get(m, Cell())) for m in months],
         "best": best,
         "worst": worst,
         "overdue": overdue_rows(flt),

@@ -41,14 +41,11 @@ class UnitFiguresViewSet(ApiViewSet):
             "end": flt.end,
             "today": flt.today,
             "forms": flt.form_ids,
-            "headline": grid.headline.as_dict(),
-            "children": [
-                {"unit": r.unit, "figures": r.figures.as_dict()} for r in selectors.child_units(flt, grid.by_bucket)
-            ],
+            # The serializers read the counts and the derived rates as attributes of Figures and ChildRow.
+            "headline": grid.headline,
+            "children": selectors.child_units(flt, grid.by_bucket),
             "months": [{"month": month, **vars(cell)} for month, cell in grid.trend.items()],
         }
-        for month in data["months"]:
-            month.pop("pending", None)
         return Response(s.FiguresSerializer(data).data)
 
 

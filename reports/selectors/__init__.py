@@ -3,13 +3,12 @@
 Every figure is computed in SQL from the timeliness columns the workflow services write on each
 obligation, with a constant number of queries whatever the number of units or periods:
 
-- ``figures.grid``: what a page shows of them all (headline, children, heatmap, trend) from one grouped
-  aggregate, child unit × period end;
-- ``figures.headline``: one aggregate over the unit's subtree (and the former units merged into it);
-- ``figures.by_child``: the same aggregate grouped by the child unit each row rolls up to;
-- ``figures.heatmap``: grouped by child unit and month (the trend is its column sums);
+- ``figures.grid``: the headline over the unit's subtree (and the former units merged into it), the figures
+  of each child unit, the heatmap of child units × months and the trend (its column sums), all from one
+  grouped aggregate, child unit × period end (``child_units`` names the children's rows);
+- ``figures.oldest_overdue``, ``figures.latest_late_or_returned``: the lists under the figures;
 - ``indicators``: the figures of the reports, summed or averaged per indicator;
-- ``directives``: the progress of each directive's tasks;
+- ``figures.directive_progress``: the progress of each directive's tasks;
 - ``heads``: who was head when each report fell due, and their record.
 
 The definitions follow DHIS2 (reporting rate capped at 100 %, on-time rate over *expected*), and go
@@ -19,16 +18,11 @@ further: on time by first submission and by acceptance, returns, days late, stil
 from reports.selectors.figures import (
     Figures,
     Grid,
-    by_child,
     child_units,
     directive_progress,
     grid,
-    headline,
-    heatmap,
-    late_or_returned,
     latest_late_or_returned,
     oldest_overdue,
-    overdue,
 )
 from reports.selectors.filters import DashboardFilter, dashboard_filter
 from reports.selectors.heads import head_records, head_tenures, heads_on_due_dates
@@ -38,7 +32,6 @@ __all__ = [
     "DashboardFilter",
     "Figures",
     "Grid",
-    "by_child",
     "child_units",
     "dashboard_filter",
     "directive_progress",
@@ -46,13 +39,9 @@ __all__ = [
     "head_records",
     "head_tenures",
     "heads_on_due_dates",
-    "headline",
-    "heatmap",
     "indicator_by_child",
     "indicator_totals",
     "indicator_trend",
-    "late_or_returned",
     "latest_late_or_returned",
     "oldest_overdue",
-    "overdue",
 ]

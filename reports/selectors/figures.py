@@ -1,16 +1,16 @@
-"""Reporting figures: the headline of a unit, its children, the units × months heatmap, the overdue list,
-and the progress of directives. Each function is one query (``by_child`` and ``overdue`` two).
+"""Reporting figures: the headline of a unit, its children, the units × months heatmap and the trend, the
+overdue and late lists, and the progress of directives.
 
-A page that shows several of them calls ``grid``: one grouped aggregate (child unit × period end) from
-which the headline, the children's rows, the heatmap and the trend are all added up in Python, so the
-obligations are scanned once instead of once per widget."""
+``grid`` is the one grouped aggregate (child unit × period end) from which the headline, the children's rows,
+the heatmap and the trend are all added up in Python, so the obligations are scanned once for all of them:
+the dashboard page, its exports and the API read it."""
 
 import datetime
 from dataclasses import dataclass, fields
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from reports.models import Obligation
 from reports.selectors.filters import SELF, DashboardFilter
@@ -68,17 +68,6 @@ class Figures:
         # ``dataclasses.fields`` and keyword dicts cost more than the addition itself.
         return Figures(*[getattr(self, n) + getattr(other, n) for n in FIGURE_NAMES])
 
-    def as_dict(self) -> dict:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        data.update(
-            missing=self.missing,
-            reporting_rate=self.reporting_rate,
-            on_time_rate=self.on_time_rate,
-            accepted_on_time_rate=self.accepted_on_time_rate,
-            average_days_late=self.average_days_late,
-        )
-        return data
-
 
 FIGURE_NAMES = tuple(f.name for f in fields(Figures))  # in the order of the constructor's arguments
 AGGREGATE_KEYS = tuple(f"n_{name}" for name in FIGURE_NAMES)
@@ -105,28 +94,10 @@ def _figures(row: dict) -> Figures:
     return Figures(*[row.get(key) or 0 for key in AGGREGATE_KEYS])
 
 
-def headline(flt: DashboardFilter) -> Figures:
-    """The unit's figures over its whole subtree: one query."""
-    return _figures(Obligation.objects.filter(flt.obligations_q()).aggregate(**aggregates(flt.today)))
-
-
 @dataclass
 class ChildRow:
     unit: Unit | None  # None: the dashboard unit's own reports
     figures: Figures
-
-
-def by_child(flt: DashboardFilter) -> list[ChildRow]:
-    """One row per child unit (former units merged in count with their successor's child), plus the
-    unit's own reports if it owes any: one grouped query and one for the units' names."""
-    rows = (
-        Obligation.objects.filter(flt.obligations_q())
-        .annotate(bucket=flt.bucket())
-        .values("bucket")
-        .annotate(**aggregates(flt.today))
-        .order_by()
-    )
-    return child_units(flt, {row["bucket"]: _figures(row) for row in rows})
 
 
 @dataclass
@@ -152,41 +123,6 @@ class Cell:
         return "on-time"
 
 
-def heatmap(flt: DashboardFilter) -> dict[tuple[str, datetime.date], Cell]:
-    """(child bucket, first day of the month the period ends in) -> what happened: one grouped query."""
-    rows = (
-        Obligation.objects.filter(flt.obligations_q())
-        .annotate(bucket=flt.bucket(), month=TruncMonth("period_end"))
-        .values("bucket", "month")
-        .annotate(
-            c_expected=Count("pk"),
-            c_on_time=Count("pk", filter=Q(on_time=True)),
-            c_late=Count("pk", filter=Q(on_time=False)),
-            c_returned=Count("pk", filter=Q(returned_count__gt=0)),
-            c_missing=Count("pk", filter=Q(first_submitted_at__isnull=True, due_date__lt=flt.today)),
-            c_pending=Count("pk", filter=Q(first_submitted_at__isnull=True, due_date__gte=flt.today)),
-        )
-        .order_by()
-    )
-    cells = {}
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, datetime.datetime):
-            month = month.date()
-        cells[(row["bucket"], month)] = Cell(*(row[f"c_{f.name}"] for f in fields(Cell)))
-    return cells
-
-
-def trend(cells: dict[tuple[str, datetime.date], Cell]) -> dict[datetime.date, Cell]:
-    """The heatmap's column sums: the subtree's figures month by month (no query)."""
-    months: dict[datetime.date, Cell] = {}
-    for (_bucket, month), cell in cells.items():
-        total = months.setdefault(month, Cell())
-        for name in ("expected", "on_time", "late", "returned", "missing", "pending"):
-            setattr(total, name, getattr(total, name) + getattr(cell, name))
-    return dict(sorted(months.items()))
-
-
 @dataclass
 class Grid:
     """The figures of one dashboard added up every way it shows them, from one grouped aggregate."""
@@ -198,7 +134,17 @@ class Grid:
 
     @property
     def trend(self) -> dict[datetime.date, Cell]:
-        return trend(self.cells)
+        """The heatmap's column sums: the subtree's figures month by month, in order."""
+        months: dict[datetime.date, Cell] = {}
+        for (_bucket, month), cell in self.cells.items():
+            total = months.setdefault(month, Cell())
+            total.expected += cell.expected
+            total.on_time += cell.on_time
+            total.late += cell.late
+            total.returned += cell.returned
+            total.missing += cell.missing
+            total.pending += cell.pending
+        return dict(sorted(months.items()))
 
 
 def _month(day: datetime.date) -> datetime.date:
@@ -252,7 +198,8 @@ def _with_work_mem(queryset) -> list:
 
 
 def child_units(flt: DashboardFilter, by_bucket: dict[str, Figures]) -> list[ChildRow]:
-    """The rows of ``by_child`` from figures already grouped by bucket: one query for the units' names."""
+    """One row per child unit (former units merged in count with their successor's child), plus the unit's
+    own reports if it owes any, from ``grid(flt).by_bucket``: one query for the units' names."""
     units = Unit.objects.in_bulk([int(b) for b in by_bucket if b.isdigit()])
     result = [ChildRow(units[int(b)], f) for b, f in by_bucket.items() if b.isdigit() and int(b) in units]
     result.sort(key=lambda r: r.unit.name)
@@ -261,29 +208,18 @@ def child_units(flt: DashboardFilter, by_bucket: dict[str, Figures]) -> list[Chi
     return result
 
 
-def overdue_q(flt: DashboardFilter) -> Q:
-    return flt.obligations_q() & Q(first_submitted_at__isnull=True, due_date__lt=flt.today)
-
-
-def late_or_returned_q(flt: DashboardFilter) -> Q:
-    return flt.obligations_q() & (Q(on_time=False) | Q(returned_count__gt=0))
-
-
 def oldest_overdue(flt: DashboardFilter, limit: int = 50) -> list[Obligation]:
     """The reports never filed and past their due date, oldest first (at most ``limit``): one query."""
-    qs = Obligation.objects.filter(overdue_q(flt)).select_related("unit", "form")
+    qs = Obligation.objects.filter(flt.obligations_q(), first_submitted_at__isnull=True, due_date__lt=flt.today)
+    qs = qs.select_related("unit", "form")
     return list(qs.order_by("due_date", "unit__name", "pk")[:limit])
 
 
 def latest_late_or_returned(flt: DashboardFilter, limit: int = 20) -> list[Obligation]:
     """The reports filed late or returned for revision, latest first (at most ``limit``): one query."""
-    qs = Obligation.objects.filter(late_or_returned_q(flt)).select_related("unit", "form")
+    qs = Obligation.objects.filter(flt.obligations_q(), Q(on_time=False) | Q(returned_count__gt=0))
+    qs = qs.select_related("unit", "form")
     return list(qs.order_by("-due_date", "unit__name", "pk")[:limit])
-
-
-def overdue(flt: DashboardFilter, limit: int = 50) -> tuple[list[Obligation], int]:
-    """The reports never filed and past their due date, oldest first (at most ``limit``), and how many: two queries."""
-    return oldest_overdue(flt, limit), Obligation.objects.filter(overdue_q(flt)).count()
 
 
 def directive_progress(flt: DashboardFilter) -> list[dict]:
@@ -318,8 +254,3 @@ def directive_progress(flt: DashboardFilter) -> list[dict]:
         .order_by("-overdue", "directive__symbol")
     )
     return list(rows)
-
-
-def late_or_returned(flt: DashboardFilter, limit: int = 20) -> tuple[list[Obligation], int]:
-    """The reports filed late or returned for revision, latest first (at most ``limit``), and how many."""
-    return latest_late_or_returned(flt, limit), Obligation.objects.filter(late_or_returned_q(flt)).count()
