@@ -5,7 +5,6 @@ plain rows so that the page, the workbook and the PDF show the same thing.
 """
 
 import datetime
-import importlib
 from dataclasses import dataclass
 
 from django import forms
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from reports import selectors
 from reports.models import ReportForm
+from reports.reminders import escalation_reached
 from reports.selectors.figures import Cell, Grid
 from reports.selectors.filters import SELF, month_bounds
 
@@ -147,21 +147,11 @@ def heatmap_rows(months: list[datetime.date], rows: list[Row], grid: Grid):
     return [(row, [grid.cells.get((row.bucket, m), empty) for m in months]) for row in rows]
 
 
-def escalations(obligation_ids) -> dict:
-    """The stage of reminders reached by each overdue report (reports.reminders, issue 5), if installed."""
-    try:
-        reminders = importlib.import_module("reports.reminders")
-    except ImportError:
-        return {}
-    function = getattr(reminders, "escalation_reached", None)
-    return function(obligation_ids) if function else {}
-
-
 def overdue_rows(flt, limit: int = OVERDUE_SHOWN):
     """The oldest overdue reports, each with the head in office on its due date and the reminder stage reached."""
     rows = selectors.oldest_overdue(flt, limit=limit)
     heads = selectors.heads_on_due_dates(rows)
-    stages = escalations([o.pk for o in rows])
+    stages = escalation_reached([o.pk for o in rows])
     for o in rows:
         o.head = heads.get(o.pk)
         o.escalation = stages.get(o.pk)
