@@ -15,7 +15,7 @@ sweeps writing the same stage at the same moment.
 import datetime
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
@@ -42,7 +42,6 @@ class SweepResult:
     due: int = 0  # messages due: written now or already written by an earlier sweep
     queued: int = 0
     batches: int = 0
-    by_ladder: dict = field(default_factory=dict)
 
 
 def ensure_ladders() -> int:
@@ -58,39 +57,54 @@ def _stages() -> dict[tuple[int, str], list[ReminderStage]]:
     return by_form
 
 
-def _candidates(which: str, today: datetime.date, stages, obligation_ids):
-    """The obligations a ladder may concern today, as a queryset of plain values."""
-    qs = Obligation.objects.all()
+# The ladder an obligation is on follows from its status alone (the three sets do not overlap).
+LADDER_OF = {**dict.fromkeys(PENDING, L.DUE), Status.RETURNED: L.RETURNED, **dict.fromkeys(IN_REVIEW, L.FILED)}
+
+
+def _candidates(today: datetime.date, stages, obligation_ids):
+    """The obligations some ladder may concern today, as a queryset of plain values (one query per batch)."""
+    forms: dict[str, set[int]] = defaultdict(set)
+    for form_id, which in stages:
+        forms[which].add(form_id)
+    earliest = min((s.offset for (_f, which), group in stages.items() if which == L.DUE for s in group), default=0)
+    latest_due = ladder.stage_day(today, -earliest) + datetime.timedelta(days=7) if earliest < 0 else today
+    since = timezone.now() - datetime.timedelta(days=LOOKBACK_DAYS)
+    qs = Obligation.objects.filter(
+        Q(
+            status__in=PENDING,
+            form_id__in=forms[L.DUE],
+            due_date__lte=latest_due,
+            due_date__gte=today - datetime.timedelta(days=LOOKBACK_DAYS),
+        )
+        | Q(status=Status.RETURNED, form_id__in=forms[L.RETURNED])
+        | Q(status__in=IN_REVIEW, form_id__in=forms[L.FILED], last_submitted_at__gte=since)
+    )
     if obligation_ids is not None:
         qs = qs.filter(pk__in=obligation_ids)
-    if which == L.DUE:
-        earliest = min((s.offset for group in stages.values() for s in group), default=0)
-        latest_due = ladder.stage_day(today, -earliest) + datetime.timedelta(days=7) if earliest < 0 else today
-        qs = qs.filter(
-            status__in=PENDING, due_date__lte=latest_due, due_date__gte=today - datetime.timedelta(days=LOOKBACK_DAYS)
+    return qs.values(
+        "id", "status", "form_id", "unit_id", "unit__parent_id", "due_date", "returned_count", "last_submitted_at"
+    )
+
+
+def _anchors(rows: list[dict]) -> dict[int, datetime.date]:
+    """The day each obligation's ladder counts from: its due date, the day it was filed, or the last return."""
+    anchors, returned = {}, []
+    for r in rows:
+        which = LADDER_OF[r["status"]]
+        if which == L.DUE:
+            anchors[r["id"]] = r["due_date"]
+        elif which == L.FILED:
+            anchors[r["id"]] = timezone.localdate(r["last_submitted_at"])
+        else:
+            returned.append(r["id"])
+    if returned:
+        events = (
+            ReportEvent.objects.filter(report__obligation_id__in=returned, kind=ReportEvent.Kind.RETURNED)
+            .values("report__obligation_id")
+            .annotate(at=Max("created_at"))
         )
-    elif which == L.RETURNED:
-        qs = qs.filter(status=Status.RETURNED)
-    else:
-        since = timezone.now() - datetime.timedelta(days=LOOKBACK_DAYS)
-        qs = qs.filter(status__in=IN_REVIEW, last_submitted_at__gte=since)
-    forms = {form_id for form_id, ladder_code in stages if ladder_code == which}
-    return qs.filter(form_id__in=forms).values(
-        "id", "form_id", "unit_id", "unit__parent_id", "due_date", "returned_count", "last_submitted_at"
-    )
-
-
-def _anchors(which: str, rows: list[dict]) -> dict[int, datetime.date]:
-    if which == L.DUE:
-        return {r["id"]: r["due_date"] for r in rows}
-    if which == L.FILED:
-        return {r["id"]: timezone.localdate(r["last_submitted_at"]) for r in rows}
-    returned = (
-        ReportEvent.objects.filter(report__obligation_id__in=[r["id"] for r in rows], kind=ReportEvent.Kind.RETURNED)
-        .values("report__obligation_id")
-        .annotate(at=Max("created_at"))
-    )
-    return {e["report__obligation_id"]: timezone.localdate(e["at"]) for e in returned}
+        anchors.update({e["report__obligation_id"]: timezone.localdate(e["at"]) for e in events})
+    return anchors
 
 
 def _reached(group: list[ReminderStage], anchor: datetime.date, today: datetime.date, days: dict):
@@ -158,14 +172,15 @@ def _insert(rows: list[tuple]) -> None:
         cursor.execute(sql, [Delivery.Status.PENDING, timezone.now(), *map(list, zip(*rows, strict=True))])
 
 
-def _sweep_batch(which: str, rows: list[dict], stages, today: datetime.date, days: dict) -> int:
+def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict) -> int:
     """Write the messages of the stages reached today that no sweep has written yet; return the messages due."""
-    anchors = _anchors(which, rows)
+    anchors = _anchors(rows)
     reached = []
     for r in rows:
         anchor = anchors.get(r["id"])
         if anchor is None:
             continue
+        which = LADDER_OF[r["status"]]
         round_ = 0 if which == L.DUE else r["returned_count"]
         reached += [
             (r, round_, stage, day) for stage, day in _reached(stages[(r["form_id"], which)], anchor, today, days)
@@ -192,25 +207,28 @@ def _sweep_batch(which: str, rows: list[dict], stages, today: datetime.date, day
 
 
 def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: bool = True) -> SweepResult:
-    """Write the deliveries due ``today`` (for ``obligation_ids`` only, if given) and queue the unsent ones."""
+    """Write the deliveries due ``today`` (for ``obligation_ids`` only, if given) and queue the unsent ones.
+
+    The sweep of a few obligations (after a transition, on every submission) leaves new forms' default
+    ladders to the beat's full sweep, which installs them within minutes: it stays a handful of queries.
+    """
     today = today or timezone.localdate()
     result = SweepResult()
-    ensure_ladders()
+    if obligation_ids is None:
+        ensure_ladders()
     stages = _stages()
     days: dict = {}
-    for which in (L.DUE, L.RETURNED, L.FILED):
-        candidates = _candidates(which, today, stages, obligation_ids).order_by("id")
-        last_id, count = 0, 0
-        while True:
-            rows = list(candidates.filter(id__gt=last_id)[:BATCH])
-            if not rows:
-                break
+    candidates = _candidates(today, stages, obligation_ids).order_by("id")
+    last_id = 0
+    while True:
+        rows = list(candidates.filter(id__gt=last_id)[:BATCH])
+        if rows:
             last_id = rows[-1]["id"]
-            count += len(rows)
+            result.obligations += len(rows)
             result.batches += 1
-            result.due += _sweep_batch(which, rows, stages, today, days)
-        result.by_ladder[which] = count
-        result.obligations += count
+            result.due += _sweep_batch(rows, stages, today, days)
+        if len(rows) < BATCH:  # a short batch is the last: no query to find the next one empty
+            break
     if publish:
         result.queued = publish_unsent(obligation_ids=obligation_ids)
     return result

@@ -5,7 +5,7 @@ import datetime
 import time_machine
 from django.core import mail
 
-from reports import services
+from reports import events, services
 from reports.models import Delivery, Notification
 from reports.reminders import sending, sweep
 from tests.reminders.conftest import DUE, TZ, sent_to
@@ -195,3 +195,21 @@ def test_nobody_outside_the_units_chain_is_ever_addressed(chain):
     to_tu_son = {a for m in mail.outbox if f"/reports/{chain['q1'].pk}/" in m.body for a in m.to}
     assert to_tu_son and not to_tu_son & outsiders
     assert tree  # the tree has siblings at every level: wards, a village below one, another province
+
+
+def test_the_sweep_after_a_transition_stays_a_handful_of_queries(chain, django_assert_max_num_queries):
+    """Every submission runs it on commit: the obligation, the stages, what is written, who is told, the
+    insert, and queueing the new rows; a second run (nothing new) reads and writes nothing more."""
+    users, q1 = chain["users"], chain["q1"]
+    report = fill(q1, users["reporter_tu_son"])
+    with time_machine.travel(datetime.datetime(2026, 4, 6, 9, 0, tzinfo=TZ), tick=False):
+        services.report_submit(actor=users["head_tu_son"], report=report)  # on_commit does not run here
+        with django_assert_max_num_queries(7):
+            events.after_transition(report_id=report.pk, obligation_id=q1.pk, kind="submitted")
+        assert sorted(Delivery.objects.filter(obligation=q1).values_list("stage__code", "channel")) == [
+            ("filed", "email"),
+            ("filed", "inapp"),
+        ]
+        with django_assert_max_num_queries(4):
+            events.after_transition(report_id=report.pk, obligation_id=q1.pk, kind="submitted")
+    assert Delivery.objects.filter(obligation=q1).count() == 2
