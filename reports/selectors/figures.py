@@ -230,11 +230,8 @@ def directive_progress(flt: DashboardFilter) -> list[dict]:
     in_range = Q(deadline__gte=flt.start, deadline__lte=flt.end) | Q(
         deadline__isnull=True, created_at__date__gte=flt.start, created_at__date__lte=flt.end
     )
-    paths = Q(pk__in=[])
-    for path in flt.paths:
-        paths |= Q(unit__path__startswith=path)
     rows = (
-        Assignment.objects.filter(paths, in_range)
+        Assignment.objects.filter(flt.subtree_q(), in_range)
         .exclude(status=Assignment.Status.CANCELLED)
         .values("directive_id", "directive__symbol", "directive__abstract")
         .annotate(

@@ -10,6 +10,7 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from units.models import Unit, UnitSuccession
+from units.scope import _minimal, _prefix_q  # the scope's own path-prefix logic
 
 SELF = ""  # the bucket of the dashboard unit's own obligations
 
@@ -29,10 +30,8 @@ class DashboardFilter:
     remap: list[tuple[str, str]] = field(default_factory=list)
 
     def subtree_q(self, prefix: str = "") -> Q:
-        q = Q(pk__in=[])
-        for path in self.paths:
-            q |= Q(**{f"{prefix}unit__path__startswith": path})
-        return q
+        """Rows whose unit (reached through ``prefix``) lies under one of ``paths``."""
+        return _prefix_q(f"{prefix}unit__path", self.paths)
 
     def obligations_q(self, prefix: str = "", due_only: bool = True) -> Q:
         """The obligations counted, as a filter on a model that reaches Obligation through ``prefix``."""
@@ -60,15 +59,6 @@ class DashboardFilter:
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _minimal(paths) -> list[str]:
-    """Drop every path that lies under another one in the list."""
-    kept: list[str] = []
-    for path in sorted(set(paths)):
-        if not kept or not path.startswith(kept[-1]):
-            kept.append(path)
-    return kept
 
 
 def _child_of(unit_path: str, path: str) -> str | None:

@@ -67,13 +67,6 @@ def _rate():
     return ExpressionWrapper(F("on_time") * Value(100.0) / NullIf(F("due"), 0), output_field=FloatField())
 
 
-def _in_paths(flt: DashboardFilter) -> Q:
-    q = Q(pk__in=[])
-    for path in flt.paths:
-        q |= Q(unit__path__startswith=path)
-    return q
-
-
 SORTS = {
     "name": ("person__full_name",),
     "due": ("-due", "person__full_name"),
@@ -91,12 +84,12 @@ def head_records(flt: DashboardFilter, *, search: str = "", sort: str = "worst")
     query per page (and one to count)."""
     from units.querysets import search_q
 
-    qs = Headship.objects.filter(_in_paths(flt), is_principal=True)
+    qs = Headship.objects.filter(flt.subtree_q(), is_principal=True)
     if search:
         qs = qs.filter(search_q(search, "person__search_key"))
     # The unit of the person's latest tenure here, so the list says whom each head answered for.
     latest_unit = (
-        Headship.objects.filter(_in_paths(flt), person_id=OuterRef("person_id"), is_principal=True)
+        Headship.objects.filter(flt.subtree_q(), person_id=OuterRef("person_id"), is_principal=True)
         .order_by("-started_on", "-pk")
         .values("unit__name")[:1]
     )
@@ -111,7 +104,7 @@ def head_records(flt: DashboardFilter, *, search: str = "", sort: str = "worst")
 def head_tenures(flt: DashboardFilter, person: Person) -> list[Headship]:
     """The person's tenures as head of units in the subtree, each with its record: one query."""
     return list(
-        Headship.objects.filter(_in_paths(flt), person=person, is_principal=True)
+        Headship.objects.filter(flt.subtree_q(), person=person, is_principal=True)
         .select_related("unit")
         .annotate(**_record(flt))
         .annotate(on_time_rate=_rate())
