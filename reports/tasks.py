@@ -20,12 +20,6 @@ def sweep_reminders() -> dict:
     return {"due": result.due, "queued": result.queued}
 
 
-@shared_task(acks_late=True)
-def sweep_obligation(obligation_id: int) -> dict:
-    result = sweep.sweep(today=timezone.localdate(), obligation_ids=[obligation_id])
-    return {"due": result.due, "queued": result.queued}
-
-
 @shared_task(
     acks_late=True,
     autoretry_for=(sending.MailUnavailable,),

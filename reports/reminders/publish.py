@@ -26,26 +26,18 @@ def _connection():
     )
 
 
-def _apply(task, arg_list) -> bool:
+def send_deliveries(chunks: list[list[int]]) -> int:
+    """Queue one sending task per chunk of delivery ids over one connection; return how many chunks were
+    queued (fewer than given when the broker could not be reached or failed midway)."""
+    from reports.tasks import send_deliveries as task
+
+    queued = 0
     try:
         with _connection() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
-            for args in arg_list:
-                task.apply_async(args, connection=conn, retry=False)
+            for ids in chunks:
+                task.apply_async((ids,), connection=conn, retry=False)
+                queued += 1
     except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep queues these rows again
-        logger.warning("broker unavailable, %d task(s) left for the next sweep: %s", len(arg_list), exc)
-        return False
-    return True
-
-
-def send_deliveries(ids: list[int]) -> bool:
-    """Queue one task sending the deliveries ``ids``; False when the broker could not be reached."""
-    from reports.tasks import send_deliveries as task
-
-    return _apply(task, [(ids,)])
-
-
-def sweep_obligation(obligation_id: int) -> bool:
-    from reports.tasks import sweep_obligation as task
-
-    return _apply(task, [(obligation_id,)])
+        logger.warning("broker unavailable, %d task(s) left for the next sweep: %s", len(chunks) - queued, exc)
+    return queued

@@ -251,11 +251,10 @@ def publish_unsent(*, obligation_ids=None) -> int:
     if obligation_ids is not None:
         unsent = unsent.filter(obligation_id__in=obligation_ids)
     ids = list(unsent.order_by("id").values_list("id", flat=True))
-    queued = 0
-    for start in range(0, len(ids), PUBLISH_CHUNK):
-        chunk = ids[start : start + PUBLISH_CHUNK]
-        if not publish.send_deliveries(chunk):
-            break
-        Delivery.objects.filter(pk__in=chunk).update(enqueued_at=timezone.now())
-        queued += len(chunk)
-    return queued
+    if not ids:
+        return 0
+    chunks = [ids[start : start + PUBLISH_CHUNK] for start in range(0, len(ids), PUBLISH_CHUNK)]
+    queued = [i for chunk in chunks[: publish.send_deliveries(chunks)] for i in chunk]
+    for start in range(0, len(queued), 10_000):  # a bounded IN list however many were queued
+        Delivery.objects.filter(pk__in=queued[start : start + 10_000]).update(enqueued_at=timezone.now())
+    return len(queued)
