@@ -63,11 +63,19 @@ def test_defaults_are_this_year_and_the_empty_state_says_what_to_do(client, tree
 
 def test_sorting_the_units_table(client, tree, users, history):
     client.force_login(users["leader"])
-    rows = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), {**RANGE, "sort": "overdue"}).context[
-        "rows"
+    url = reverse("reports:dashboard", args=[tree["bac_ninh"].pk])
+    # Not the default order (Tân Hồng, with 2 overdue, leads that): the most reports due first.
+    rows = client.get(url, {**RANGE, "sort": "expected"}).context["rows"]
+    assert [(r.unit, r.figures.expected) for r in rows] == [
+        (tree["tu_son"], 9),  # with the former Phường Đình Bảng
+        (tree["dong_ngan"], 7),
+        (history["tan_hong"], 5),
     ]
-    assert rows[0].unit == history["tan_hong"]  # 2 overdue
-    assert [r.figures.overdue for r in rows] == [2, 1, 0]
+    assert [r.unit for r in client.get(url, {**RANGE, "sort": "on_time"}).context["rows"]] == [
+        tree["dong_ngan"],  # 6 of 7 on time
+        tree["tu_son"],  # 6 of 9
+        history["tan_hong"],  # 3 of 5
+    ]
     by_name = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), {**RANGE, "sort": "name"})
     assert [r.name for r in by_name.context["rows"]] == sorted((r.name for r in rows), key=str.casefold)
 
