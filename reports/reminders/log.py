@@ -82,23 +82,26 @@ class Escalation:
 class ObligationLog:
     reminders: int  # reminder stages sent (not messages: one stage by e-mail and in the bell counts once)
     escalations: list
-    rows: list
 
     @property
     def any(self) -> bool:
-        return bool(self.rows)
+        return bool(self.reminders or self.escalations)
 
 
 def obligation_log(obligation_id: int) -> ObligationLog:
-    """The reminders and escalations sent for one obligation (one query)."""
-    rows = list(
-        Delivery.objects.filter(obligation_id=obligation_id).select_related("stage").order_by("created_at", "id")
+    """The reminders and escalations sent for one obligation (one query). Rows still waiting to be sent,
+    or dropped as no longer needed, are not on it; nor is the committee's notice of a filing."""
+    sent = (
+        Delivery.objects.filter(obligation_id=obligation_id, status=Delivery.Status.SENT)
+        .exclude(stage__ladder=ReminderStage.Ladder.FILED)
+        .select_related("stage")
+        .order_by("sent_at", "id")
     )
-    sent = [d for d in rows if d.status == Delivery.Status.SENT]
-    reminders = len({(d.stage_id, d.round) for d in sent if not d.stage.is_escalation})
-    escalations, seen = [], set()
+    reminders, escalations, seen = set(), [], set()
     for d in sent:
-        if d.stage.is_escalation and (d.recipient, d.stage_id, d.round) not in seen:
+        if not d.stage.is_escalation:
+            reminders.add((d.stage_id, d.round))
+        elif (d.recipient, d.stage_id, d.round) not in seen:
             seen.add((d.recipient, d.stage_id, d.round))
             escalations.append(Escalation(name=d.name, role=role_label(d.role), day=d.sent_at))
-    return ObligationLog(reminders=reminders, escalations=escalations, rows=rows)
+    return ObligationLog(reminders=len(reminders), escalations=escalations)

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from reports.models import Notification, ReminderPreference
-from tests.reminders.conftest import TZ
+from tests.reminders.conftest import TZ, sent_to
 from tests.reminders.test_ladder import days, run_day
 from units.models import AuditEvent
 
@@ -144,3 +144,24 @@ def test_the_log_is_not_shown_to_a_sibling_unit(chain, client):
     run_day(datetime.date(2026, 4, 8))
     client.force_login(chain["users"]["reporter_dong_ngan"])
     assert client.get(reverse("reports:report_detail", args=[chain["q1"].pk])).status_code == 404
+
+
+def test_the_log_counts_only_what_was_sent_and_not_the_committees_notice(chain, client, english):
+    from reports import services
+    from reports.reminders import sweep
+    from tests.reports.conftest import fill
+
+    users, q1 = chain["users"], chain["q1"]
+    client.force_login(users["staff"])
+    url = reverse("reports:report_detail", args=[q1.pk])
+    sweep.sweep(today=datetime.date(2026, 4, 6), publish=False)  # written, not yet sent
+    assert 'data-testid="reminder-log"' not in client.get(url).content.decode()
+    run_day(datetime.date(2026, 4, 6))
+    report = fill(q1, users["reporter_tu_son"])
+    with time_machine.travel(datetime.datetime(2026, 4, 6, 10, 0, tzinfo=TZ), tick=False):
+        services.report_submit(actor=users["head_tu_son"], report=report)
+    run_day(datetime.date(2026, 4, 7))  # the committee is told of the filing; that is not a reminder
+    assert ("filed", "staff_bn") in sent_to(q1)
+    html = client.get(url).content.decode()
+    summary = html.split('id="reminder-summary">', 1)[1].split("</p>", 1)[0]
+    assert summary == "Reminded 1 time."  # the reminder of 06/04, not the filing notice of 07/04
