@@ -172,22 +172,45 @@ def indicator_rows(flt, code: str | None, rows: list[Row]):
     return {"totals": totals, "chosen": chosen_row, "by_child": child_values, "by_month": sorted(by_month.items())}
 
 
+def _figure_tables(flt, grid, sort: str) -> dict:
+    """The units, the heatmap and the trend, from ``grid``."""
+    rows = child_rows(flt, grid, sort)
+    months = months_of(flt)
+    by_month = grid.trend
+    return {
+        "rows": rows,
+        "months": months,
+        "heat": heatmap_rows(months, rows, grid),
+        "trend": [(m, by_month.get(m, Cell())) for m in months],
+    }
+
+
+def table_context(flt, table: str, *, sort: str = "name") -> dict:
+    """What one Excel table needs of ``dashboard_context``, and nothing more: a workbook of the directives
+    does not scan the obligations, nor one of the units read the overdue list, indicators and directives."""
+    if table in ("units", "heatmap", "trend"):
+        return {"flt": flt, **_figure_tables(flt, selectors.grid(flt), sort)}
+    if table == "overdue":
+        return {"flt": flt, "overdue": overdue_rows(flt)}
+    if table == "indicators":
+        return {"flt": flt, "indicators": {"totals": selectors.indicator_totals(flt)}}
+    if table == "directives":
+        return {"flt": flt, "directives": selectors.directive_progress(flt)}
+    raise KeyError(table)
+
+
 def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None) -> dict:
     """Everything the page, its workbooks and the PDF show. The headline, the units, the heatmap and the trend
     come from one grouped aggregate (``selectors.grid``); the totals of the lists are its counts."""
     grid = selectors.grid(flt)
-    rows = child_rows(flt, grid, sort)
-    months = months_of(flt)
-    by_month = grid.trend
+    tables = _figure_tables(flt, grid, sort)
+    rows = tables["rows"]
     best, worst = ranking(rows)
     return {
         "flt": flt,
         "headline": grid.headline,
-        "rows": rows,
+        **tables,
         "sort": sort,
-        "months": months,
-        "heat": heatmap_rows(months, rows, grid),
-        "trend": [(m, by_month.get(m, Cell())) for m in months],
         "best": best,
         "worst": worst,
         "overdue": overdue_rows(flt),

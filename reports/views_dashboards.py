@@ -109,10 +109,11 @@ def dashboard_xlsx(request, pk: int, table: str):
     if table not in dashboard_exports.TABLES:
         raise Http404
     unit = _unit(request, pk)
-    context = _context(request, unit)
+    flt, _form = dashboard_pages.dashboard_filter_from(request, unit)
+    context = dashboard_pages.table_context(flt, table, sort=request.GET.get("sort", "worst"))
     title, headers, rows = dashboard_exports.table(table, context)
-    content = dashboard_exports.workbook(title, dashboard_exports.scope_line(context["flt"]), headers, rows)
-    return _download(content, dashboard_exports.file_name(table, context["flt"]) + ".xlsx", XLSX)
+    content = dashboard_exports.workbook(title, dashboard_exports.scope_line(flt), headers, rows)
+    return _download(content, dashboard_exports.file_name(table, flt) + ".xlsx", XLSX)
 
 
 @login_required

@@ -146,6 +146,27 @@ def test_excel_exports_hold_the_tables_as_numbers(client, tree, users, history):
     assert client.get(reverse("reports:dashboard_xlsx", args=[tree["bac_ninh"].pk, "nothing"])).status_code == 404
 
 
+def test_every_table_of_the_dashboard_exports_its_own_rows(client, tree, users, history):
+    client.force_login(users["leader"])
+
+    def sheet(table):
+        url = reverse("reports:dashboard_xlsx", args=[tree["bac_ninh"].pk, table])
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, RANGE)
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=5, values_only=True))
+        return rows, len(ctx.captured_queries)
+
+    heatmap, _n = sheet("heatmap")
+    assert {row[0] for row in heatmap} == {"Phường Từ Sơn", "Phường Đông Ngàn", "Phường Tân Hồng"}
+    trend, _n = sheet("trend")
+    assert len(trend) == 23 and sum(row[1] for row in trend) == 21  # 01/2025–11/2026, the reports due
+    indicators, _n = sheet("indicators")
+    assert ("PETITIONS_RECEIVED", 9) in {(row[0], row[3]) for row in indicators}
+    _rows, directives = sheet("directives")
+    _rows, units = sheet("units")
+    assert directives < units  # each workbook reads only what its table shows
+
+
 def test_pdf_summary_is_an_official_document_of_at_most_two_pages(client, tree, users, history, tmp_path):
     client.force_login(users["leader"])
     response = client.get(reverse("reports:dashboard_pdf", args=[tree["bac_ninh"].pk]), RANGE)
