@@ -14,10 +14,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from reports import periods
+from reports.documents import DATE_FORMAT
 from reports.services import place_of
 from units.text import search_key
 
-DATE_FORMAT = "DD/MM/YYYY"
 PDF_ROWS = 20  # child units in the PDF: the worst ones first, so the summary stays within two pages
 
 

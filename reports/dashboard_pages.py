@@ -17,7 +17,7 @@ from reports.reminders import escalation_reached
 from reports.selectors.figures import Cell, Grid
 from reports.selectors.filters import SELF, month_bounds
 
-OVERDUE_SHOWN = 50
+OVERDUE_LISTED = 50  # the oldest overdue reports read for "show more" and the Excel file (the page shows 10 first)
 RANKED = 5
 
 CHILD_SORTS = {
@@ -147,7 +147,7 @@ def heatmap_rows(months: list[datetime.date], rows: list[Row], grid: Grid):
     return [(row, [grid.cells.get((row.bucket, m), empty) for m in months]) for row in rows]
 
 
-def overdue_rows(flt, limit: int = OVERDUE_SHOWN):
+def overdue_rows(flt, limit: int = OVERDUE_LISTED):
     """The oldest overdue reports, each with the head in office on its due date and the reminder stage reached."""
     rows = selectors.oldest_overdue(flt, limit=limit)
     heads = selectors.heads_on_due_dates(rows)
