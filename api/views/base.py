@@ -1,9 +1,12 @@
-"""What every API view shares: the language of its messages, filters read from the query string, pages."""
+"""What every API view shares: the language of its messages, filters read from the query string (the unit/sub
+filter among them), pages."""
 
 from django.conf import settings
 from django.utils import translation
 from rest_framework import viewsets
 from rest_framework.views import APIView
+
+from units.models import Unit
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -26,6 +29,21 @@ def request_language(request) -> str:
         except LookupError:
             continue
     return settings.LANGUAGE_CODE
+
+
+def of_unit(qs, filters: dict, field: str = "unit"):
+    """``qs`` narrowed to the filters' ``unit`` (through ``field``), its whole subtree if ``sub``; none if no such unit.
+
+    ``qs`` is already what the user may see, so naming a unit outside their scope yields nothing, not its rows.
+    """
+    if not filters.get("unit"):
+        return qs
+    unit = Unit.objects.filter(pk=filters["unit"]).only("path").first()
+    if unit is None:
+        return qs.none()
+    if filters["sub"]:
+        return qs.filter(**{f"{field}__path__startswith": unit.path})
+    return qs.filter(**{field: unit})
 
 
 class ApiMixin:

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from api.schema import LIST, READ_ONE, WRITE, errors, paginated
 from api.serializers import directives as s
-from api.views.base import ApiViewSet
+from api.views.base import ApiViewSet, of_unit
 from directives import services
 from directives.models import Assignment, Directive, DirectiveRelation, DirectiveType
 from directives.querysets import MANAGER_ROLES
@@ -168,14 +168,7 @@ class AssignmentViewSet(ApiViewSet):
         f = self.filters(s.AssignmentFilterSerializer)
         today = timezone.localdate()
         qs = self.get_queryset()
-        if f.get("unit"):
-            unit = Unit.objects.filter(pk=f["unit"]).only("path").first()
-            if unit is None:
-                qs = qs.none()
-            elif f["sub"]:
-                qs = qs.filter(unit__path__startswith=unit.path)
-            else:
-                qs = qs.filter(unit=unit)
+        qs = of_unit(qs, f)
         if f.get("directive"):
             qs = qs.filter(directive_id=f["directive"])
         shown = f["status"]

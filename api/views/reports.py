@@ -13,11 +13,10 @@ from rest_framework.response import Response
 
 from api.schema import LIST, READ_ONE, WRITE, errors
 from api.serializers import reports as s
-from api.views.base import ApiViewSet
+from api.views.base import ApiViewSet, of_unit
 from reports import services
 from reports.models import Indicator, IndicatorRule, Obligation, Report, ReportEvent, ReportForm, Status
 from reports.models.obligations import PENDING
-from units.models import Unit
 
 CONFLICT = OpenApiResponse(
     s.ConflictSerializer, description="Someone saved the draft since this revision; `current` is their version."
@@ -155,12 +154,7 @@ class ObligationViewSet(ApiViewSet):
         f = self.filters(s.ObligationFilterSerializer)
         today = timezone.localdate()
         qs = self.get_queryset()
-        if f.get("unit"):
-            unit = Unit.objects.filter(pk=f["unit"]).only("path").first()
-            if unit is None:
-                qs = qs.none()
-            else:
-                qs = qs.filter(unit__path__startswith=unit.path) if f["sub"] else qs.filter(unit=unit)
+        qs = of_unit(qs, f)
         if f.get("form"):
             qs = qs.filter(form_id=f["form"])
         if f.get("year"):
@@ -238,14 +232,7 @@ class ReportViewSet(ApiViewSet):
         qs = self.get_queryset()
         if f["reviewable"]:
             qs = qs.reviewable_by(request.user)
-        if f.get("unit"):
-            unit = Unit.objects.filter(pk=f["unit"]).only("path").first()
-            if unit is None:
-                qs = qs.none()
-            elif f["sub"]:
-                qs = qs.filter(obligation__unit__path__startswith=unit.path)
-            else:
-                qs = qs.filter(obligation__unit=unit)
+        qs = of_unit(qs, f, "obligation__unit")
         if f.get("form"):
             qs = qs.filter(obligation__form_id=f["form"])
         if f.get("status"):

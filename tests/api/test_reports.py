@@ -193,6 +193,20 @@ def test_obligation_filters_mirror_the_report_page(api, reporting, tree):
     assert client.get("/api/v1/obligations/", {"status": "late"}).status_code == 400
 
 
+def test_report_list_filters_by_unit_and_subtree(api, reporting, tree):
+    client = api("staff")
+
+    def ids(**params) -> list[int]:
+        return [r["id"] for r in client.get("/api/v1/reports/", params).json()["results"]]
+
+    started = reporting["report"].pk
+    assert ids(unit=tree["tu_son"].pk) == [started]
+    assert ids(unit=tree["bac_ninh"].pk) == []
+    assert ids(unit=tree["bac_ninh"].pk, sub="true") == [started]
+    assert ids(unit=tree["dong_ngan"].pk, sub="true") == []
+    assert ids(unit=999_999, sub="true") == []
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
