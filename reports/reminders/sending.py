@@ -62,7 +62,7 @@ def site_url(path: str) -> str:
 
 
 def message(delivery: Delivery, today: datetime.date) -> dict:
-    """What the delivery says: title, text, link and the details the e-mail templates lay out."""
+    """What the delivery says: title, link and the details the e-mail templates lay out."""
     obligation, stage = delivery.obligation, delivery.stage
     form, unit = obligation.form, obligation.unit
     left = periods.working_days_between(today, obligation.due_date)
@@ -84,7 +84,7 @@ def message(delivery: Delivery, today: datetime.date) -> dict:
         timing = _("Due today.")
     else:
         timing = _("Overdue by %(n)d working day(s).") % {"n": -left}
-    context = {
+    return {
         "title": title,
         "name": delivery.name,
         "unit": unit.name,
@@ -97,8 +97,6 @@ def message(delivery: Delivery, today: datetime.date) -> dict:
         "is_escalation": stage.is_escalation,
         "ladder": stage.ladder,
     }
-    context["body"] = render_to_string("reports/email/reminder.txt", {**context, "short": True}).strip()
-    return context
 
 
 def _send_email(delivery: Delivery, content: dict) -> None:
@@ -120,7 +118,7 @@ def _send_inapp(delivery: Delivery, content: dict) -> None:
         defaults={
             "user_id": delivery.user_id,
             "title": content["title"][:255],
-            "body": content["body"],
+            "body": render_to_string("reports/email/reminder.txt", {**content, "short": True}).strip(),
             "url": delivery.obligation.get_absolute_url(),
             "is_escalation": delivery.stage.is_escalation,
         },
