@@ -32,19 +32,12 @@ from directives.forms import (
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation
 from directives.querysets import MANAGER_ROLES
 from units import scope
+from units.forms import add_service_errors
 from units.models import Unit
 from units.text import search_key
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _require_manager(user, unit: Unit) -> None:
@@ -278,7 +271,7 @@ def directive_create(request):
                 for file in files:
                     services.attachment_add(actor=user, directive=directive, file=file)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
             extra = _duplicate_context(user, exc)
         else:
             messages.success(request, _("%(symbol)s was entered in the register.") % {"symbol": directive.symbol})
@@ -314,7 +307,7 @@ def directive_edit(request, pk: int):
         try:
             services.directive_update(actor=user, directive=directive, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
             extra = _duplicate_context(user, exc)
         else:
             messages.success(request, _("Changes saved."))
@@ -469,7 +462,7 @@ def assignment_create(request, pk: int):
                 units=data["units"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             text = ngettext(
                 "The task was assigned to %(n)d unit.", "The task was assigned to %(n)d units.", result.created
@@ -516,7 +509,7 @@ def assignment_edit(request, pk: int):
         try:
             services.assignment_update(actor=request.user, assignment=assignment, reason=reason, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The assignment of %(unit)s was changed.") % {"unit": assignment.unit.name})
             return redirect(assignment.directive)
@@ -535,7 +528,7 @@ def assignment_cancel(request, pk: int):
         try:
             services.assignment_cancel(actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The task of %(unit)s was cancelled.") % {"unit": assignment.unit.name})
             return redirect(assignment.directive)

@@ -16,6 +16,7 @@ from reports.models import FormAssignment, ReportForm
 from reports.querysets import REVIEWER_ROLES
 from reports.validation import bounds_hint
 from units import scope
+from units.forms import add_service_errors
 from units.models import Unit
 from units.services import audit_record
 
@@ -135,14 +136,6 @@ def form_edit(request, pk: int | None = None):
     )
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def form_assign(request, pk: int):
     """Make every unit of some kinds under one unit owe this periodic form."""
@@ -169,7 +162,7 @@ def form_assign(request, pk: int):
                 ends_on=data["ends_on"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -204,7 +197,7 @@ def form_request(request, pk: int):
                 due_date=data["due_date"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(count)d units were asked for this report.") % {"count": created})
             return redirect(report_form)

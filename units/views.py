@@ -20,6 +20,7 @@ from units.forms import (
     PersonForm,
     UnitForm,
     UnitSearchForm,
+    add_service_errors,
 )
 from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit
 
@@ -150,7 +151,7 @@ def unit_create(request, parent_pk: int):
         try:
             unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Unit “%s” was created.") % unit.name)
             return redirect(unit)
@@ -176,19 +177,11 @@ def unit_edit(request, pk: int):
         try:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(unit)
     return render(request, "units/unit_form.html", {"form": form, "unit": unit, "nav_section": "units"})
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _people_for(unit: Unit):
@@ -226,7 +219,7 @@ def headship_create(request, pk: int):
                     decision=data["decision"],
                 )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("%(person)s is recorded as %(title)s.") % {"person": person, "title": data["title"]}
@@ -250,7 +243,7 @@ def headship_end(request, pk: int):
         try:
             services.headship_end(actor=request.user, headship=headship, ended_on=form.cleaned_data["ended_on"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The term was ended."))
             return redirect(headship.unit)
@@ -272,7 +265,7 @@ def body_create(request, pk: int):
         try:
             body = services.body_create(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("“%s” was created. Now add its members.") % body.name)
             return redirect(body)
@@ -335,7 +328,7 @@ def membership_add(request, pk: int):
                     ended_on=data["ended_on"],
                 )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%s was added.") % person)
             return redirect(body)
@@ -443,7 +436,7 @@ def unit_access(request, pk: int):
                 )
                 grant = services.role_grant(actor=request.user, user=user, role=data["role"], unit=unit)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
