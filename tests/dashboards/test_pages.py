@@ -259,3 +259,15 @@ def test_a_province_of_a_hundred_communes_fits_a_phone(client, tree, users, hist
     assert full.content.decode().index(f'data-unit="{ordered[0].bucket}"') < full.content.decode().index(
         f'data-unit="{ordered[-1].bucket}"'
     )
+
+
+def test_a_rate_reads_the_same_rounded_figure_on_its_card_and_in_the_table():
+    """13 of 14 is 92.857 %: both the headline card and the units table say 92,9 %, not 92,8 %."""
+    from django.utils import translation
+
+    from reports import dashboard_html
+    from reports.templatetags.dashboard_tags import pct
+
+    with translation.override("vi"):
+        assert pct(13 * 100 / 14) == "92,9 %" == dashboard_html.pct(13 * 100 / 14, ",")
+        assert pct(None) == "—"
