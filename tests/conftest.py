@@ -62,3 +62,10 @@ def english(settings, client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def uploads_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, under a size limit small enough to test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MAX_UPLOAD_SIZE = 200 * 1024

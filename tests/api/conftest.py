@@ -13,6 +13,7 @@ from api import services as api_services
 from directives import services as directive_services
 from directives.models import Assignment, Directive, DirectiveType
 from tests.factories import make_body, make_person
+from tests.reports.conftest import FIGURES
 from units.models import BodyMembership, Headship
 
 
@@ -78,28 +79,10 @@ def objects(tree, users):
 
 # Reports: the shipped quarterly QCDC form, owed by the wards of Bắc Ninh.
 
-FIGURES = {
-    "DISCLOSURES": "12",
-    "MEETINGS": "8",
-    "MEETING_PARTICIPANTS": "1.240",
-    "BALLOTS": "2",
-    "CHARTERS_RECOGNISED": "1",
-    "DIALOGUES": "1",
-    "OPINIONS_RAISED": "15",
-    "RECEPTION_DAYS": "12",
-    "PETITIONS_RECEIVED": "9",
-    "PETITIONS_RESOLVED": "7",
-    "INSPECTIONS": "3",
-    "INVESTMENT_SUPERVISIONS": "2",
-    "VIOLATIONS_FOUND": "0",
-    "ONE_STOP_SATISFACTION": "92,5",
-    "COMMITTEE_CONSOLIDATED": "có",
-}
-
 
 @pytest.fixture
 def reporting(tree, users):
-    """The quarterly form owed by the wards of Bắc Ninh in 2026, and Phường Từ Sơn's Q1 report started."""
+    """The quarterly form owed by the wards of Bắc Ninh in 2026, and Phường Từ Sơn's Q2 report started."""
     from reports import generation
     from reports import services as report_services
     from reports.models import FormAssignment, Obligation, ReportForm
@@ -116,8 +99,9 @@ def reporting(tree, users):
 
 
 def complete_draft(form) -> dict:
-    """The body of a draft that can be submitted: every section written, every figure given."""
+    """The body of a draft that can be submitted: every section written, every figure given (yes/no in Vietnamese)."""
+    figures = {**FIGURES, "COMMITTEE_CONSOLIDATED": "có"}
     return {
         "narrative": {str(s.pk): f"{s.title}: đã tổ chức quán triệt." for s in form.sections.all()},
-        "values": {i.code: FIGURES.get(i.code, "1") for i in form.indicators.all()},
+        "values": {i.code: figures.get(i.code, "1") for i in form.indicators.all()},
     }

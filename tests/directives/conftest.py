@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.test import Client
-from django.utils import translation
 
 from directives import services
 from directives.models import Directive, DirectiveType
@@ -16,23 +14,8 @@ TU_SON_COMMUNES = ["Hương Mạc", "Phù Khê", "Tam Sơn", "Tương Giang", "P
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MAX_UPLOAD_SIZE = 200 * 1024
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Assertions read the English source texts, whatever the Vietnamese catalogue holds."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(settings):
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the site is Vietnamese unless the user chose English
-    return client
+def _english_and_tmp_uploads(uploads_in_tmp, english):
+    """Files in a temporary folder; pages and assertions in English, whatever the Vietnamese catalogue holds."""
 
 
 def doc_type(name: str, family: str = DirectiveType.Family.PARTY) -> DirectiveType:

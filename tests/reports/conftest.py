@@ -4,8 +4,6 @@ fill a report the way a ward's reporter would."""
 import datetime
 
 import pytest
-from django.test import Client
-from django.utils import translation
 
 from directives import services as directive_services
 from directives.models import DirectiveType
@@ -36,23 +34,8 @@ FIGURES = {
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MAX_UPLOAD_SIZE = 200 * 1024
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Assertions read the English source texts, whatever the Vietnamese catalogue holds."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(settings):
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+def _english_and_tmp_uploads(uploads_in_tmp, english):
+    """Files in a temporary folder; pages and assertions in English, whatever the Vietnamese catalogue holds."""
 
 
 def form_by_code(code: str) -> ReportForm:
