@@ -5,18 +5,12 @@ Uses the official list (``import_units``) when it can be loaded, otherwise build
 """
 
 import datetime
-import os
 import sys
 
-from _common import figure, measure_page, setup, timer
-
-# This script's folder must not shadow the ``directives`` app of the same name.
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
+from _common import figure, load_communes, measure_page, setup, timer
 
 setup("directives")
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -26,53 +20,12 @@ from directives import services  # noqa: E402
 from directives.models import Assignment, Directive, DirectiveType  # noqa: E402
 from units.models import RoleGrant, Unit, User  # noqa: E402
 
-COMMUNES = 3321
-PROVINCES = 34
-
-
-def build_communes() -> None:
-    """34 provinces and 3,321 communes under one nation, written in bulk with their tree paths."""
-    nation = Unit(name="Việt Nam", kind=Unit.Kind.NATION)
-    nation.save()
-    provinces = [Unit(name=f"Tỉnh {i + 1}", kind=Unit.Kind.PROVINCE, parent=nation, depth=1) for i in range(PROVINCES)]
-    Unit.objects.bulk_create(provinces)
-    provinces = list(Unit.objects.filter(parent=nation).order_by("pk"))
-    for p in provinces:
-        p.path = f"{nation.path}{p.pk}/"
-    Unit.objects.bulk_update(provinces, ["path"])
-    kinds = [Unit.Kind.WARD, Unit.Kind.COMMUNE, Unit.Kind.COMMUNE]
-    communes = [
-        Unit(
-            name=f"Xã {i + 1}",
-            search_key=f"xa {i + 1}",
-            kind=kinds[i % 3],
-            parent=provinces[i % PROVINCES],
-            depth=2,
-        )
-        for i in range(COMMUNES)
-    ]
-    Unit.objects.bulk_create(communes, batch_size=500)
-    rows = list(Unit.objects.filter(depth=2).select_related("parent"))
-    for u in rows:
-        u.path = f"{u.parent.path}{u.pk}/"
-    Unit.objects.bulk_update(rows, ["path"], batch_size=500)
-
-
-try:
-    with timer() as loading:
-        call_command("import_units", "--no-progress", verbosity=0)
-    source = "official list"
-except Exception as exc:  # the command is missing or cannot read its data here
-    print(f"import_units not usable ({exc.__class__.__name__}: {exc}); building the communes in bulk")
-    with timer() as loading:
-        build_communes()
-    source = "generated"
-
+source, load_seconds = load_communes()
 nation = Unit.objects.get(parent__isnull=True, kind=Unit.Kind.NATION)
 communal = list(Unit.COMMUNAL_KINDS)
 targets = Unit.objects.subtree(nation).filter(kind__in=communal, closed_on__isnull=True).count()
 figure(f"communes loaded ({source})", targets, "units")
-figure("units load", loading["s"], "s")
+figure("units load", load_seconds, "s")
 
 admin = User.objects.create_user("bench-admin", password="x")
 RoleGrant.objects.create(user=admin, role=RoleGrant.Role.ADMIN, unit=nation)

@@ -6,18 +6,11 @@ Uses the official list (``import_units``) when it can be loaded, otherwise build
 """
 
 import datetime
-import os
-import sys
 
-from _common import figure, measure_page, setup, timer
-
-# This script's folder must not shadow the ``reports`` app of the same name.
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
+from _common import figure, load_communes, measure_page, setup, timer
 
 setup("reports")
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -28,43 +21,8 @@ from reports.models import FormAssignment, Obligation, Report, ReportForm, Statu
 from units.models import RoleGrant, Unit, User  # noqa: E402
 
 YEAR = 2026
-COMMUNES = 3321
-PROVINCES = 34
 
-
-def build_communes() -> None:
-    """34 provinces and 3,321 communes under one nation, written in bulk with their tree paths."""
-    nation = Unit(name="Việt Nam", kind=Unit.Kind.NATION)
-    nation.save()
-    Unit.objects.bulk_create(
-        [Unit(name=f"Tỉnh {i + 1}", kind=Unit.Kind.PROVINCE, parent=nation, depth=1) for i in range(PROVINCES)]
-    )
-    provinces = list(Unit.objects.filter(parent=nation).order_by("pk"))
-    for p in provinces:
-        p.path = f"{nation.path}{p.pk}/"
-    Unit.objects.bulk_update(provinces, ["path"])
-    kinds = [Unit.Kind.WARD, Unit.Kind.COMMUNE, Unit.Kind.COMMUNE]
-    Unit.objects.bulk_create(
-        [
-            Unit(name=f"Xã {i + 1}", kind=kinds[i % 3], parent=provinces[i % PROVINCES], depth=2)
-            for i in range(COMMUNES)
-        ],
-        batch_size=500,
-    )
-    rows = list(Unit.objects.filter(depth=2).select_related("parent"))
-    for u in rows:
-        u.path = f"{u.parent.path}{u.pk}/"
-    Unit.objects.bulk_update(rows, ["path"], batch_size=500)
-
-
-try:
-    call_command("import_units", "--no-progress", verbosity=0)
-    source = "official list"
-except Exception as exc:  # the command is missing or cannot read its data here
-    print(f"import_units not usable ({exc.__class__.__name__}: {exc}); building the communes in bulk")
-    build_communes()
-    source = "generated"
-
+source, _seconds = load_communes()
 nation = Unit.objects.get(parent__isnull=True, kind=Unit.Kind.NATION)
 communal = list(Unit.COMMUNAL_KINDS)
 communes = Unit.objects.subtree(nation).filter(kind__in=communal, closed_on__isnull=True).count()
