@@ -181,7 +181,9 @@ def directive_detail(request, pk: int):
         "tasks": tasks,
         "assignment_page": assignment_page,
         "events": _with_change_rows(
-            DirectiveEvent.objects.filter(directive=directive).select_related("actor__person", "assignment__unit")[:100]
+            DirectiveEvent.objects.filter(directive=directive)
+            .filter(Q(assignment__isnull=True) | Q(assignment__in=assignments))  # not other units' tasks
+            .select_related("actor__person", "assignment__unit")[:100]
         ),
         "can_manage": can_manage,
         "can_create": bool(scope.scope_paths(user, MANAGER_ROLES)),

@@ -220,3 +220,17 @@ def test_visibility_has_no_duplicates(users, tree):
         )
     for who in ("leader", "reporter_tu_son", "staff", "admin"):
         assert list(Directive.objects.visible_to(users[who])) == [d]
+
+
+def test_a_ward_does_not_read_the_history_of_its_sibling_wards_tasks(client, users, tree):
+    plan = make_directive(users["staff"], tree["bac_ninh"], symbol="45-KH/TU", issuer="Tỉnh ủy Bắc Ninh")
+    theirs = _assign(users["staff"], plan, tree["tu_son"])
+    ours = _assign(users["staff"], plan, tree["dong_ngan"])
+    services.assignment_cancel(actor=users["staff"], assignment=theirs, reason="Từ Sơn đã sáp nhập")
+    services.assignment_update(actor=users["staff"], assignment=ours, reason="Lùi hạn cho Đông Ngàn", deadline=None)
+    client.force_login(users["reporter_dong_ngan"])
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Lùi hạn cho Đông Ngàn" in page
+    assert "Từ Sơn đã sáp nhập" not in page and "Phường Từ Sơn" not in page
+    client.force_login(users["staff"])
+    assert "Từ Sơn đã sáp nhập" in client.get(plan.get_absolute_url()).content.decode()
