@@ -301,8 +301,18 @@ def test_every_transition_hands_an_event_to_after_commit(
     assert all(s["obligation_id"] == obligation.pk for s in seen)
 
 
-def test_the_hook_itself_is_safe_to_call():
-    events.after_transition(report_id=1, obligation_id=1, kind="submitted")
+def test_a_failing_notification_never_fails_the_transition(
+    obligation, users, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broken(**kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr("reports.reminders.sweep.sweep", broken)
+    report = fill(obligation, users["reporter_tu_son"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_submit(actor=users["head_tu_son"], report=report)
+    assert Obligation.objects.get(pk=obligation.pk).status == Status.SUBMITTED
+    assert "notifications left to the sweep" in caplog.text
 
 
 def test_obligation_mirrors_the_report_status(obligation, users):
