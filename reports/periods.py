@@ -96,11 +96,11 @@ def is_working_day(day: datetime.date) -> bool:
 
 
 def add_working_days(day: datetime.date, n: int) -> datetime.date:
-    """The ``n``-th working day after ``day`` (``day`` itself when n is 0)."""
-    if n < 0:
-        raise ValueError("n must not be negative")
+    """The ``n``-th working day after ``day`` (before it when ``n`` is negative; ``day`` itself when 0)."""
+    step = datetime.timedelta(days=1 if n >= 0 else -1)
+    n = abs(n)
     while n:
-        day += datetime.timedelta(days=1)
+        day += step
         if is_working_day(day):
             n -= 1
     return day

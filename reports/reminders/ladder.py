@@ -1,9 +1,7 @@
-"""The default reminder ladder of a form, and the day each stage falls on (in working days)."""
+"""The default reminder ladder of a form (a stage falls ``offset`` working days from its anchor:
+``reports.periods.add_working_days``)."""
 
-import datetime
 from typing import NamedTuple
-
-from reports import periods
 
 
 class DefaultStage(NamedTuple):
@@ -45,15 +43,3 @@ def install_defaults(stage_model, form_ids) -> int:
         for s in DEFAULT_STAGES
     ]
     return len(stage_model.objects.bulk_create(rows, ignore_conflicts=True))
-
-
-def stage_day(anchor: datetime.date, offset: int) -> datetime.date:
-    """The working day ``offset`` working days from ``anchor`` (before it when negative)."""
-    if offset >= 0:
-        return periods.add_working_days(anchor, offset)
-    day, n = anchor, -offset
-    while n:
-        day -= datetime.timedelta(days=1)
-        if periods.is_working_day(day):
-            n -= 1
-    return day

@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from reports import periods
 from reports.models import Delivery, Obligation, ReminderStage, ReportEvent, ReportForm, Status
 from reports.models.obligations import IN_REVIEW, PENDING
 from reports.reminders import ladder
@@ -67,7 +68,7 @@ def _candidates(today: datetime.date, stages, obligation_ids):
     for form_id, which in stages:
         forms[which].add(form_id)
     earliest = min((s.offset for (_f, which), group in stages.items() if which == L.DUE for s in group), default=0)
-    latest_due = ladder.stage_day(today, -earliest) + datetime.timedelta(days=7) if earliest < 0 else today
+    latest_due = periods.add_working_days(today, -earliest) + datetime.timedelta(days=7) if earliest < 0 else today
     since = timezone.now() - datetime.timedelta(days=LOOKBACK_DAYS)
     qs = Obligation.objects.filter(
         Q(
@@ -113,7 +114,7 @@ def _reached(group: list[ReminderStage], anchor: datetime.date, today: datetime.
     if key not in days:  # many obligations share a form and a due date: work the days out once
         latest: dict[str, tuple[ReminderStage, datetime.date]] = {}
         for stage in group:  # ordered by offset
-            day = ladder.stage_day(anchor, stage.offset)
+            day = periods.add_working_days(anchor, stage.offset)
             if day <= today:
                 latest[stage.audience] = (stage, day)
         days[key] = tuple(latest.values())

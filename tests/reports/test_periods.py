@@ -130,3 +130,12 @@ def test_period_containing_a_day():
 )
 def test_document_date_line(place, day, text):
     assert periods.document_date_vi(place, day) == text
+
+
+def test_working_days_count_backwards_across_tet_too():
+    """The reminders' "7 working days before the due date": Tết 2026 (16–20/02, the week-end around it)
+    and the week-ends are skipped going back as going forward."""
+    assert periods.add_working_days(D(2026, 2, 24), -1) == D(2026, 2, 23)
+    assert periods.add_working_days(D(2026, 2, 23), -1) == D(2026, 2, 13)  # back over Tết
+    assert periods.add_working_days(D(2026, 2, 13), 1) == D(2026, 2, 23)
+    assert periods.add_working_days(D(2026, 3, 2), -7) == D(2026, 2, 12)  # 27, 26, 25, 24, 23/02, then 13, 12/02
