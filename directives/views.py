@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, F, Max, Min, Prefetch, Q, Value, When
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -74,17 +74,6 @@ def _picked_unit(user, value) -> Unit | None:
     return get_object_or_404(_managed_units(user).select_related("parent"), pk=value)
 
 
-def _implements_prefetch(user) -> Prefetch:
-    visible = Directive.objects.visible_to(user).values("pk")
-    return Prefetch(
-        "relations_out",
-        queryset=DirectiveRelation.objects.filter(kind=DirectiveRelation.Kind.IMPLEMENTS, target__in=visible)
-        .select_related("target")
-        .order_by("target__issued_on"),
-        to_attr="implements",
-    )
-
-
 def filtered_register(request):
     """The register as the user may see it, narrowed by the filters of the query string."""
     form = RegisterFilterForm(request.GET or None)
@@ -103,7 +92,7 @@ def filtered_register(request):
             qs = qs.filter(status=data["status"])
         if data["confidentiality"]:
             qs = qs.filter(confidentiality=data["confidentiality"])
-    qs = qs.select_related("doc_type", "owner_unit").prefetch_related(_implements_prefetch(request.user))
+    qs = qs.select_related("doc_type", "owner_unit").with_implements(request.user)
     return form, qs.order_by("-issued_on", "-id")
 
 

@@ -2,7 +2,7 @@
 ``directives.services``, which checks the role and writes the history, exactly as the pages do."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, Prefetch, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -15,22 +15,11 @@ from api.schema import LIST, READ_ONE, WRITE, errors, paginated
 from api.serializers import directives as s
 from api.views.base import ApiViewSet, of_unit
 from directives import services
-from directives.models import Assignment, Directive, DirectiveRelation, DirectiveType
+from directives.models import Assignment, Directive, DirectiveType
 from directives.querysets import MANAGER_ROLES
 from units import scope
 from units.models import Unit
 from units.text import search_key
-
-
-def implements_prefetch(user) -> Prefetch:
-    visible = Directive.objects.visible_to(user).values("pk")
-    return Prefetch(
-        "relations_out",
-        queryset=DirectiveRelation.objects.filter(kind=DirectiveRelation.Kind.IMPLEMENTS, target__in=visible)
-        .select_related("target")
-        .order_by("target__issued_on", "target_id"),
-        to_attr="implements",
-    )
 
 
 def require_manager(user, unit: Unit) -> None:
@@ -72,11 +61,7 @@ class DirectiveViewSet(ApiViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        return (
-            Directive.objects.visible_to(user)
-            .select_related("doc_type", "owner_unit")
-            .prefetch_related(implements_prefetch(user))
-        )
+        return Directive.objects.visible_to(user).select_related("doc_type", "owner_unit").with_implements(user)
 
     def list(self, request):
         f = self.filters(s.DirectiveFilterSerializer)
