@@ -107,6 +107,18 @@ class ReportForm(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        """A new form comes with the default reminder ladder, however it is created (the form page, the
+        admin, the shipped set): its first filing or deadline is never left without a notice. The ladder
+        is then edited in the admin; deactivating stages, not deleting them, silences a form."""
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if creating:
+            from reports.models.reminders import ReminderStage
+            from reports.reminders import ladder
+
+            ladder.install_defaults(ReminderStage, [self.pk])
+
     def get_absolute_url(self) -> str:
         return reverse("reports:form_detail", args=[self.pk])
 

@@ -210,8 +210,9 @@ def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict) -> 
 def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: bool = True) -> SweepResult:
     """Write the deliveries due ``today`` (for ``obligation_ids`` only, if given) and queue the unsent ones.
 
-    The sweep of a few obligations (after a transition, on every submission) leaves new forms' default
-    ladders to the beat's full sweep, which installs them within minutes: it stays a handful of queries.
+    A new form gets its default ladder when it is saved (``ReportForm.save``); the beat's full sweep also
+    gives one to any form left without (a bulk load), so the sweep of a few obligations after a transition
+    does not look: it stays a handful of queries.
     """
     today = today or timezone.localdate()
     result = SweepResult()

@@ -219,3 +219,16 @@ def test_the_sweep_after_a_transition_stays_a_handful_of_queries(chain, django_a
         with django_assert_max_num_queries(4):
             events.after_transition(report_id=report.pk, obligation_id=q1.pk, kind="submitted")
     assert Delivery.objects.filter(obligation=q1).count() == 2
+
+
+def test_a_new_form_comes_with_the_default_ladder_at_once(db):
+    """However a form is created, its first deadline or filing is not left waiting for the beat's sweep."""
+    from reports.models import ReminderStage, ReportForm
+    from reports.reminders.ladder import DEFAULT_STAGES
+
+    form = ReportForm.objects.create(code="chuyen-de-moi", name="Báo cáo chuyên đề mới", kind="ad_hoc", title="Kết quả")
+    codes = set(ReminderStage.objects.filter(form=form).values_list("code", flat=True))
+    assert codes == {s.code for s in DEFAULT_STAGES}
+    form.name = "Báo cáo chuyên đề (sửa)"
+    form.save()  # a change adds nothing
+    assert ReminderStage.objects.filter(form=form).count() == len(DEFAULT_STAGES)
