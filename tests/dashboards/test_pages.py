@@ -271,3 +271,13 @@ def test_a_rate_reads_the_same_rounded_figure_on_its_card_and_in_the_table():
     with translation.override("vi"):
         assert pct(13 * 100 / 14) == "92,9 %" == dashboard_html.pct(13 * 100 / 14, ",")
         assert pct(None) == "—"
+
+
+def test_the_next_page_of_heads_keeps_the_sort_and_the_period(client, tree, users, history, monkeypatch):
+    from reports import views_dashboards
+
+    monkeypatch.setattr(views_dashboards, "HEADS_PAGE", 2)
+    client.force_login(users["leader"])
+    html = client.get(reverse("reports:heads", args=[tree["bac_ninh"].pk]), {**RANGE, "sort": "name"}).content.decode()
+    link = html.split('class="pagination', 1)[1].split('href="', 1)[1].split('"', 1)[0]
+    assert "sort=name" in link and "from=2025-01" in link and "page=2" in link
