@@ -27,10 +27,18 @@ def demo_reminders_load(*, tu_son: Unit, today: datetime.date | None = None) -> 
     if created:
         FormSection.objects.create(form=form, position=10, title="I. Kết quả đối thoại")
     due = periods.add_working_days(today, 1)
+    dates = {"period_start": today - datetime.timedelta(days=30), "period_end": today, "due_date": due}
+    # Loading the demo again on a later day moves the untouched demo report to the new dates rather than
+    # piling up one more report each day; one already started or filed stays and a new one is opened.
+    untouched = Obligation.objects.filter(form=form, unit=tu_son, status=Obligation.Status.NOT_STARTED).first()
+    if untouched is not None:
+        Obligation.objects.filter(pk=untouched.pk).update(year=today.year, **dates)
+        untouched.refresh_from_db()
+        return untouched
     obligation, _ = Obligation.objects.get_or_create(
         form=form,
         unit=tu_son,
-        period_start=today - datetime.timedelta(days=30),
+        period_start=dates["period_start"],
         assignment=None,
         defaults={"year": today.year, "period_end": today, "due_date": due},
     )
