@@ -47,3 +47,12 @@ class ReportQuerySet(models.QuerySet):
 class ReportFormQuerySet(models.QuerySet):
     def active(self) -> "ReportFormQuerySet":
         return self.filter(is_active=True)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "NotificationQuerySet":
+        """A notification is its recipient's alone: anyone else's is a 404."""
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)

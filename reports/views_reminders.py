@@ -17,10 +17,10 @@ PAGE = 25
 @login_required
 def notification_list(request):
     unread_only = request.GET.get("unread") == "1"
-    qs = Notification.objects.filter(user=request.user)
+    qs = Notification.objects.visible_to(request.user)
     if unread_only:
-        qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs.order_by("-created_at", "-id"), PAGE).get_page(request.GET.get("page"))
+        qs = qs.unread()
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/notifications.html",
@@ -32,7 +32,7 @@ def notification_list(request):
 @require_POST
 def notification_read(request, pk: int):
     """Mark one of the user's own notifications read (someone else's is a 404), then open it or go back."""
-    notification = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
     notifications.notification_mark_read(user=request.user, notification=notification)
     target = notification.url if request.POST.get("open") else request.POST.get("next", "")
     if not target or not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):

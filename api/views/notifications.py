@@ -23,14 +23,14 @@ class NotificationViewSet(ApiViewSet):
     serializer_class = s.NotificationSerializer
 
     def get_queryset(self):
-        return Notification.objects.filter(user=self.request.user)
+        return Notification.objects.visible_to(self.request.user)
 
     def list(self, request):
         f = self.filters(s.NotificationFilterSerializer)
         qs = self.get_queryset()
         if f["unread"]:
-            qs = qs.filter(read_at__isnull=True)
-        return self.page_of(qs.order_by("-created_at", "-id"), s.NotificationSerializer)
+            qs = qs.unread()
+        return self.page_of(qs, s.NotificationSerializer)
 
     @extend_schema(
         summary="Mark one notification (id) or all of them (all: true) as read",

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from reports.querysets import NotificationQuerySet
+
 
 class ReminderStage(models.Model):
     """One step of a form's reminder ladder: who is told, how many working days from the ladder's anchor day.
@@ -169,6 +171,8 @@ class Notification(models.Model):
     is_escalation = models.BooleanField(_("escalation"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

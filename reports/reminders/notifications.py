@@ -9,19 +9,19 @@ from units.services import audit_record
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return Notification.objects.visible_to(user).unread().count()
 
 
 @transaction.atomic
 def notification_mark_read(*, user, notification: Notification) -> bool:
     return bool(
-        Notification.objects.filter(pk=notification.pk, user=user, read_at__isnull=True).update(read_at=timezone.now())
+        Notification.objects.visible_to(user).unread().filter(pk=notification.pk).update(read_at=timezone.now())
     )
 
 
 @transaction.atomic
 def notification_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.visible_to(user).unread().update(read_at=timezone.now())
 
 
 @transaction.atomic
