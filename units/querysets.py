@@ -26,6 +26,13 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(search_q(text))
 
 
+def in_office_q(day: datetime.date, prefix: str = "") -> Q:
+    """Headships and memberships (dated ``started_on``/``ended_on``, ``prefix`` for a related row) held on ``day``."""
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day})
+    )
+
+
 def search_q(text: str, field: str = "search_key") -> Q:
     q = Q()
     for word in search_key(text).split():

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit, User
+from units.querysets import in_office_q
 
 
 def audit_record(*, actor: User | None, action: str, obj, unit: Unit | None, summary: str, data: dict | None = None):
@@ -61,8 +62,7 @@ def unit_update(*, actor: User | None, unit: Unit, **fields) -> Unit:
 def head_on(unit: Unit, day: datetime.date) -> Headship | None:
     """The accountable head of ``unit`` on ``day`` (None if the post was vacant)."""
     return (
-        Headship.objects.filter(unit=unit, is_principal=True, started_on__lte=day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        Headship.objects.filter(in_office_q(day), unit=unit, is_principal=True)
         .select_related("person")
         .order_by("-started_on")
         .first()

@@ -1,6 +1,6 @@
 """Units, heads, bodies and people: read-only, each fetched through ``visible_to(user)`` as on the pages."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -11,6 +11,7 @@ from api.schema import LIST, READ, READ_ONE, errors, paginated
 from api.serializers import units as s
 from api.views.base import ApiView, ApiViewSet
 from units.models import Body, BodyMembership, Headship, Person, RoleGrant, Unit
+from units.querysets import in_office_q
 
 
 def with_child_flags(qs):
@@ -90,8 +91,7 @@ class UnitViewSet(ApiViewSet):
         f = self.filters(s.HeadshipFilterSerializer)
         qs = Headship.objects.filter(unit=unit).select_related("person")
         if f.get("current") is not None:
-            today = timezone.localdate()
-            current = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+            current = in_office_q(timezone.localdate())
             qs = qs.filter(current) if f["current"] else qs.exclude(current)
         return self.page_of(qs.order_by("-started_on", "-pk"), s.HeadshipSerializer)
 

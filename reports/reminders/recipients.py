@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from units.models import Body, BodyMembership, Headship, RoleGrant
+from units.querysets import in_office_q
 
 REPORTER, HEAD, PARENT_HEAD, STANDING, REVIEWER = "reporter", "head", "parent_head", "standing", "reviewer"
 
@@ -64,12 +65,6 @@ def from_person(row: dict, role: str, prefix: str = "person__") -> Recipient:
     )
 
 
-def _in_office(day: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}started_on__lte": day}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day})
-    )
-
-
 def _users_with(role: str, unit_ids) -> dict[int, list[Recipient]]:
     grants = (
         RoleGrant.objects.filter(role=role, unit_id__in=unit_ids, user__is_active=True)
@@ -85,7 +80,7 @@ def _users_with(role: str, unit_ids) -> dict[int, list[Recipient]]:
 
 def _heads(unit_ids, day: datetime.date) -> dict[int, dict]:
     rows = (
-        Headship.objects.filter(_in_office(day), unit_id__in=unit_ids, is_principal=True)
+        Headship.objects.filter(in_office_q(day), unit_id__in=unit_ids, is_principal=True)
         .values("unit_id", *(f"person__{k}" for k in PERSON))
         .order_by("unit_id", "-started_on")
     )
@@ -98,7 +93,7 @@ def _heads(unit_ids, day: datetime.date) -> dict[int, dict]:
 def _standing_members(unit_ids, day: datetime.date) -> dict[int, list[dict]]:
     rows = (
         BodyMembership.objects.filter(
-            _in_office(day),
+            in_office_q(day),
             role=BodyMembership.Role.STANDING_DEPUTY,
             body__kind=Body.Kind.STEERING_COMMITTEE,
             body__unit_id__in=unit_ids,
