@@ -20,11 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from _common import ROOT, figure, measure_page, setup
 
-# This script is called api.py: its folder must not shadow the ``api`` app (nor ``directives``).
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
-sys.modules.pop("api", None)
-
 setup("api")
 
 from django.core.management import call_command  # noqa: E402

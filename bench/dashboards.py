@@ -16,15 +16,10 @@ Times are medians of several runs on a warm database, all measured in the same r
 """
 
 import datetime
-import os
 import statistics
-import sys
 import time
 
 from _common import figure, measure_page, setup, timer
-
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
 
 vendor = setup("dashboards")
 if vendor != "postgresql":

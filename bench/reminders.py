@@ -5,13 +5,8 @@ obligations, which must be the same. Then a national year as it really is: 16 re
 filed on time, and the day after March's monthly deadline, when the late communes' heads are told."""
 
 import datetime
-import os
-import sys
 
-from _common import figure, setup, timer
-
-_here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
+from _common import COMMUNES, build_communes, figure, setup, timer
 
 setup("reminders")
 
@@ -23,32 +18,14 @@ from reports.models import Delivery, Obligation, ReportForm, Status  # noqa: E40
 from reports.reminders import sweep  # noqa: E402
 from units.models import Headship, Person, RoleGrant, Unit, User  # noqa: E402
 
-COMMUNES = 3321
-PROVINCES = 34
 TODAY = datetime.date(2026, 4, 15)
 
 
-def build_units() -> list[Unit]:
-    nation = Unit(name="Việt Nam", kind=Unit.Kind.NATION)
-    nation.save()
-    Unit.objects.bulk_create(
-        [Unit(name=f"Tỉnh {i + 1}", kind=Unit.Kind.PROVINCE, parent=nation, depth=1) for i in range(PROVINCES)]
-    )
-    provinces = list(Unit.objects.filter(parent=nation).order_by("pk"))
-    for p in provinces:
-        p.path = f"{nation.path}{p.pk}/"
-    Unit.objects.bulk_update(provinces, ["path"])
-    Unit.objects.bulk_create(
-        [
-            Unit(name=f"Xã {i + 1}", kind=Unit.Kind.COMMUNE, parent=provinces[i % PROVINCES], depth=2)
-            for i in range(COMMUNES)
-        ],
-        batch_size=1000,
-    )
-    communes = list(Unit.objects.filter(depth=2).select_related("parent"))
-    for u in communes:
-        u.path = f"{u.parent.path}{u.pk}/"
-    Unit.objects.bulk_update(communes, ["path"], batch_size=1000)
+def build_units() -> tuple[list[Unit], list[Unit]]:
+    """The shared bench country (``_common.build_communes``): every unit, and the communes."""
+    build_communes()
+    provinces = list(Unit.objects.filter(depth=1).order_by("pk"))
+    communes = list(Unit.objects.filter(depth=2).order_by("pk"))
     return [*provinces, *communes], communes
 
 
