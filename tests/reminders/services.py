@@ -34,6 +34,11 @@ def require_redis(url: str) -> None:
         if REQUIRE_SERVICES:
             pytest.fail(f"REQUIRE_SERVICES=1 but Redis is not reachable at {url}")
         pytest.skip("needs Redis")
+    require_postgres()
+
+
+def require_postgres() -> None:
+    """A worker is another process: it reads the test's rows only from a database server, not SQLite's file."""
     if connection.vendor != "postgresql":
         if REQUIRE_SERVICES:
             pytest.fail("REQUIRE_SERVICES=1 but the database is not PostgreSQL")
