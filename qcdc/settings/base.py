@@ -169,8 +169,22 @@ CELERY_BEAT_SCHEDULE: dict = {
 # still unsent after REPUBLISH_AFTER is queued again; the web never waits longer than BROKER_TIMEOUT on Redis.
 REMINDERS_CLAIM_TIMEOUT = env.int("REMINDERS_CLAIM_TIMEOUT", default=600)
 REMINDERS_REPUBLISH_AFTER = env.int("REMINDERS_REPUBLISH_AFTER", default=900)
-# Links in e-mails are absolute: the address people open the site at.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Links in e-mails are absolute: the address people open the site at. Every process reads it here: the
+# environment's SITE_URL, else the address the development server (bin/run-dev, `make run`) last started on,
+# which it records in the data folder so that a `manage.py send_reminders` run beside it links to it too.
+SITE_URL_FILE = DATA_DIR / "site-url"
+
+
+def _site_url() -> str:
+    if given := env.str("SITE_URL", default=""):
+        return given
+    try:
+        return SITE_URL_FILE.read_text(encoding="utf-8").strip() or "http://127.0.0.1:8000"
+    except OSError:
+        return "http://127.0.0.1:8000"
+
+
+SITE_URL = _site_url()
 
 # Unset: e-mails are printed on the console of the Celery worker (`make run`). Production: EMAIL_URL,
 # e.g. smtp+tls://user:password@mail.example.vn:587 (or filemail:///path for a folder of .log files).
