@@ -1,11 +1,14 @@
 """Shared set-up for the benchmarks: a throwaway database of the configured kind, then Django.
 
-With DATABASE_URL pointing at PostgreSQL, a database named ``qcdc_bench_<name>`` is created next to
-it (and dropped at the end); without it, a temporary SQLite file is used.
+With DATABASE_URL pointing at PostgreSQL, a database of the bench's own is created next to it, under a
+name nobody else uses (``qcdc_bench_<name>_<random>``), and dropped at the end; no other database is
+ever dropped, whatever DATABASE_URL names. Without it, a temporary SQLite file is used.
 """
 
 import atexit
 import os
+import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -20,6 +23,36 @@ COMMUNES = 3321
 PROVINCES = 34
 
 
+def create_database(url: str, name: str):
+    """Create a PostgreSQL database of our own beside the one ``url`` names: (its URL, a function dropping it).
+
+    The name has a random suffix and CREATE DATABASE fails rather than reuse one that exists, so the drop
+    can only ever remove the database made here."""
+    import psycopg2
+    from psycopg2 import errors
+
+    parsed = urlparse(url)
+    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
+    admin.autocommit = True
+    for _ in range(5):
+        own = f"qcdc_bench_{name}_{secrets.token_hex(4)}"
+        try:
+            with admin.cursor() as cur:
+                cur.execute(f'CREATE DATABASE "{own}"')
+            break
+        except errors.DuplicateDatabase:
+            continue
+    else:
+        raise RuntimeError("could not find a free name for the bench database")
+
+    def drop():
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+        admin.close()
+
+    return urlunparse(parsed._replace(path=f"/{own}")), drop
+
+
 def setup(name: str) -> str:
     """Point Django at a fresh database, migrate it, and return its vendor.
 
@@ -28,28 +61,19 @@ def setup(name: str) -> str:
     sys.path[:] = [p for p in sys.path if Path(p or os.curdir).resolve() != HERE]
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        import psycopg2
-
-        parsed = urlparse(url)
-        bench_db = f"qcdc_bench_{name}"
-        admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-        admin.autocommit = True
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
-            cur.execute(f'CREATE DATABASE "{bench_db}"')
-        os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{bench_db}"))
+        os.environ["DATABASE_URL"], drop_own = create_database(url, name)
 
         def drop():
             from django.db import connections
 
             connections.close_all()
-            with admin.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
+            drop_own()
 
         atexit.register(drop)
     else:
         folder = tempfile.mkdtemp(prefix="qcdc-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     os.environ["DJANGO_SETTINGS_MODULE"] = "qcdc.settings.test"
     os.environ.setdefault("QCDC_DATA_DIR", tempfile.mkdtemp(prefix="qcdc-bench-data-"))
     import django

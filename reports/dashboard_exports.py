@@ -123,7 +123,7 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
                     o.due_date,
                     o.days_overdue,
                     o.head.person.full_name if o.head else "",
-                    o.escalation.label if o.escalation else "",
+                    o.escalation.summary if o.escalation else "",
                 ]
                 for o in context["overdue"]
             ],

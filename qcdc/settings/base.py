@@ -82,6 +82,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A server that accepts connections and never answers must not hold a process for ever.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"
@@ -116,8 +120,19 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + 1024 * 1024
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# The longest a web request waits for Redis (connecting, then each answer); also the reminders' publisher.
+REMINDERS_BROKER_TIMEOUT = env.float("REMINDERS_BROKER_TIMEOUT", default=1.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REMINDERS_BROKER_TIMEOUT,
+                "socket_timeout": REMINDERS_BROKER_TIMEOUT,
+            },
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
@@ -154,9 +169,22 @@ CELERY_BEAT_SCHEDULE: dict = {
 # still unsent after REPUBLISH_AFTER is queued again; the web never waits longer than BROKER_TIMEOUT on Redis.
 REMINDERS_CLAIM_TIMEOUT = env.int("REMINDERS_CLAIM_TIMEOUT", default=600)
 REMINDERS_REPUBLISH_AFTER = env.int("REMINDERS_REPUBLISH_AFTER", default=900)
-REMINDERS_BROKER_TIMEOUT = env.float("REMINDERS_BROKER_TIMEOUT", default=1.0)
-# Links in e-mails are absolute: the address people open the site at.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Links in e-mails are absolute: the address people open the site at. Every process reads it here: the
+# environment's SITE_URL, else the address the development server (bin/run-dev, `make run`) last started on,
+# which it records in the data folder so that a `manage.py send_reminders` run beside it links to it too.
+SITE_URL_FILE = DATA_DIR / "site-url"
+
+
+def _site_url() -> str:
+    if given := env.str("SITE_URL", default=""):
+        return given
+    try:
+        return SITE_URL_FILE.read_text(encoding="utf-8").strip() or "http://127.0.0.1:8000"
+    except OSError:
+        return "http://127.0.0.1:8000"
+
+
+SITE_URL = _site_url()
 
 # Unset: e-mails are printed on the console of the Celery worker (`make run`). Production: EMAIL_URL,
 # e.g. smtp+tls://user:password@mail.example.vn:587 (or filemail:///path for a folder of .log files).

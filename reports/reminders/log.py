@@ -41,6 +41,14 @@ class EscalationReached:
     recipients: list
     is_escalation: bool
 
+    @property
+    def summary(self) -> str:
+        """The stage and, for an escalation, whom it reached: the head in office when it was sent, who may not
+        be the head accountable on the due date."""
+        if self.is_escalation and self.recipients:
+            return _("%(stage)s: %(names)s") % {"stage": self.label, "names": ", ".join(self.recipients)}
+        return str(self.label)
+
 
 def escalation_reached(obligation_ids: Iterable[int]) -> dict[int, EscalationReached]:
     """The latest stage sent for each obligation (one query); obligations with nothing sent are absent."""

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from reports import periods
 from reports.models import Delivery, Notification, ReminderStage, Status
 from reports.models.obligations import IN_REVIEW, PENDING
+from units.services import head_on
 
 logger = logging.getLogger(__name__)
 
 L = ReminderStage.Ladder
+A = ReminderStage.Audience
 MAX_ATTEMPTS = 8
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
@@ -61,8 +63,40 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _closing(stage: ReminderStage, unit_name: str, left: int) -> str:
+    """What the reader is asked to do: each rung speaks to its own reader, and late reminders ask for it now."""
+    if stage.ladder == L.FILED:
+        return _("The report is waiting for the committee's review.")
+    if stage.ladder == L.RETURNED:
+        if stage.is_escalation:
+            return _(
+                "The committee returned the report for revision and it has not been submitted again. As head of "
+                "the unit, please see that it is corrected and submitted without delay."
+            )
+        return _("The committee returned the report for revision: correct it and submit it again.")
+    if stage.audience == A.PARENT:
+        return _(
+            "%(unit)s has not filed this report, and its head has already been told. Please direct the unit to "
+            "file it without delay."
+        ) % {"unit": unit_name}
+    if stage.audience == A.HEAD:
+        return _("The report has not been filed. As head of the unit, please see that it is filed without delay.")
+    if left < 0:
+        return _("The due date has passed: please file the report now.")
+    return _("Please file the report by the due date.")
+
+
+def accountable_head(obligation) -> str:
+    """The name of the head in office on the due date: the person an overdue report is attributed to."""
+    head = head_on(obligation.unit, obligation.due_date)
+    return head.person.full_name if head else ""
+
+
 def message(delivery: Delivery, today: datetime.date) -> dict:
-    """What the delivery says: title, link and the details the e-mail templates lay out."""
+    """What the delivery says: title, link and the details the e-mail templates lay out.
+
+    An escalation goes to whoever holds the post when it is sent (they can act now), and names as
+    accountable the head in office on the due date, who may since have left."""
     obligation, stage = delivery.obligation, delivery.stage
     form, unit = obligation.form, obligation.unit
     left = periods.working_days_between(today, obligation.due_date)
@@ -84,6 +118,13 @@ def message(delivery: Delivery, today: datetime.date) -> dict:
         timing = _("Due today.")
     else:
         timing = _("Overdue by %(n)d working day(s).") % {"n": -left}
+    accountable = ""
+    if stage.is_escalation and stage.ladder != L.FILED:
+        head = accountable_head(obligation)
+        if head:
+            accountable = _("Accountable: %(name)s, head of the unit on the due date.") % {"name": head}
+        else:
+            accountable = _("No head of the unit was in office on the due date.")
     return {
         "title": title,
         "name": delivery.name,
@@ -93,6 +134,8 @@ def message(delivery: Delivery, today: datetime.date) -> dict:
         "due_date": obligation.due_date,
         "days_left": left,
         "timing": timing,
+        "accountable": accountable,
+        "closing": _closing(stage, unit.name, left),
         "url": site_url(obligation.get_absolute_url()),
         "is_escalation": stage.is_escalation,
         "ladder": stage.ladder,

@@ -1,10 +1,16 @@
 """/healthz for load balancers: 200 when the database and broker answer, 503 with which one is down."""
 
+import os
+import shutil
+import signal
 import socket
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
+
+from tests.reminders.services import RedisServer, wait_for
 
 
 def closed_port() -> int:
@@ -60,3 +66,67 @@ def test_the_real_redis_broker_answers(client, db, settings):
         pytest.skip("REDIS_URL is not set")
     settings.CELERY_BROKER_URL = url
     assert client.get("/healthz").json()["broker"] == "ok"
+
+
+def probe(client) -> tuple[int, dict, float]:
+    started = time.monotonic()
+    response = client.get("/healthz")
+    return response.status_code, response.json(), time.monotonic() - started
+
+
+def settle():
+    """Let a check left running by a probe end, so that it does not answer for the next test."""
+    from api.views import health
+
+    wait_for(lambda: all(f.done() for f in health._running.values()), 15, "the health checks to end")
+
+
+@pytest.mark.services
+def test_503_within_2_s_when_redis_accepts_connections_but_does_not_answer(client, db, settings, tmp_path):
+    """A frozen Redis (SIGSTOP): the kernel still accepts connections, nothing ever answers."""
+    if not shutil.which("redis-server"):
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed")
+        pytest.skip("needs redis-server")
+    server = RedisServer(tmp_path)
+    server.start()
+    settings.CELERY_BROKER_URL = server.url
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    try:
+        assert probe(client)[:2] == (200, {"database": "ok", "broker": "ok"})
+        os.kill(server.process.pid, signal.SIGSTOP)
+        for _ in range(3):  # and again while the first check may still be stuck: no pile-up, same answer
+            status, body, elapsed = probe(client)
+            assert (status, body) == (503, {"database": "ok", "broker": "down"})
+            assert elapsed < 2, f"/healthz took {elapsed:.1f} s with Redis frozen"
+        os.kill(server.process.pid, signal.SIGCONT)
+        settle()
+        assert wait_for(lambda: probe(client)[0] == 200, 10, "the broker back")
+    finally:
+        os.kill(server.process.pid, signal.SIGCONT)
+        server.stop()
+        settle()
+
+
+@pytest.mark.services
+def test_503_within_2_s_when_the_database_accepts_connections_but_does_not_answer(client, db, monkeypatch):
+    """A frozen PostgreSQL: a listening socket that never accepts is what the client sees of it."""
+    if connection.vendor != "postgresql":
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("REQUIRE_SERVICES=1 but the database is not PostgreSQL")
+        pytest.skip("a database server that accepts connections and never answers: PostgreSQL only")
+    frozen = socket.socket()
+    frozen.bind(("127.0.0.1", 0))
+    frozen.listen(16)
+    dsn = connections.settings["default"]
+    monkeypatch.setitem(dsn, "HOST", "127.0.0.1")
+    monkeypatch.setitem(dsn, "PORT", frozen.getsockname()[1])
+    monkeypatch.setitem(dsn, "OPTIONS", {**dsn.get("OPTIONS", {}), "connect_timeout": 3})
+    try:
+        for _ in range(2):
+            status, body, elapsed = probe(client)
+            assert (status, body) == (503, {"database": "down", "broker": "ok"})
+            assert elapsed < 2, f"/healthz took {elapsed:.1f} s with the database frozen"
+    finally:
+        frozen.close()
+        settle()
