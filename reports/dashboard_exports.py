@@ -7,14 +7,13 @@ Rates go into the workbooks as numbers (0–100) so officials can sort and chart
 
 import io
 
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from reports import periods
-from reports.documents import DATE_FORMAT
+from reports.documents import DATE_FORMAT, write_pdf
 from reports.services import place_of
 from units.text import search_key
 
@@ -185,6 +184,7 @@ def summary_context(context: dict) -> dict:
         key=lambda r: (r.figures.on_time_rate or 0, r.name),
     )
     return {
+        "party": True,
         "issuer_lines": ["BAN CHỈ ĐẠO QCDC", unit.name.upper()],
         "date_line": periods.document_date_vi(place_of(unit), flt.today),
         "subtitle": (
@@ -223,8 +223,6 @@ def summary_context(context: dict) -> dict:
 
 
 def render_summary_pdf(context: dict) -> bytes:
-    from weasyprint import HTML  # loads Pango: only this export needs it
-
     with translation.override("vi"):
-        html = render_to_string("reports/dashboard_summary.html", summary_context(context))
-    return HTML(string=html).write_pdf()
+        summary = summary_context(context)
+    return write_pdf("reports/dashboard_summary.html", summary)

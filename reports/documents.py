@@ -8,9 +8,11 @@ whatever the interface language: their fixed words are written here, not transla
 
 import io
 import re
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -22,6 +24,43 @@ from units.text import search_key
 
 DATE_FORMAT = "DD/MM/YYYY"
 
+# One typeface for every document, shipped in reports/fonts/ (SIL OFL 1.1, OFL.txt) and embedded in each PDF: Tinos,
+# Times New Roman's metrics with every Vietnamese letter (Ơ, Ư, the hook above), so no system font is needed.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_FAMILY = "Tinos"
+FONT_FILES = {
+    ("normal", "normal"): "Tinos-Regular.ttf",
+    ("bold", "normal"): "Tinos-Bold.ttf",
+    ("normal", "italic"): "Tinos-Italic.ttf",
+    ("bold", "italic"): "Tinos-BoldItalic.ttf",
+}
+# Words that open the name of a body: the issuer's last line starting with one begins the issuing body itself,
+# the lines above it name the body above (printed upright, not bold).
+BODY_WORDS = (
+    "ỦY BAN", "UỶ BAN", "UBND", "HỘI ĐỒNG", "HĐND", "ĐẢNG ỦY", "ĐẢNG UỶ", "ĐẢNG BỘ", "CHI BỘ", "BAN ", "SỞ ", "PHÒNG ",
+    "VĂN PHÒNG", "MẶT TRẬN", "ỦY BAN MẶT TRẬN", "TỈNH ỦY", "TỈNH UỶ", "THÀNH ỦY", "THÀNH UỶ", "THỊ ỦY", "THỊ UỶ",
+    "HUYỆN ỦY", "HUYỆN UỶ", "BỘ ", "CỤC ", "TRUNG TÂM", "TRƯỜNG ", "CÔNG AN", "HỘI ", "ĐOÀN ",
+)  # fmt: skip
+
+
+def font_faces() -> SafeString:
+    """The @font-face rules of the shipped typeface, by absolute file URL (WeasyPrint reads them from disk)."""
+    rules = [
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(FONT_DIR / name).as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}"
+        for (weight, style), name in FONT_FILES.items()
+    ]
+    return mark_safe("\n".join(rules))  # our own constant CSS: nothing typed by a user
+
+
+def write_pdf(template: str, context: dict) -> bytes:
+    """An official document's PDF, in Vietnamese whatever the reader's language (1.386 and 94,5, "Có")."""
+    from weasyprint import HTML  # imported here: it loads Pango, which only the documents need
+
+    with translation.override("vi"):
+        html = render_to_string(template, {**context, "font_faces": font_faces()})
+    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
@@ -31,14 +70,33 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text or "") if p.strip()]
 
 
-def symbol_line(report: Report) -> str:
-    """ "Số: 12/BC-UBND"; a symbol without its number ("/BC-UBND") leaves room to write it in."""
-    symbol = (report.doc_symbol or "").strip()
+def split_issuer(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(the body above, the issuing body) of the issuer's lines; the Party's "*" is the template's, not a line.
+
+    "ĐẢNG BỘ TỈNH BẮC NINH / ĐẢNG ỦY PHƯỜNG TỪ SƠN" is a parent and its committee; "ỦY BAN NHÂN DÂN / PHƯỜNG TỪ SƠN" is one
+    body's name on two lines. The issuing body starts at the last line opening with the name of a body."""
+    lines = [line for line in lines if line.strip("* ")]
+    starts = [i for i, line in enumerate(lines) if line.upper().startswith(BODY_WORDS)]
+    first = starts[-1] if starts else 0
+    return lines[:first], lines[first:]
+
+
+def symbol_text(symbol: str, *, party: bool) -> str:
+    """ "Số: 12/BC-UBND" (Decree 30), "Số 125-BC/ĐU" with no colon (Guideline 36); a symbol without its number
+    ("/BC-UBND") leaves room to write it in."""
+    symbol = (symbol or "").strip()
     if not symbol:
         return ""
+    word = "Số" if party else "Số:"
     if symbol[0] in "/-":
-        return f"Số:        {symbol}"
-    return f"Số: {symbol}"
+        return f"{word}        {symbol}"
+    return f"{word} {symbol}"
+
+
+def symbol_line(report: Report, party: bool | None = None) -> str:
+    if party is None:
+        party = report.obligation.form.header == ReportForm.Header.PARTY
+    return symbol_text(report.doc_symbol, party=party)
 
 
 def document_context(report: Report) -> dict:
@@ -50,13 +108,16 @@ def document_context(report: Report) -> dict:
     subtitle = f"{form.title} {obligation.period_label_vi}".strip()
     if obligation.assignment_id and obligation.assignment:
         subtitle = f"{form.title}: {obligation.assignment.task}"
+    party = form.header == ReportForm.Header.PARTY
+    parent_lines, issuer_lines = split_issuer(_lines(report.issuer) or [obligation.unit.name.upper()])
     return {
         "report": report,
         "obligation": obligation,
         "form": form,
-        "party": form.header == ReportForm.Header.PARTY,
-        "issuer_lines": _lines(report.issuer) or [obligation.unit.name.upper()],
-        "symbol_line": symbol_line(report),
+        "party": party,
+        "parent_lines": parent_lines,
+        "issuer_lines": issuer_lines,
+        "symbol_line": symbol_line(report, party),
         "date_line": periods.document_date_vi(report.doc_place, day),
         "subtitle": subtitle,
         "sections": [
@@ -72,11 +133,9 @@ def document_context(report: Report) -> dict:
 
 
 def render_pdf(report: Report) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, which only this page needs
-
-    with translation.override("vi"):  # 1.386 and 94,5, "Có": the document's language, not the reader's
-        html = render_to_string("reports/document.html", document_context(report))
-    return HTML(string=html).write_pdf()
+    with translation.override("vi"):  # the figures are formatted while the context is built
+        context = document_context(report)
+    return write_pdf("reports/document.html", context)
 
 
 def file_name(report: Report) -> str:

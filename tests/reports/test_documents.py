@@ -1,0 +1,203 @@
+"""A report printed as Decree 30/2020/NĐ-CP (State) and Guideline 36-HD/VPTW (Party) set it: one shipped typeface
+with every Vietnamese letter, embedded; page numbers at the top centre from page 2; each format's header, sizes and
+weights, read back from the PDF (pdffonts, pdftotext) and from WeasyPrint's layout of the real template."""
+
+import datetime
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from reports import documents, services
+from reports.models import ReportForm
+from tests.reports.conftest import fill
+
+pytestmark = pytest.mark.django_db
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+VIETNAMESE = "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+PARTY_DOCUMENT = {
+    "doc_symbol": "125-BC/ĐU",
+    "doc_date": datetime.date(2026, 4, 3),
+    "issuer": "ĐẢNG BỘ TỈNH BẮC NINH\nĐẢNG ỦY PHƯỜNG TỪ SƠN\n*",
+    "signer_title": "T/M BAN THƯỜNG VỤ\nBÍ THƯ",
+}
+
+
+def _need(tool: str):
+    if not shutil.which(tool):
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{tool} (poppler-utils) is missing")
+        pytest.skip(f"{tool} is not installed")
+
+
+def _filed(obligation, users, *, party: bool):
+    if party:
+        obligation.form.header = ReportForm.Header.PARTY
+        obligation.form.save(update_fields=["header"])
+    report = fill(obligation, users["reporter_tu_son"])
+    document = PARTY_DOCUMENT if party else {"doc_symbol": "12/BC-UBND", "doc_date": datetime.date(2026, 4, 3)}
+    services.report_save_draft(
+        actor=users["reporter_tu_son"], obligation=obligation, revision=report.revision, document=document
+    )
+    services.report_submit(actor=users["head_tu_son"], report=report)
+
+
+def _pdf(client, obligation, users, tmp_path):
+    client.force_login(users["staff"])
+    response = client.get(reverse("reports:report_pdf", args=[obligation.pk]))
+    assert response.status_code == 200
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.content)
+    return path
+
+
+def _text(path, *pages: int) -> str:
+    args = ["pdftotext", "-layout"]
+    if pages:
+        args += ["-f", str(pages[0]), "-l", str(pages[-1])]
+    return subprocess.run([*args, str(path), "-"], capture_output=True, check=True, text=True).stdout
+
+
+def test_the_shipped_typeface_has_every_vietnamese_letter_in_its_four_styles():
+    from fontTools.ttLib import TTFont
+
+    assert (documents.FONT_DIR / "OFL.txt").read_text().count("SIL OPEN FONT LICENSE Version 1.1") == 1
+    for name in documents.FONT_FILES.values():
+        font = TTFont(documents.FONT_DIR / name)
+        cmap = font.getBestCmap()
+        missing = [c for c in VIETNAMESE + VIETNAMESE.lower() if ord(c) not in cmap]
+        assert missing == [], (name, missing)
+        assert font["name"].getDebugName(1) == documents.FONT_FAMILY
+        assert font["OS/2"].fsType & 0x2 == 0  # embedding is not restricted
+
+
+@pytest.mark.parametrize("party", [False, True], ids=["state", "party"])
+def test_one_serif_family_embedded_and_the_vietnamese_reads_back(client, obligation, users, tmp_path, party):
+    _need("pdffonts")
+    _filed(obligation, users, party=party)
+    path = _pdf(client, obligation, users, tmp_path)
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    assert rows, listing
+    # "ABCDEF+Tinos-Bold-Italic  CID TrueType  Identity-H  yes yes yes ...": the family, and "emb" is yes
+    families = {re.sub(r"^[A-Z]{6}\+", "", row[0]).split("-")[0] for row in rows}
+    assert families == {"Tinos"}, listing
+    assert all(row[-5] == "yes" for row in rows), listing
+    styles = {re.sub(r"^[A-Z]{6}\+", "", row[0]) for row in rows}
+    assert {"Tinos", "Tinos-Bold", "Tinos-Italic"} <= styles  # body, headings, the place and date
+    text = " ".join(_text(path).split())
+    assert "PHƯỜNG TỪ SƠN" in text
+    assert "Từ Sơn, ngày 03 tháng 4 năm 2026" in text
+
+
+@pytest.mark.parametrize("party", [False, True], ids=["state", "party"])
+def test_page_numbers_at_the_top_from_the_second_page(client, obligation, users, tmp_path, party):
+    _need("pdftotext")
+    _filed(obligation, users, party=party)
+    path = _pdf(client, obligation, users, tmp_path)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert pages >= 2
+    first = [line.strip() for line in _text(path, 1).splitlines() if line.strip()]
+    assert first[0] != "1" and "1" not in [line for line in first if line.isdigit()]
+    for page in range(2, pages + 1):
+        lines = [line for line in _text(path, page).splitlines() if line.strip()]
+        assert lines[0].strip() == str(page), lines[:2]
+        width = max(len(line) for line in lines)
+        middle = lines[0].index(str(page)) + 0.5
+        assert abs(middle - width / 2) < width * 0.1, lines[0]  # centred
+
+
+def _boxes(context: dict):
+    """(text, style) of every line of text WeasyPrint lays out for the document's template."""
+    from weasyprint import HTML
+
+    with translation.override("vi"):
+        html = render_to_string("reports/document.html", {**context, "font_faces": documents.font_faces()})
+    out = []
+    for page in HTML(string=html, base_url=str(documents.FONT_DIR)).render().pages:
+        for box in page._page_box.descendants():
+            if type(box).__name__ == "TextBox":
+                out.append((box.text, box.style))
+    return out
+
+
+def _style(boxes, text: str):
+    found = [style for t, style in boxes if t.strip() == text]
+    assert found, (text, [t for t, _s in boxes][:40])
+    return found[0]
+
+
+PT = 4 / 3  # CSS pixels per point
+
+
+def _looks(style) -> tuple:
+    return (
+        round(style["font_size"] / PT, 1),
+        style["font_weight"] >= 700,
+        style["font_style"] == "italic",
+        "underline" in (style["text_decoration_line"] or ()),
+    )
+
+
+def test_the_party_format_is_guideline_36s(obligation, users):
+    _filed(obligation, users, party=True)
+    report = obligation.report
+    report.obligation = obligation
+    with translation.override("vi"):
+        context = documents.document_context(report)
+    boxes = _boxes(context)
+    #                                   size  bold   italic underlined
+    assert _looks(_style(boxes, "ĐẢNG CỘNG SẢN VIỆT NAM")) == (15, True, False, True)
+    assert _looks(_style(boxes, "ĐẢNG BỘ TỈNH BẮC NINH")) == (14, False, False, False)  # the body above
+    assert _looks(_style(boxes, "ĐẢNG ỦY PHƯỜNG TỪ SƠN")) == (14, True, False, False)  # the issuing body
+    assert [t for t, _s in boxes].count("*") == 1  # one asterisk under it, not the typed one as well
+    assert _looks(_style(boxes, "Số 125-BC/ĐU")) == (14, False, False, False)  # no colon
+    assert _looks(_style(boxes, "Từ Sơn, ngày 03 tháng 4 năm 2026")) == (14, False, True, False)
+    assert _looks(_style(boxes, "T/M BAN THƯỜNG VỤ")) == (14, True, False, False)
+    body = next(style for t, style in boxes if t.endswith("Đã tổ chức quán triệt."))
+    assert _looks(body) == (14, False, False, False)
+    assert _looks(_style(boxes, "Nơi nhận:")) == (14, False, False, True)
+    assert not any("CỘNG HÒA" in t or t.startswith("Số:") for t, _s in boxes)
+
+
+def test_the_state_format_is_decree_30s(obligation, users):
+    _filed(obligation, users, party=False)
+    report = obligation.report
+    report.obligation = obligation
+    with translation.override("vi"):
+        context = documents.document_context(report)
+    boxes = _boxes(context)
+    assert _looks(_style(boxes, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")) == (12, True, False, False)
+    assert _looks(_style(boxes, "Độc lập - Tự do - Hạnh phúc")) == (13, True, False, False)
+    # "ỦY BAN NHÂN DÂN / PHƯỜNG TỪ SƠN" is one body's name on two lines: both bold, nothing above it
+    assert _looks(_style(boxes, "ỦY BAN NHÂN DÂN")) == (13, True, False, False)
+    assert _looks(_style(boxes, "PHƯỜNG TỪ SƠN")) == (13, True, False, False)
+    assert context["parent_lines"] == []
+    assert _looks(_style(boxes, "Số: 12/BC-UBND")) == (13, False, False, False)
+    assert _looks(_style(boxes, "Từ Sơn, ngày 03 tháng 4 năm 2026")) == (13, False, True, False)
+    assert _looks(_style(boxes, "BÁO CÁO")) == (14, True, False, False)
+    body = next(style for t, style in boxes if t.endswith("Đã tổ chức quán triệt."))
+    assert _looks(body) == (14, False, False, False)
+    assert _looks(_style(boxes, "Nơi nhận:")) == (12, True, True, False)
+    assert _looks(_style(boxes, "TM. ỦY BAN NHÂN DÂN")) == (14, True, False, False)
+
+
+@pytest.mark.parametrize(
+    "typed, parent, issuer",
+    [
+        ("ỦY BAN NHÂN DÂN\nPHƯỜNG TỪ SƠN", [], ["ỦY BAN NHÂN DÂN", "PHƯỜNG TỪ SƠN"]),
+        ("UBND TỈNH BẮC NINH\nSỞ NỘI VỤ", ["UBND TỈNH BẮC NINH"], ["SỞ NỘI VỤ"]),
+        ("ĐẢNG BỘ TỈNH BẮC NINH\nĐẢNG ỦY PHƯỜNG TỪ SƠN\n*", ["ĐẢNG BỘ TỈNH BẮC NINH"], ["ĐẢNG ỦY PHƯỜNG TỪ SƠN"]),
+        ("TỈNH ỦY BẮC NINH\nBAN CHỈ ĐẠO XÂY DỰNG VÀ THỰC HIỆN\nQUY CHẾ DÂN CHỦ Ở CƠ SỞ", ["TỈNH ỦY BẮC NINH"],
+         ["BAN CHỈ ĐẠO XÂY DỰNG VÀ THỰC HIỆN", "QUY CHẾ DÂN CHỦ Ở CƠ SỞ"]),
+        ("PHƯỜNG TỪ SƠN", [], ["PHƯỜNG TỪ SƠN"]),
+    ],
+)  # fmt: skip
+def test_the_body_above_is_told_from_the_issuing_body(typed, parent, issuer):
+    assert documents.split_issuer(typed.splitlines()) == (parent, issuer)
