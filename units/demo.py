@@ -228,12 +228,15 @@ def demo_load(*, progress: bool = False) -> list[DemoLogin]:
     ]:
         person = head_of_tu_son if username == "truong.tuson" else None
         logins.append(_login(admin, username, role, unit, full_name=full_name, position=position, person=person)[1])
-    _load_reports(bac_ninh=bac_ninh, tu_son=tu_son, dong_nguyen=dong_nguyen, admin=admin)
+    _load_reports(nation=nation, bac_ninh=bac_ninh, tu_son=tu_son, dong_nguyen=dong_nguyen, admin=admin)
     return logins
 
 
-def _load_reports(**units_and_admin) -> None:
-    """The reports app's demo (forms owed across Bắc Ninh, reports at each step); see ``reports.demo``."""
+def _load_reports(*, nation: Unit, **units_and_admin) -> None:
+    """The reports app's demo (forms owed across Bắc Ninh, reports at each step; see ``reports.demo``), then
+    the directives with their tasks and a thematic report (``reports.demo_directives``)."""
     from reports.demo import demo_reports_load
+    from reports.demo_directives import demo_directives_load
 
     demo_reports_load(**units_and_admin)
+    demo_directives_load(nation=nation, **units_and_admin)

@@ -12,8 +12,9 @@ from units.demo import PASSWORD, demo_load
 class Command(BaseCommand):
     help = (
         "Load the demo: the official unit lists (current, and the pre-2025 list of Bắc Ninh), heads and "
-        "steering committees for the communes of Bắc Ninh and the former wards of Từ Sơn, and one login per "
-        "role. Running it again changes nothing."
+        "steering committees for the communes of Bắc Ninh and the former wards of Từ Sơn, one login per role, "
+        "reports at each step, and Kết luận 120-KL/TW with the Bắc Ninh plans carrying it out and their tasks. "
+        "Running it again changes nothing."
     )
 
     def add_arguments(self, parser):
