@@ -131,14 +131,17 @@ def dashboard_pdf(request, pk: int):
 @login_required
 def dashboard_summary(request, pk: int):
     """GET: the summary's form, filled in (issuing body, symbol, signer, recipients); POST: the document, as a PDF
-    or a .docx, with the figures of the dashboard's filter (the query string) and what was confirmed."""
+    or a .docx, with the figures of the dashboard's filter (the query string) and what was confirmed; with
+    ``format=annex-pdf`` or ``annex-docx``, its annex alone (to attach to a document finished elsewhere)."""
     unit = _unit(request, pk)
     flt, _filter = dashboard_pages.dashboard_filter_from(request, unit)
     form = dashboard_summary_doc.SummaryDocumentForm(
         request.POST if request.method == "POST" else None, unit=unit, today=flt.today
     )
     if request.method == "POST" and form.is_valid():
-        fmt = "docx" if request.POST.get("format") == "docx" else "pdf"
+        choice = request.POST.get("format", "pdf")  # pdf, docx, annex-pdf, annex-docx
+        fmt = "docx" if choice.endswith("docx") else "pdf"
+        annex_only = choice.startswith("annex")
         data = dashboard_pages.summary_data(flt, overdue=dashboard_summary_doc.OVERDUE_NAMED)
         with translation.override("vi"):
             context = dashboard_summary_doc.summary_context(data, form.cleaned_data)
@@ -148,12 +151,19 @@ def dashboard_summary(request, pk: int):
             obj=form.cleaned_data["body"],
             unit=unit,
             summary=f"{context['symbol_line']} · {context['subtitle']}"[:500],
-            data={"format": fmt, "query": request.GET.urlencode(), "signer": context["signer_name"]},
+            data={
+                "format": fmt,
+                "part": "annex" if annex_only else "document",
+                "query": request.GET.urlencode(),
+                "signer": context["signer_name"],
+            },
         )
-        name = dashboard_exports.file_name("bao-cao-tong-hop", flt)
+        name = dashboard_exports.file_name("phu-luc" if annex_only else "bao-cao-tong-hop", flt)
         if fmt == "docx":
-            return _download(word.summary_docx(context), name + ".docx", word.DOCX)
-        return _download(documents.write_pdf("reports/dashboard_summary.html", context), name + ".pdf", PDF)
+            content = word.annex_only_docx(context) if annex_only else word.summary_docx(context)
+            return _download(content, name + ".docx", word.DOCX)
+        content = documents.write_pdf("reports/dashboard_summary.html", {**context, "annex_only": annex_only})
+        return _download(content, name + ".pdf", PDF)
     return render(
         request,
         "reports/dashboard_summary_form.html",

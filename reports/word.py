@@ -359,9 +359,17 @@ def summary_docx(context: dict) -> bytes:
     return writer.save()
 
 
-def annex_docx(writer: Writer, context: dict):
+def annex_only_docx(context: dict) -> bytes:
+    """The summary's annex alone, to attach to a document finished elsewhere."""
+    writer = Writer(party=context["party"])
+    annex_docx(writer, context, new_page=False)
+    return writer.save()
+
+
+def annex_docx(writer: Writer, context: dict, *, new_page: bool = True):
     """The annex (*Phụ lục*): every unit with its figures, then the total, on a page of its own."""
-    writer.page_break()
+    if new_page:
+        writer.page_break()
     writer.title("PHỤ LỤC", context["annex_title"], context["annex_reference"])
     rows = [[str(n), *row] for n, row in enumerate(context["annex"], start=1)]
     rows.append(["", Bold("Tổng cộng"), *(Bold(value) for value in context["annex_total"])])

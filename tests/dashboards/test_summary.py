@@ -257,3 +257,35 @@ def test_the_form_page_query_budget(client, tree, users, history, committee, dja
     client.force_login(users["leader"])
     with django_assert_max_num_queries(12):
         assert client.get(_url(tree)).status_code == 200
+
+
+def test_the_annex_alone_as_pdf_and_word(client, tree, users, history, committee, tmp_path):
+    _need("pdftotext")
+    from docx import Document
+
+    client.force_login(users["staff"])
+    data = {**_form(client, tree), "symbol": "125-BC/BCĐ"}
+    response = client.post(_url(tree), {**data, "format": "annex-pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "phu-luc-" in response["Content-Disposition"]
+    text = _pdf_text(response.content, tmp_path)
+    assert _pages(tmp_path / "summary.pdf") == 1
+    assert "PHỤ LỤC" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" not in text and "Nơi nhận" not in text
+    assert _annex_rows(text) == {**ANNEX, "Tổng cộng": TOTAL}
+    response = client.post(_url(tree), {**data, "format": "annex-docx"})
+    path = tmp_path / "annex.docx"
+    path.write_bytes(response.content)
+    document = Document(str(path))
+    assert [p.text for p in document.paragraphs if p.text][:1] == ["PHỤ LỤC"]
+    (table,) = document.tables
+    rows = {row.cells[1].text: tuple(c.text for c in row.cells[2:]) for row in table.rows[1:]}
+    assert rows == {**ANNEX, "Tổng cộng": TOTAL}
+    assert AuditEvent.objects.filter(action="summary_printed", data__part="annex").count() == 2
+
+
+def test_a_unit_without_a_committee_is_told_to_add_one(client, tree, users, history, english):
+    client.force_login(users["staff"])
+    response = client.get(_url(tree))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="summary-no-body"' in html and reverse("units:body_create", args=[tree["bac_ninh"].pk]) in html
