@@ -139,6 +139,10 @@ class SummaryDocumentForm(forms.Form):
         return data
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 def _count(n: int) -> str:
     """1.386: thousands with a dot, the Vietnamese way."""
     return f"{n:,}".replace(",", ".")
@@ -270,7 +274,3 @@ def summary_context(data: dict, choice: dict) -> dict:
             _count(h.overdue),
         ),
     }
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]

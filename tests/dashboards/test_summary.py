@@ -157,6 +157,8 @@ def test_the_summary_prints_as_the_committee_confirmed_it(client, tree, users, h
     assert annex_page <= 3  # the document itself stays within two pages
     rows = _annex_rows(_pdf_text(pdf.read_bytes(), tmp_path, "x.pdf", annex_page, pages))
     assert rows == {**ANNEX, "Tổng cộng": TOTAL}
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert {re.sub(r"^[A-Z]{6}\+", "", row.split()[0]).split("-")[0] for row in listing} == {"Tinos"}
     event = AuditEvent.objects.get(action="summary_printed")
     assert event.actor == users["staff"] and event.object_id == committee["body"].pk
     assert "125-BC/BCĐ" in event.summary and event.created_at is not None
