@@ -291,3 +291,36 @@ def test_a_unit_without_a_committee_is_told_to_add_one(client, tree, users, hist
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="summary-no-body"' in html and reverse("units:body_create", args=[tree["bac_ninh"].pk]) in html
+
+
+@pytest.mark.parametrize(
+    "start, end, words",
+    [
+        ((2026, 1), (2026, 12), "năm 2026"),
+        ((2026, 1), (2026, 6), "6 tháng đầu năm 2026"),
+        ((2026, 3), (2026, 3), "tháng 03 năm 2026"),
+        ((2026, 1), (2026, 11), "từ tháng 01 đến tháng 11 năm 2026"),
+        ((2025, 7), (2026, 6), "từ tháng 07 năm 2025 đến tháng 06 năm 2026"),
+    ],
+)
+def test_the_period_in_official_words(start, end, words):
+    from reports.dashboard_summary import period_phrase
+
+    assert period_phrase(datetime.date(*start, 1), datetime.date(*end, 28)) == words
+
+
+@pytest.mark.parametrize(
+    "role, party, title",
+    [
+        ("head", True, "T/M BAN CHỈ ĐẠO\nTRƯỞNG BAN"),
+        ("head", False, "TM. BAN CHỈ ĐẠO\nTRƯỞNG BAN"),
+        ("deputy", True, "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN"),
+        ("standing_deputy", False, "KT. TRƯỞNG BAN\nPHÓ TRƯỞNG BAN THƯỜNG TRỰC"),
+        ("member", True, "T/L TRƯỞNG BAN\nTHÀNH VIÊN"),
+    ],
+)
+def test_the_signers_authority_follows_their_role(role, party, title):
+    from reports.dashboard_summary import signer_title
+
+    membership = BodyMembership(role=role, body=Body(kind=Body.Kind.STEERING_COMMITTEE, name="Ban Chỉ đạo"))
+    assert signer_title(membership, party=party) == title
