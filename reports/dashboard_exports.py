@@ -1,23 +1,17 @@
-"""The dashboard's tables as workbooks (.xlsx, openpyxl) and its one-to-two page summary as an official
-document (PDF, WeasyPrint), in the layout of ``reports/documents.py``: the issuing body top left, the
-Party header top right with the place-and-date line, the title, the figures, the signer.
+"""The dashboard's tables as workbooks (.xlsx, openpyxl); its summary, an issued document, is
+``reports/dashboard_summary.py``.
 
 Rates go into the workbooks as numbers (0–100) so officials can sort and chart them in Excel.
 """
 
 import io
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from reports import periods
-from reports.documents import DATE_FORMAT, write_pdf
-from reports.services import place_of
+from reports.documents import DATE_FORMAT
 from units.text import search_key
-
-PDF_ROWS = 20  # child units in the PDF: the worst ones first, so the summary stays within two pages
 
 
 def _rate(value):
@@ -166,63 +160,3 @@ def _cell_text(cell) -> str:
 
 def file_name(kind: str, flt) -> str:
     return f"{kind}-{search_key(flt.unit.name).replace(' ', '-')}-{flt.start:%Y%m}-{flt.end:%Y%m}"[:120]
-
-
-# The PDF summary ------------------------------------------------------------------------------------
-
-
-def _pct(value) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",") + "%"
-
-
-def summary_context(context: dict) -> dict:
-    flt = context["flt"]
-    unit = flt.unit
-    h = context["headline"]
-    rows = sorted(
-        (r for r in context["rows"] if r.figures.expected),
-        key=lambda r: (r.figures.on_time_rate or 0, r.name),
-    )
-    return {
-        "party": True,
-        "issuer_lines": ["BAN CHỈ ĐẠO QCDC", unit.name.upper()],
-        "date_line": periods.document_date_vi(place_of(unit), flt.today),
-        "subtitle": (
-            f"Tình hình thực hiện chế độ báo cáo Quy chế dân chủ ở cơ sở của {unit.name}, "
-            f"các kỳ kết thúc từ ngày {flt.start:%d/%m/%Y} đến ngày {flt.end:%d/%m/%Y}"
-        ),
-        "headline": [
-            ("Số báo cáo phải nộp (đã đến hạn)", str(h.expected)),
-            ("Số báo cáo đã nhận", f"{h.received} ({_pct(h.reporting_rate)})"),
-            ("Nộp đúng hạn (lần nộp đầu), trên số phải nộp", f"{h.on_time} ({_pct(h.on_time_rate)})"),
-            ("Được chấp nhận trong hạn, trên số phải nộp", f"{h.accepted_on_time} ({_pct(h.accepted_on_time_rate)})"),
-            ("Nộp muộn; số ngày muộn bình quân", f"{h.late}; {_pct(h.average_days_late)[:-1] or '—'}"),
-            ("Bị trả lại để bổ sung (số báo cáo; số lượt)", f"{h.returned}; {h.returns}"),
-            ("Quá hạn chưa nộp đến ngày lập báo cáo", str(h.overdue)),
-        ],
-        "rows": [
-            (
-                r.name,
-                r.figures.expected,
-                r.figures.received,
-                _pct(r.figures.reporting_rate),
-                _pct(r.figures.on_time_rate),
-                r.figures.overdue,
-            )
-            for r in rows[:PDF_ROWS]
-        ],
-        "more_rows": max(0, len(rows) - PDF_ROWS),
-        "overdue": [
-            (o.unit.name, o.period_label_vi, f"{o.due_date:%d/%m/%Y}", o.head.person.full_name if o.head else "—")
-            for o in context["overdue"][:10]
-        ],
-        "overdue_total": context["overdue_total"],
-        "signer_lines": ["T/M BAN CHỈ ĐẠO", "TRƯỞNG BAN"],
-        "recipients": ["- Thường trực cấp ủy (để b/c);", "- Các thành viên Ban Chỉ đạo;", "- Lưu: VT."],
-    }
-
-
-def render_summary_pdf(context: dict) -> bytes:
-    with translation.override("vi"):
-        summary = summary_context(context)
-    return write_pdf("reports/dashboard_summary.html", summary)

@@ -199,6 +199,17 @@ def table_context(flt, table: str, *, sort: str = "name") -> dict:
     raise KeyError(table)
 
 
+def summary_data(flt, *, overdue: int = 10) -> dict:
+    """What the issued summary states: the headline, every child unit's figures, the oldest overdue reports."""
+    grid = selectors.grid(flt)
+    return {
+        "flt": flt,
+        "headline": grid.headline,
+        "rows": child_rows(flt, grid, "name"),
+        "overdue": overdue_rows(flt, limit=overdue),
+    }
+
+
 def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None) -> dict:
     """Everything the page, its workbooks and the PDF show. The headline, the units, the heatmap and the trend
     come from one grouped aggregate (``selectors.grid``); the totals of the lists are its counts."""

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/<int:pk>/versions/<int:number>/", views.report_version, name="report_version"),
     path("reports/<int:pk>/document.pdf", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/document.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("reports/<int:pk>/document.docx", views.report_docx, name="report_docx"),
     path("reports/<int:pk>/<slug:action>/", views.report_action, name="report_action"),
     path("report-files/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("units/<int:pk>/reports/", views.unit_obligations, name="unit_obligations"),

@@ -419,6 +419,22 @@ def report_pdf(request, pk: int):
 
 
 @login_required
+def report_docx(request, pk: int):
+    """The report as a Word file, to finish in Word: the PDF's content and layout."""
+    from django.utils import translation
+
+    from reports import documents, word
+
+    report = _document_report(request, pk)
+    with translation.override("vi"):
+        context = documents.document_context(report)
+    response = HttpResponse(word.report_docx(context), content_type=word.DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{documents.file_name(report)}.docx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def report_xlsx(request, pk: int):
     from reports import documents
 

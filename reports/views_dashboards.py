@@ -11,14 +11,18 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from reports import dashboard_exports, dashboard_html, dashboard_pages, selectors
+from reports import dashboard_exports, dashboard_html, dashboard_pages, documents, selectors, word
+from reports import dashboard_summary as dashboard_summary_doc
 from reports.selectors.heads import SORTS as HEAD_SORTS
 from units import scope
 from units.models import Person, RoleGrant, Unit
+from units.services import audit_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 HEADS_ROLES = (RoleGrant.Role.LEADER, RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
 HEADS_PAGE = 25
 
@@ -118,11 +122,59 @@ def dashboard_xlsx(request, pk: int, table: str):
 
 @login_required
 def dashboard_pdf(request, pk: int):
+    """The summary's former address: the summary is now confirmed on its form before it is printed."""
     unit = _unit(request, pk)
-    context = _context(request, unit)
-    content = dashboard_exports.render_summary_pdf(context)
-    return _download(
-        content, dashboard_exports.file_name("bao-cao-tong-hop", context["flt"]) + ".pdf", "application/pdf"
+    query = request.GET.urlencode()
+    return redirect(reverse("reports:dashboard_summary", args=[unit.pk]) + (f"?{query}" if query else ""))
+
+
+@login_required
+def dashboard_summary(request, pk: int):
+    """GET: the summary's form, filled in (issuing body, symbol, signer, recipients); POST: the document, as a PDF
+    or a .docx, with the figures of the dashboard's filter (the query string) and what was confirmed; with
+    ``format=annex-pdf`` or ``annex-docx``, its annex alone (to attach to a document finished elsewhere)."""
+    unit = _unit(request, pk)
+    flt, _filter = dashboard_pages.dashboard_filter_from(request, unit)
+    form = dashboard_summary_doc.SummaryDocumentForm(
+        request.POST if request.method == "POST" else None, unit=unit, today=flt.today
+    )
+    if request.method == "POST" and form.is_valid():
+        choice = request.POST.get("format", "pdf")  # pdf, docx, annex-pdf, annex-docx
+        fmt = "docx" if choice.endswith("docx") else "pdf"
+        annex_only = choice.startswith("annex")
+        data = dashboard_pages.summary_data(flt, overdue=dashboard_summary_doc.OVERDUE_NAMED)
+        with translation.override("vi"):
+            context = dashboard_summary_doc.summary_context(data, form.cleaned_data)
+        audit_record(
+            actor=request.user,
+            action="summary_printed",
+            obj=form.cleaned_data["body"],
+            unit=unit,
+            summary=f"{context['symbol_line']} · {context['subtitle']}"[:500],
+            data={
+                "format": fmt,
+                "part": "annex" if annex_only else "document",
+                "query": request.GET.urlencode(),
+                "signer": context["signer_name"],
+            },
+        )
+        name = dashboard_exports.file_name("phu-luc" if annex_only else "bao-cao-tong-hop", flt)
+        if fmt == "docx":
+            content = word.annex_only_docx(context) if annex_only else word.summary_docx(context)
+            return _download(content, name + ".docx", word.DOCX)
+        content = documents.write_pdf("reports/dashboard_summary.html", {**context, "annex_only": annex_only})
+        return _download(content, name + ".pdf", PDF)
+    return render(
+        request,
+        "reports/dashboard_summary_form.html",
+        {
+            "unit": unit,
+            "flt": flt,
+            "form": form,
+            "query": request.GET.urlencode(),
+            "ancestors": [a for a in unit.ancestors() if scope.has_role(request.user, RoleGrant.Role.values, a)],
+            "nav_section": "dashboard",
+        },
     )
 
 

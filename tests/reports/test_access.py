@@ -36,12 +36,13 @@ def _urls(o):
         "version": reverse("reports:report_version", args=[o.pk, 1]),
         "pdf": reverse("reports:report_pdf", args=[o.pk]),
         "xlsx": reverse("reports:report_xlsx", args=[o.pk]),
+        "docx": reverse("reports:report_docx", args=[o.pk]),
         "file": reverse("reports:attachment_download", args=[attachment.pk]),
         "unit": reverse("reports:unit_obligations", args=[o.unit_id]),
     }
 
 
-GETS = ["detail", "edit", "version", "pdf", "xlsx", "file", "unit"]
+GETS = ["detail", "edit", "version", "pdf", "xlsx", "docx", "file", "unit"]
 POSTS = ["autosave", "submit", "request_approval", "approve", "send_back", "return", "accept"]
 
 

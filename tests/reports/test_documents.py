@@ -56,8 +56,8 @@ def _pdf(client, obligation, users, tmp_path):
     return path
 
 
-def _text(path, *pages: int) -> str:
-    args = ["pdftotext", "-layout"]
+def _text(path, *pages: int, layout: bool = True) -> str:
+    args = ["pdftotext", "-layout"] if layout else ["pdftotext"]
     if pages:
         args += ["-f", str(pages[0]), "-l", str(pages[-1])]
     return subprocess.run([*args, str(path), "-"], capture_output=True, check=True, text=True).stdout
@@ -201,3 +201,64 @@ def test_the_state_format_is_decree_30s(obligation, users):
 )  # fmt: skip
 def test_the_body_above_is_told_from_the_issuing_body(typed, parent, issuer):
     assert documents.split_issuer(typed.splitlines()) == (parent, issuer)
+
+
+def _soffice():
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        if REQUIRE_SERVICES:
+            pytest.fail("soffice (libreoffice-writer-nogui) is missing")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return soffice
+
+
+@pytest.mark.parametrize("party", [False, True], ids=["state", "party"])
+def test_the_report_as_a_word_file_has_the_pdfs_header_and_figures(client, obligation, users, tmp_path, party):
+    soffice = _soffice()
+    _need("pdftotext")
+    from docx import Document
+
+    _filed(obligation, users, party=party)
+    client.force_login(users["reporter_tu_son"])
+    response = client.get(reverse("reports:report_docx", args=[obligation.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-quy-i-nam-2026-phuong-tu-son.docx"'
+    path = tmp_path / "report.docx"
+    path.write_bytes(response.content)
+    document = Document(str(path))
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert tuple(round(m.mm) for m in margins) == (20, 20, 30, 15)
+    header = document.tables[0]
+    assert 'w:val="nil"' in header._tbl.xml  # borderless
+    left, right = (cell.text.splitlines() for cell in header.rows[0].cells)
+    if party:
+        assert left == ["ĐẢNG BỘ TỈNH BẮC NINH", "ĐẢNG ỦY PHƯỜNG TỪ SƠN", "*", "Số 125-BC/ĐU"]
+        assert right[0] == "ĐẢNG CỘNG SẢN VIỆT NAM" and header.rows[0].cells[1].paragraphs[0].runs[0].underline
+    else:
+        assert [line for line in left if line] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG TỪ SƠN", "Số: 12/BC-UBND"]
+        assert right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "out"), str(path)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    pdf = tmp_path / "out" / "report.pdf"
+    text = " ".join(_text(pdf, layout=False).split())
+    for expected in (
+        "PHƯỜNG TỪ SƠN",
+        "Từ Sơn, ngày 03 tháng 4 năm 2026",
+        "BÁO CÁO",
+        "Kết quả thực hiện Quy chế dân chủ ở cơ sở quý I năm 2026",
+        "Số lượt người tham dự họp cộng đồng dân cư",
+        "1.240",
+        "92,5",
+        "Nơi nhận:",
+        "T/M BAN THƯỜNG VỤ" if party else "TM. ỦY BAN NHÂN DÂN",
+    ):
+        assert expected in text, expected
+    lines = [line.strip() for line in _text(pdf, 2).splitlines() if line.strip()]
+    assert lines[0] == "2"  # the page number at the top of page 2 (none on page 1)
+    assert [line.strip() for line in _text(pdf, 1).splitlines() if line.strip()][0] != "1"
