@@ -199,3 +199,44 @@ def test_make_refuses_a_python_other_than_3_11(tmp_path):
     assert result.returncode != 0
     assert f"QCDC needs Python 3.11, but {fake} is 3.12." in result.stderr
     assert not (tmp_path / "venv").exists()
+
+
+def test_each_e_mail_written_to_the_mail_folder_is_announced_once_with_its_subject_readable(tmp_path):
+    from importlib.machinery import SourceFileLoader
+    from importlib.util import module_from_spec, spec_from_loader
+
+    from django.core.mail import EmailMessage
+    from django.core.mail.backends.filebased import EmailBackend
+
+    loader = SourceFileLoader("run_dev", str(ROOT / "bin" / "run-dev"))
+    run_dev = module_from_spec(spec_from_loader("run_dev", loader))
+    loader.exec_module(run_dev)
+
+    def send(*messages):
+        EmailBackend(file_path=str(tmp_path)).send_messages(
+            [EmailMessage(subject, "Nội dung", "qcdc@localhost", [to]) for to, subject in messages]
+        )
+        for path in tmp_path.glob("*.log"):  # written and closed a while ago
+            os.utime(path, (time.time() - 5, time.time() - 5))
+
+    send(("truong.tuson@qcdc.example", "[QCDC] Thư cũ"))
+    folder = run_dev.MailFolder(tmp_path, "data/mail/")
+    old = {p.name for p in tmp_path.glob("*.log")}
+    seen = []
+
+    class Log:
+        def line(self, name, text):
+            seen.append((name, text))
+
+    reminder = "[QCDC] Nhắc hạn nộp: Báo cáo quý về thực hiện QCDC ở cơ sở, Quý IV/2026, Phường Từ Sơn, hạn 05/01/2027"
+    escalation = "[QCDC] Quá hạn: Báo cáo chuyên đề 10 năm thực hiện Kết luận 120-KL/TW, Phường Đồng Nguyên"
+    send(("baocao.tuson@qcdc.example", reminder), ("lanhdao.bacninh@qcdc.example", escalation))
+    folder.poll(Log())
+    folder.poll(Log())
+
+    (new_file,) = {p.name for p in tmp_path.glob("*.log")} - old
+    assert seen == [
+        ("mail", f"to baocao.tuson@qcdc.example: {reminder}  (data/mail/{new_file})"),
+        ("mail", f"to lanhdao.bacninh@qcdc.example: {escalation}  (data/mail/{new_file})"),
+    ]
+    assert "=?utf-8?" in (tmp_path / new_file).read_text()  # in the file itself the subject is MIME-encoded
