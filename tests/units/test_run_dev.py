@@ -72,12 +72,8 @@ def processes_using(data_dir: Path) -> list[int]:
     return found
 
 
-@pytest.fixture
-def run_env(tmp_path):
-    """`make run` on SQLite in a temporary data folder, without the demo, without reinstalling packages."""
-    data_dir = tmp_path / "data"
-    stamp = tmp_path / "requirements.stamp"  # newer than requirements.txt: the packages count as installed
-    stamp.touch()
+def newcomer_env(data_dir: Path) -> dict[str, str]:
+    """Nothing configured but the data folder: SQLite, the filesystem broker, the development settings."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -85,6 +81,29 @@ def run_env(tmp_path):
         and not k.startswith(("MAKE", "MFLAGS", "PYTEST"))
     }
     env["QCDC_DATA_DIR"] = str(data_dir)
+    return env
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    """One data folder for the module, migrated once: each `make run` then finds its database up to date."""
+    data_dir = tmp_path_factory.mktemp("run-dev") / "data"
+    subprocess.run(
+        [str(PYTHON), "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=newcomer_env(data_dir),
+        check=True,
+        timeout=UP_TIMEOUT,
+    )
+    return data_dir
+
+
+@pytest.fixture
+def run_env(tmp_path, data_dir):
+    """`make run` on SQLite in a temporary data folder, without the demo, without reinstalling packages."""
+    stamp = tmp_path / "requirements.stamp"  # newer than requirements.txt: the packages count as installed
+    stamp.touch()
+    env = newcomer_env(data_dir)
     port = free_port()
     args = ["make", "--no-print-directory", "run", f"STAMP={stamp}", "DEMO=0", f"PORT={port}"]
     yield {"env": env, "port": port, "args": args, "data_dir": data_dir}
