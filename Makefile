@@ -27,25 +27,42 @@ DEMO ?= 1
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
 
+# Django 5.2 and the pinned requirements are used on Python 3.11 only: any other is refused, saying what to do.
+define require_python311
+v=$$($(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); \
+if [ "$$v" != 3.11 ]; then echo "QCDC needs Python 3.11, but $(1) is $${v:-not a Python that runs}. $(2)" >&2; exit 1; fi
+endef
+# Known when the Makefile is read: will this run install the packages? (That step prints its own line.)
+INSTALLING := $(if $(wildcard $(STAMP)),$(shell [ requirements.txt -nt $(STAMP) ] && echo yes),yes)
+
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3 on PATH)." >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@$(call require_python311,$(PYTHON),Install it (Debian/Ubuntu: apt-get install python3.11 python3.11-venv) or name it: make run PYTHON=/path/to/python3.11)
+	@bin/step "Virtualenv: creating $(VENV) with $(PYTHON)" $(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	@bin/step "Packages: installing requirements.txt into $(VENV) (the first time takes a few minutes)" \
+		$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
 	@touch $@
 
 venv: $(STAMP)
+	@$(call require_python311,$(BIN)/python,$(VENV) was made with another Python: remove it (make distclean) and run again.)
+	$(if $(INSTALLING),,@echo "• Packages: $(VENV) (Python 3.11) is up to date with requirements.txt")
 
 # Incremental: only catalogues whose .po is newer than their .mo are rewritten.
 translations: venv
-	$(BIN)/python manage.py compiletranslations
+	@bin/step "Translations: compiling locale/*/LC_MESSAGES/django.po" $(BIN)/python manage.py compiletranslations
 
+# One line per step (a step's output is shown only if it fails), then bin/run-dev: its banner, then the
+# servers' logs. Ctrl-C ends it with "Stopped." and status 0.
 run: venv translations
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@if [ "$(DEMO)" != 0 ]; then echo "$(BIN)/python manage.py load_demo"; $(BIN)/python manage.py load_demo; fi
-	@HOST=$(HOST) PORT=$(PORT) exec bin/run-dev
+	@bin/step "Database ($(if $(DATABASE_URL),DATABASE_URL,SQLite in $(DATA_DIR)/)): applying migrations" \
+		$(BIN)/python manage.py migrate --noinput
+	@bin/step "Static files: collecting into $(DATA_DIR)/staticfiles/" $(BIN)/python manage.py collectstatic --noinput
+	@if [ "$(DEMO)" != 0 ]; then \
+		bin/step "Demo data: loading (make run DEMO=0 skips it)" $(BIN)/python manage.py load_demo --no-progress; \
+	else echo "• Demo data: not loaded (DEMO=0)"; fi
+	@HOST=$(HOST) PORT=$(PORT) DEMO=$(DEMO) exec $(BIN)/python bin/run-dev
 
 # pytest's own exit status is make's: 1 for failures, 5 for "no tests collected".
 test: venv translations

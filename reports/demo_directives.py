@@ -7,8 +7,9 @@ four wards that were Từ Sơn owe a thematic report on a form of the plan's own
 filed and the committee accepted. The UBND's *Kế hoạch* implements the Tỉnh ủy's on the State side.
 Some tasks are done, the others overdue or still running, all dated from today so the demo stays alive.
 
-Written through the directives' and reports' services, as the people of the demo would, and loaded
-once: a directive whose symbol is already registered is left with its tasks as they are.
+Written through the directives' and reports' services, as the people of the demo would (the plan's
+thematic form is created directly, as ``reports.demo_reminders`` creates its form), and loaded once: a
+directive whose symbol is already registered is left with its tasks as they are.
 """
 
 import datetime
@@ -71,7 +72,7 @@ def demo_directives_load(
         Unit.objects.filter(parent=bac_ninh, kind__in=Unit.COMMUNAL_KINDS, closed_on__isnull=True).order_by("code")
     )
     pilots = [u for u in communes if u.code in PILOT_WARDS]
-    done = 0
+    registered_now = 0
 
     kl120 = Directive.objects.filter(symbol=KL_120).first()
     if kl120 is None:
@@ -107,7 +108,7 @@ def demo_directives_load(
             )
         with _on(today - datetime.timedelta(days=92)):
             _finish(admin, kl120, [bac_ninh], "Tỉnh ủy Bắc Ninh đã ban hành Kế hoạch 45-KH/TU.")
-        done += 1
+        registered_now += 1
 
     kh_tu = Directive.objects.filter(symbol=KH_TU).first()
     if kh_tu is None:
@@ -161,7 +162,7 @@ def demo_directives_load(
         with _on(today - datetime.timedelta(days=33)):
             _finish(staff, kh_tu, held, "Đã tổ chức hội nghị quán triệt; biên bản gửi kèm báo cáo tháng.", CONFERENCE)
         _thematic_report(form=form, tu_son=tu_son, users=users, staff=staff, today=today)
-        done += 1
+        registered_now += 1
 
     if not Directive.objects.filter(symbol=KH_UBND).exists():
         issued = today - datetime.timedelta(days=80)
@@ -185,8 +186,8 @@ def demo_directives_load(
         posted = [u for u in communes if u == tu_son or (u != dong_nguyen and _chance(u, DISCLOSURE) < 0.5)]
         with _on(today - datetime.timedelta(days=9)):
             _finish(staff, kh_ubnd, posted, "Đã niêm yết công khai; ảnh chụp lưu tại hồ sơ.", DISCLOSURE)
-        done += 1
-    return done
+        registered_now += 1
+    return registered_now
 
 
 # The wards that were Từ Sơn (its successors in the current list): the plan's pilot units.
