@@ -34,6 +34,11 @@ def require_redis(url: str) -> None:
         if REQUIRE_SERVICES:
             pytest.fail(f"REQUIRE_SERVICES=1 but Redis is not reachable at {url}")
         pytest.skip("needs Redis")
+    require_postgresql()
+
+
+def require_postgresql() -> None:
+    """Workers are separate processes: they share the test database only on a database server."""
     if connection.vendor != "postgresql":
         if REQUIRE_SERVICES:
             pytest.fail("REQUIRE_SERVICES=1 but the database is not PostgreSQL")
@@ -88,6 +93,53 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(10)
         self.process = None
+
+
+class SMTPServer:
+    """The tests' own mail server (``tests.reminders.smtp_server``), on a free port, stopped and started at will."""
+
+    def __init__(self, folder: Path):
+        self.port = free_port()
+        self.folder = folder
+        self.process = None
+
+    SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+    def worker_env(self) -> dict:
+        """The environment of a worker that sends its mail here."""
+        return {"TEST_EMAIL_BACKEND": self.SMTP, "EMAIL_URL": f"smtp://127.0.0.1:{self.port}", "EMAIL_TIMEOUT": 3}
+
+    def use_in(self, settings) -> None:
+        """Point this process's settings (pytest-django's ``settings``) at it."""
+        settings.EMAIL_BACKEND = self.SMTP
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", self.port, 3
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+    def start(self) -> "SMTPServer":
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.reminders.smtp_server", str(self.port), str(self.folder)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._listening, 10, "the SMTP server")
+        return self
+
+    def _listening(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                return s.recv(3) == b"220"
+        except OSError:
+            return False
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        self.process = None
+
+    stop = kill
 
 
 class Worker:
