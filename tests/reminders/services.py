@@ -94,6 +94,13 @@ class RedisServer:
             self.process.wait(10)
         self.process = None
 
+    def kill(self):
+        """SIGKILL: whatever it held is gone (it keeps nothing on disk); ``start`` brings up an empty one."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        self.process = None
+
 
 class SMTPServer:
     """The tests' own mail server (``tests.reminders.smtp_server``), on a free port, stopped and started at will."""
@@ -143,8 +150,15 @@ class SMTPServer:
 
 
 class Worker:
-    def __init__(self, tmp: Path, broker: str, mailbox: Path, **env):
-        self.pidfile = tmp / f"worker-{time.monotonic_ns()}.pid"
+    """A Celery worker (``program``: how celery is run, e.g. on a simulated clock), stopped by its pidfile."""
+
+    name = "worker"
+    ready = "ready"
+
+    def __init__(self, tmp: Path, broker: str, mailbox: Path, *, program: list[str] | None = None, **env):
+        self.program = program or [CELERY]
+        self.tmp = tmp
+        self.pidfile = tmp / f"{self.name}-{time.monotonic_ns()}.pid"
         self.log = tmp / f"{self.pidfile.stem}.log"
         self.env = {
             **os.environ,
@@ -158,12 +172,15 @@ class Worker:
         }
         self.process = None
 
+    def arguments(self) -> list[str]:
+        command = ["-A", "qcdc", "worker", "--pool=solo", f"--pidfile={self.pidfile}", "--loglevel=INFO"]
+        return command + ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+
     def start(self) -> "Worker":
-        command = [CELERY, "-A", "qcdc", "worker", "--pool=solo", f"--pidfile={self.pidfile}", "--loglevel=INFO"]
-        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+        command = self.program + self.arguments()
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.pidfile.exists() and "ready" in self.log.read_text(errors="replace"), 60, "worker")
+        wait_for(lambda: self.pidfile.exists() and self.ready in self.log.read_text(errors="replace"), 60, self.name)
         return self
 
     @property
@@ -182,3 +199,14 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.kill(self.pid, signal.SIGKILL)
                 self.process.wait(10)
+
+
+class Beat(Worker):
+    """Celery beat, with a schedule file of its own."""
+
+    name = "beat"
+    ready = "beat: Starting"
+
+    def arguments(self) -> list[str]:
+        schedule = self.tmp / f"{self.pidfile.stem}-schedule"
+        return ["-A", "qcdc", "beat", f"--pidfile={self.pidfile}", "-s", str(schedule), "--loglevel=INFO"]
