@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from reports.models import Notification
 from reports.reminders import notifications, undeliverable
+from units import scope
 
 PAGE = 25
 
@@ -27,7 +28,12 @@ def notification_list(request):
     return render(
         request,
         "reports/notifications.html",
-        {"page": page, "unread_only": unread_only, "nav_section": "notifications"},
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "nav_section": "notifications",
+            "is_staff_of_units": scope.scope_paths(request.user, undeliverable.ROLES) != [],
+        },
     )
 
 

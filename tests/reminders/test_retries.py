@@ -255,3 +255,10 @@ def test_the_page_is_in_vietnamese_by_default(undeliverable, chain, client):
     html = client.get(reverse("reports:undeliverable")).content.decode()
     assert "Tin không gửi được" in html and "máy chủ thư từ chối địa chỉ" in html
     assert "the mail server refused the address" not in html
+
+
+def test_the_staff_find_the_page_from_their_notifications(chain, client):
+    client.force_login(chain["users"]["staff"])
+    assert 'id="undeliverable-link"' in client.get(reverse("reports:notifications")).content.decode()
+    client.force_login(chain["users"]["reporter_tu_son"])
+    assert 'id="undeliverable-link"' not in client.get(reverse("reports:notifications")).content.decode()
