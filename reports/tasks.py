@@ -18,6 +18,7 @@ def sweep_reminders() -> dict:
     """The beat's sweep: write the reminder stages due today, queue everything unsent (and the failed e-mails
     whose pause is over), and tell the administrators if the mail server has been failing for long."""
     result = sweep.sweep(today=timezone.localdate())
+    digest.digest_retry(today=timezone.localdate())
     mail_down = outage.outage_check() is not None
     return {"due": result.due, "queued": result.queued, "mail_down": mail_down}
 
@@ -29,12 +30,7 @@ def send_deliveries(ids: list[int]) -> dict:
     return sending.deliveries_send(ids)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(sending.MailUnavailable,),
-    retry_backoff=60,
-    retry_backoff_max=3600,
-    max_retries=sending.MAX_ATTEMPTS,
-)
+@shared_task(acks_late=True)
 def send_weekly_digest() -> dict:
+    """Monday's digest; an e-mail the mail server did not take is sent again by the sweeps (``digest_retry``)."""
     return digest.digest_send(today=timezone.localdate())

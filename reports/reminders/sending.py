@@ -34,13 +34,8 @@ logger = logging.getLogger(__name__)
 
 L = ReminderStage.Ladder
 A = ReminderStage.Audience
-MAX_ATTEMPTS = 8  # the weekly digest's retries (its task's); deliveries retry by REMINDERS_RETRY_*
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 F_ = Delivery.Failure
-
-
-class MailUnavailable(Exception):
-    """Some e-mails could not be handed to the mail server; their rows are pending again (retry later)."""
 
 
 def due_q(now) -> Q:
