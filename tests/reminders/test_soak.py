@@ -1,5 +1,6 @@
 """Soak: a real worker and a real beat on Redis, through a month of simulated days in well under three
-minutes, while the mail server, Redis and the worker are each killed and restarted at random (seeded) moments.
+minutes, while the mail server, Redis, the worker and the beat are killed and restarted at random (seeded)
+moments.
 
 The worker and the beat run on a simulated clock (``tests.reminders.soak_clock``) that the test moves from
 day to day. At the end every message that should have gone out went out, to the right person, exactly
@@ -155,9 +156,10 @@ def test_a_month_with_the_mail_server_redis_and_the_worker_killed_at_random(soak
     expected = expected_messages(chain)
     busy_days = sorted(set(expected.values()))
     # Which day each failure strikes, drawn from the seed: three worker kills, two Redis kills (it comes
-    # back empty: every queued task lost) and two mail server outages, all on days with messages to send.
+    # back empty: every queued task lost), two mail server outages and a beat killed, all on days with
+    # messages to send.
     plan: dict[datetime.date, list[str]] = {}
-    for what, times in (("worker", 3), ("redis", 2), ("smtp", 2)):
+    for what, times in (("worker", 3), ("redis", 2), ("smtp", 2), ("beat", 1)):
         for day in rng.sample(busy_days, times):
             plan.setdefault(day, []).append(what)
     for kinds in plan.values():
@@ -186,10 +188,10 @@ def test_a_month_with_the_mail_server_redis_and_the_worker_killed_at_random(soak
         processes.append(process)
         return process
 
-    kills = {"worker": 0, "redis": 0, "smtp": 0}
+    kills = {"worker": 0, "redis": 0, "smtp": 0, "beat": 0}
     try:
         worker = start(Worker)
-        start(Beat)
+        beat = start(Beat)
         day = FIRST
         while day <= LAST:
             clock.set(datetime.datetime.combine(day, datetime.time(8, 0), tzinfo=TZ))
@@ -210,6 +212,9 @@ def test_a_month_with_the_mail_server_redis_and_the_worker_killed_at_random(soak
                 elif what == "redis":
                     redis_server.kill()
                     redis_server.start()
+                elif what == "beat":
+                    beat.kill()
+                    beat = start(Beat)
                 else:
                     smtp.kill()
                     wait_for(lambda t=today: mail_failed() or sent_of(t) == len(t), 30, "an e-mail to fail")
@@ -243,6 +248,6 @@ def test_a_month_with_the_mail_server_redis_and_the_worker_killed_at_random(soak
         by_user[user_id] = by_user.get(user_id, 0) + 1
     for user_id, n in by_user.items():
         assert Notification.objects.filter(user_id=user_id, delivery__isnull=False).count() == n
-    assert kills == {"worker": 3, "redis": 2, "smtp": 2}
+    assert kills == {"worker": 3, "redis": 2, "smtp": 2, "beat": 1}
     print(f"soak: {(LAST - FIRST).days + 1} days, {len(expected)} messages, {kills}, {duplicates} duplicate(s)")
     assert elapsed < WALL_LIMIT, f"the soak took {elapsed:.0f} s"
