@@ -126,8 +126,19 @@ admin.site.register(ReportAttachment, ReadOnlyAdmin)
 class DeliveryAdmin(admin.ModelAdmin):
     """The reminder log: read-only, written by the sweep and the senders."""
 
-    list_display = ["obligation", "stage", "name", "role", "channel", "status", "attempts", "due_on", "sent_at"]
-    list_filter = ["status", "channel", "stage__ladder", "stage__is_escalation", "due_on"]
+    list_display = [
+        "obligation",
+        "stage",
+        "name",
+        "role",
+        "channel",
+        "status",
+        "failure",
+        "attempts",
+        "due_on",
+        "sent_at",
+    ]
+    list_filter = ["status", "failure", "channel", "stage__ladder", "stage__is_escalation", "due_on"]
     list_select_related = ["obligation__form", "obligation__unit", "stage"]
     search_fields = ["name", "email", "obligation__unit__name"]
     date_hierarchy = "due_on"

@@ -9,4 +9,6 @@ urlpatterns = [
     path("notifications/read-all/", views_reminders.notification_read_all, name="notification_read_all"),
     path("notifications/<int:pk>/read/", views_reminders.notification_read, name="notification_read"),
     path("profile/reminders/", views_reminders.reminder_preference, name="reminder_preference"),
+    path("reminders/undeliverable/", views_reminders.undeliverable_list, name="undeliverable"),
+    path("reminders/undeliverable/<int:pk>/resend/", views_reminders.undeliverable_resend, name="undeliverable_resend"),
 ]

@@ -1,15 +1,19 @@
-"""The user's notifications (the bell's list, mark as read) and their choice about reminders."""
+"""The user's notifications (the bell's list, mark as read), their choice about reminders, and for the staff the
+messages that could not be delivered."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.models import Notification
-from reports.reminders import notifications
+from reports.reminders import notifications, undeliverable
+from units import scope
 
 PAGE = 25
 
@@ -24,7 +28,12 @@ def notification_list(request):
     return render(
         request,
         "reports/notifications.html",
-        {"page": page, "unread_only": unread_only, "nav_section": "notifications"},
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "nav_section": "notifications",
+            "is_staff_of_units": scope.scope_paths(request.user, undeliverable.ROLES) != [],
+        },
     )
 
 
@@ -58,3 +67,33 @@ def reminder_preference(request):
     else:
         messages.success(request, _("Reminders are on for you."))
     return redirect("api:profile")
+
+
+@login_required
+def undeliverable_list(request):
+    """The messages that could not be delivered in the staff's units, with the reason and a button to resend."""
+    qs = undeliverable.undeliverable_for(request.user)
+    if qs is None:
+        raise Http404
+    page = Paginator(qs, PAGE * 2).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/undeliverable.html",
+        {"page": page, "waiting": undeliverable.waiting_count(request.user), "nav_section": "notifications"},
+    )
+
+
+@login_required
+@require_POST
+def undeliverable_resend(request, pk: int):
+    qs = undeliverable.deliveries_visible_to(request.user)
+    if qs is None:
+        raise Http404
+    delivery = get_object_or_404(qs, pk=pk)
+    try:
+        undeliverable.delivery_resend(actor=request.user, delivery=delivery, email=request.POST.get("email", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The message to %(name)s is queued again.") % {"name": delivery.name})
+    return redirect("reports:undeliverable")

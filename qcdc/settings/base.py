@@ -169,6 +169,13 @@ CELERY_BEAT_SCHEDULE: dict = {
 # still unsent after REPUBLISH_AFTER is queued again; the web never waits longer than BROKER_TIMEOUT on Redis.
 REMINDERS_CLAIM_TIMEOUT = env.int("REMINDERS_CLAIM_TIMEOUT", default=600)
 REMINDERS_REPUBLISH_AFTER = env.int("REMINDERS_REPUBLISH_AFTER", default=900)
+# An e-mail the mail server did not take is tried again after REMINDERS_RETRY_FIRST seconds, then after pauses
+# doubled each time up to REMINDERS_RETRY_MAX, until the report is filed or REMINDERS_RETRY_DAYS have passed;
+# the administrators are told once the mail server has failed everything for REMINDERS_OUTAGE_ALERT_AFTER.
+REMINDERS_RETRY_FIRST = env.float("REMINDERS_RETRY_FIRST", default=60.0)
+REMINDERS_RETRY_MAX = env.float("REMINDERS_RETRY_MAX", default=3600.0)
+REMINDERS_RETRY_DAYS = env.float("REMINDERS_RETRY_DAYS", default=14.0)
+REMINDERS_OUTAGE_ALERT_AFTER = env.float("REMINDERS_OUTAGE_ALERT_AFTER", default=3600.0)
 # Links in e-mails are absolute: the address people open the site at. Every process reads it here: the
 # environment's SITE_URL, else the address the development server (bin/run-dev, `make run`) last started on,
 # which it records in the data folder so that a `manage.py send_reminders` run beside it links to it too.

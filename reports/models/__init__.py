@@ -1,6 +1,6 @@
 from .forms import FormAssignment, FormSection, Indicator, IndicatorRule, ReportForm
 from .obligations import Obligation, Status
-from .reminders import Delivery, DigestDelivery, Notification, ReminderPreference, ReminderStage
+from .reminders import Delivery, DigestDelivery, MailOutage, Notification, ReminderPreference, ReminderStage
 from .reports import Report, ReportAttachment, ReportEvent, ReportValue, ReportVersion
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "FormSection",
     "Indicator",
     "IndicatorRule",
+    "MailOutage",
     "Notification",
     "Obligation",
     "ReminderPreference",

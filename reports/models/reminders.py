@@ -67,8 +67,15 @@ class Delivery(models.Model):
         PENDING = "pending", _("waiting")
         SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", _("undeliverable")
         SKIPPED = "skipped", _("no longer needed")
+
+    class Failure(models.TextChoices):
+        """Why a message is undeliverable: the staff's page lists these, with a button to send again."""
+
+        BOUNCED = "bounced", _("the mail server refused the address")
+        NO_ADDRESS = "no_address", _("no e-mail address and no account")
+        EXPIRED = "expired", _("the mail server kept failing; retries stopped")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
@@ -98,6 +105,9 @@ class Delivery(models.Model):
     due_on = models.DateField(_("stage day"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt not before"), null=True, blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    failure = models.CharField(_("why undeliverable"), max_length=10, choices=Failure.choices, blank=True)
     enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -126,6 +136,24 @@ class Delivery(models.Model):
         return f"{self.obligation_id} · {self.stage_id} · {self.recipient} · {self.channel}"
 
 
+class MailOutage(models.Model):
+    """A stretch of time during which the mail server failed every e-mail: the administrators are told once."""
+
+    began_at = models.DateTimeField(_("failing since"))
+    told_at = models.DateTimeField(_("administrators told at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # True while it lasts, NULL once over: unique, so two beats never open (and announce) the same outage twice.
+    is_open = models.BooleanField(_("still going on"), null=True, default=True, unique=True)
+
+    class Meta:
+        verbose_name = _("mail outage")
+        verbose_name_plural = _("mail outages")
+        ordering = ["-began_at"]
+
+    def __str__(self) -> str:
+        return f"{self.began_at:%Y-%m-%d %H:%M}"
+
+
 class DigestDelivery(models.Model):
     """The weekly digest of overdue units sent to one leadership user for one week (its Monday)."""
 
@@ -139,6 +167,7 @@ class DigestDelivery(models.Model):
     )
     overdue = models.PositiveIntegerField(_("overdue reports"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt not before"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -4,6 +4,14 @@ A row is claimed by a conditional UPDATE (pending -> sending, or a "sending" row
 than REMINDERS_CLAIM_TIMEOUT: its worker died) whose row count is checked, so two workers never send
 the same row. A worker killed between sending and marking leaves at most that one row to be sent again;
 an in-app notification is unique per delivery, so even that one is not doubled in the bell.
+
+An e-mail the mail server did not take is tried again, with growing pauses (REMINDERS_RETRY_FIRST seconds,
+doubled each time up to REMINDERS_RETRY_MAX), for as long as it matters: until the report is filed or
+REMINDERS_RETRY_DAYS have passed. The pause is a time on the row, not a task waiting in the broker, so it
+survives restarts of the worker, the beat and Redis: the beat's sweep queues the row again once it is due.
+Nothing is dropped silently: an address the server refuses, a person with neither an address nor an
+account, or retries given up leave the row ``failed`` with the reason, on the staff's page of
+undeliverable messages, where it can be sent again.
 """
 
 import datetime
@@ -26,12 +34,13 @@ logger = logging.getLogger(__name__)
 
 L = ReminderStage.Ladder
 A = ReminderStage.Audience
-MAX_ATTEMPTS = 8
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
+F_ = Delivery.Failure
 
 
-class MailUnavailable(Exception):
-    """Some e-mails could not be handed to the mail server; their rows are pending again (retry later)."""
+def due_q(now) -> Q:
+    """Rows whose pause after a failed attempt is over (or that never failed)."""
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
 
 
 def claim(delivery_id: int) -> bool:
@@ -39,9 +48,45 @@ def claim(delivery_id: int) -> bool:
     stale = now - datetime.timedelta(seconds=settings.REMINDERS_CLAIM_TIMEOUT)
     return bool(
         Delivery.objects.filter(pk=delivery_id)
-        .filter(Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.SENDING, claimed_at__lt=stale))
+        .filter(
+            (Q(status=Delivery.Status.PENDING) & due_q(now)) | Q(status=Delivery.Status.SENDING, claimed_at__lt=stale)
+        )
         .update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     )
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """The pause after the ``attempts``-th failed attempt: growing, and never longer than REMINDERS_RETRY_MAX."""
+    seconds = settings.REMINDERS_RETRY_FIRST * 2 ** min(max(0, attempts - 1), 30)
+    return datetime.timedelta(seconds=min(seconds, settings.REMINDERS_RETRY_MAX))
+
+
+def refused_for_good(exc: Exception) -> bool:
+    """The server refused the address itself (a 5xx answer to it): trying again would not help."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code >= 500 for code, _msg in exc.recipients.values())
+    return False
+
+
+def _failed(delivery: Delivery, exc: Exception) -> str:
+    """Record a failed e-mail: undeliverable for good, or pending again after a pause. Returns its failure."""
+    now = timezone.now()
+    since = delivery.failing_since or now
+    fields = {"error": repr(exc)[:2000], "failing_since": since, "enqueued_at": None}
+    if refused_for_good(exc):
+        failure = F_.BOUNCED
+    elif now - delivery.created_at > datetime.timedelta(days=settings.REMINDERS_RETRY_DAYS):
+        failure = F_.EXPIRED
+    else:
+        attempts = delivery.attempts + 1  # the claim counted this one
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.PENDING, next_attempt_at=now + retry_delay(attempts), **fields
+        )
+        logger.warning("delivery %s failed (attempt %s), tried again later: %s", delivery.pk, attempts, exc)
+        return ""
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, failure=failure, **fields)
+    logger.warning("delivery %s undeliverable (%s): %s", delivery.pk, failure, exc)
+    return failure
 
 
 def still_wanted(delivery: Delivery) -> bool:
@@ -169,7 +214,8 @@ def _send_inapp(delivery: Delivery, content: dict) -> None:
 
 
 def deliveries_send(ids: list[int], *, today: datetime.date | None = None) -> dict:
-    """Send the deliveries ``ids`` that are still waiting; raise MailUnavailable if the mail server failed."""
+    """Send the deliveries ``ids`` that are still waiting and due; an e-mail the mail server did not take is
+    left pending with a pause before the next attempt (the beat queues it again), or marked undeliverable."""
     today = today or timezone.localdate()
     rows = (
         Delivery.objects.filter(pk__in=ids)
@@ -177,16 +223,29 @@ def deliveries_send(ids: list[int], *, today: datetime.date | None = None) -> di
         .select_related("obligation__form", "obligation__unit", "stage", "user__reminder_preference")
         .order_by("id")
     )
-    counts = {"sent": 0, "skipped": 0, "failed": 0, "busy": 0}
-    mail_failed = False
+    counts = {"sent": 0, "skipped": 0, "failed": 0, "undeliverable": 0, "busy": 0, "deferred": 0}
+    server_down_until = None
     with translation.override(settings.LANGUAGE_CODE):
         for delivery in rows:
+            if server_down_until and delivery.channel == Delivery.Channel.EMAIL:
+                # The server has just failed: the batch's other e-mails wait for the same retry, untried,
+                # rather than each waiting out its own timeout.
+                counts["deferred"] += (
+                    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING)
+                    .filter(due_q(timezone.now()))
+                    .update(next_attempt_at=server_down_until, enqueued_at=None)
+                )
+                continue
             if not claim(delivery.pk):
-                counts["busy"] += 1  # sent, or being sent, by someone else
+                counts["busy"] += 1  # sent, or being sent, by someone else, or not due yet
                 continue
             if not still_wanted(delivery):
                 Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SKIPPED)
                 counts["skipped"] += 1
+                continue
+            if delivery.channel == Delivery.Channel.EMAIL and not delivery.email:
+                Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, failure=F_.NO_ADDRESS)
+                counts["undeliverable"] += 1
                 continue
             content = message(delivery, today)
             try:
@@ -195,17 +254,19 @@ def deliveries_send(ids: list[int], *, today: datetime.date | None = None) -> di
                 else:
                     _send_inapp(delivery, content)
             except MAIL_ERRORS as exc:
-                attempts = Delivery.objects.values_list("attempts", flat=True).get(pk=delivery.pk)
-                status = Delivery.Status.FAILED if attempts >= MAX_ATTEMPTS else Delivery.Status.PENDING
-                Delivery.objects.filter(pk=delivery.pk).update(status=status, error=repr(exc)[:2000])
-                counts["failed"] += 1
-                mail_failed = mail_failed or status == Delivery.Status.PENDING
-                logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, attempts, exc)
+                if _failed(delivery, exc):
+                    counts["undeliverable"] += 1
+                else:
+                    counts["failed"] += 1
+                    server_down_until = Delivery.objects.values_list("next_attempt_at", flat=True).get(pk=delivery.pk)
                 continue
             Delivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
+                status=Delivery.Status.SENT,
+                sent_at=timezone.now(),
+                error="",
+                failure="",
+                failing_since=None,
+                next_attempt_at=None,
             )
             counts["sent"] += 1
-    if mail_failed:
-        raise MailUnavailable(counts)
     return counts

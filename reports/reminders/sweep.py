@@ -148,7 +148,9 @@ def _new_rows(due: list[tuple], directory: Directory) -> list[tuple]:
             common = (r["id"], stage.pk, round_, person.key, person.person_id, person.user_id, person.name[:150])
             if person.user_id:
                 out.append((*common, person.role, "", inapp, day))
-            if person.email:
+            if person.email or not person.user_id:
+                # Someone with neither an address nor an account is written too: the sender marks the row
+                # undeliverable, and the staff see who could not be told.
                 out.append((*common, person.role, person.email, email, day))
     return out
 
@@ -166,8 +168,8 @@ def _insert(rows: list[tuple]) -> None:
     names = ", ".join(connection.ops.quote_name(Delivery._meta.get_field(c).column) for c in COLUMNS)
     arrays = ", ".join(f"%s::{t}[]" for t in types)
     sql = (
-        f"INSERT INTO {table} ({names}, status, attempts, error, created_at) "
-        f"SELECT *, %s, 0, '', %s FROM unnest({arrays}) ON CONFLICT DO NOTHING"
+        f"INSERT INTO {table} ({names}, status, attempts, error, failure, created_at) "
+        f"SELECT *, %s, 0, '', '', %s FROM unnest({arrays}) ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [Delivery.Status.PENDING, timezone.now(), *map(list, zip(*rows, strict=True))])
@@ -238,16 +240,17 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
 
 def publish_unsent(*, obligation_ids=None) -> int:
     """Queue the deliveries not yet queued, or queued long ago and still unsent (the broker lost them, or a
-    worker died holding them). Queued rows are marked, so a healthy queue is not flooded on every sweep.
+    worker died holding them), and the failed e-mails whose pause before the next attempt is over. Queued
+    rows are marked, so a healthy queue is not flooded on every sweep.
     A broker that cannot be reached is logged and left for the next sweep: nothing is lost."""
     from reports.reminders import publish
 
     now = timezone.now()
     republish = now - datetime.timedelta(seconds=settings.REMINDERS_REPUBLISH_AFTER)
     stale = now - datetime.timedelta(seconds=settings.REMINDERS_CLAIM_TIMEOUT)
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)  # after a failure, once its pause is over
     unsent = Delivery.objects.filter(
-        Q(status=Delivery.Status.PENDING, enqueued_at__isnull=True)
-        | Q(status=Delivery.Status.PENDING, enqueued_at__lt=republish)
+        (Q(status=Delivery.Status.PENDING) & due & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=republish)))
         | Q(status=Delivery.Status.SENDING, claimed_at__lt=stale)
     )
     if obligation_ids is not None:

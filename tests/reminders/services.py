@@ -34,11 +34,11 @@ def require_redis(url: str) -> None:
         if REQUIRE_SERVICES:
             pytest.fail(f"REQUIRE_SERVICES=1 but Redis is not reachable at {url}")
         pytest.skip("needs Redis")
-    require_postgres()
+    require_postgresql()
 
 
-def require_postgres() -> None:
-    """A worker is another process: it reads the test's rows only from a database server, not SQLite's file."""
+def require_postgresql() -> None:
+    """Workers are separate processes: they share the test database only on a database server."""
     if connection.vendor != "postgresql":
         if REQUIRE_SERVICES:
             pytest.fail("REQUIRE_SERVICES=1 but the database is not PostgreSQL")
@@ -94,10 +94,71 @@ class RedisServer:
             self.process.wait(10)
         self.process = None
 
+    def kill(self):
+        """SIGKILL: whatever it held is gone (it keeps nothing on disk); ``start`` brings up an empty one."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        self.process = None
+
+
+class SMTPServer:
+    """The tests' own mail server (``tests.reminders.smtp_server``), on a free port, stopped and started at will."""
+
+    def __init__(self, folder: Path):
+        self.port = free_port()
+        self.folder = folder
+        self.process = None
+
+    SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+    def worker_env(self) -> dict:
+        """The environment of a worker that sends its mail here."""
+        return {"TEST_EMAIL_BACKEND": self.SMTP, "EMAIL_URL": f"smtp://127.0.0.1:{self.port}", "EMAIL_TIMEOUT": 3}
+
+    def use_in(self, settings) -> None:
+        """Point this process's settings (pytest-django's ``settings``) at it."""
+        settings.EMAIL_BACKEND = self.SMTP
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", self.port, 3
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+    def start(self) -> "SMTPServer":
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.reminders.smtp_server", str(self.port), str(self.folder)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._listening, 10, "the SMTP server")
+        return self
+
+    def _listening(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                return s.recv(3) == b"220"
+        except OSError:
+            return False
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        self.process = None
+
+    stop = kill
+
 
 class Worker:
-    def __init__(self, tmp: Path, broker: str, mailbox: Path, **env):
-        self.pidfile = tmp / f"worker-{time.monotonic_ns()}.pid"
+    """A Celery worker (``program``: how celery is run, e.g. on a simulated clock), stopped by its pidfile."""
+
+    name = "worker"
+    ready = "ready"
+
+    def __init__(self, tmp: Path, broker: str, mailbox: Path, *, program: list[str] | None = None, **env):
+        self.program = program or [CELERY]
+        self.tmp = tmp
+        self.pidfile = tmp / f"{self.name}-{time.monotonic_ns()}.pid"
         self.log = tmp / f"{self.pidfile.stem}.log"
         self.env = {
             **os.environ,
@@ -111,12 +172,15 @@ class Worker:
         }
         self.process = None
 
+    def arguments(self) -> list[str]:
+        command = ["-A", "qcdc", "worker", "--pool=solo", f"--pidfile={self.pidfile}", "--loglevel=INFO"]
+        return command + ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+
     def start(self) -> "Worker":
-        command = [CELERY, "-A", "qcdc", "worker", "--pool=solo", f"--pidfile={self.pidfile}", "--loglevel=INFO"]
-        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+        command = self.program + self.arguments()
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.pidfile.exists() and "ready" in self.log.read_text(errors="replace"), 60, "worker")
+        wait_for(lambda: self.pidfile.exists() and self.ready in self.log.read_text(errors="replace"), 60, self.name)
         return self
 
     @property
@@ -135,3 +199,14 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.kill(self.pid, signal.SIGKILL)
                 self.process.wait(10)
+
+
+class Beat(Worker):
+    """Celery beat, with a schedule file of its own."""
+
+    name = "beat"
+    ready = "beat: Starting"
+
+    def arguments(self) -> list[str]:
+        schedule = self.tmp / f"{self.pidfile.stem}-schedule"
+        return ["-A", "qcdc", "beat", f"--pidfile={self.pidfile}", "-s", str(schedule), "--loglevel=INFO"]

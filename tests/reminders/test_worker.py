@@ -16,7 +16,7 @@ from reports.reminders import sweep
 from tests.factories import make_user
 from tests.reminders.conftest import DUE, TZ
 from tests.reminders.mailbox import received
-from tests.reminders.services import RedisServer, Worker, require_postgres, require_redis, wait_for
+from tests.reminders.services import RedisServer, Worker, require_postgresql, require_redis, wait_for
 from tests.reports.conftest import fill
 from units.models import RoleGrant
 
@@ -118,7 +118,7 @@ def test_a_worker_killed_mid_batch_loses_none_and_duplicates_at_most_one(chain, 
 
 
 def test_redis_down_during_submissions_then_every_notification_arrives_once(chain, client, workers, tmp_path, settings):
-    require_postgres()  # this test starts its own Redis, but its worker needs the database server
+    require_postgresql()
     own = RedisServer(tmp_path)
     settings.CELERY_BROKER_URL = own.url
     users, form = chain["users"], chain["form"]

@@ -31,14 +31,13 @@ class Command(BaseCommand):
             self.stdout.write(f"{result.queued} message(s) queued for the workers.")
             return
         ids = list(Delivery.objects.filter(status=Delivery.Status.PENDING).order_by("id").values_list("id", flat=True))
-        counts = {"sent": 0, "skipped": 0, "failed": 0, "busy": 0}
+        counts = dict.fromkeys(("sent", "skipped", "failed", "deferred", "undeliverable", "busy"), 0)
         for start in range(0, len(ids), 200):
-            try:
-                done = sending.deliveries_send(ids[start : start + 200], today=day)
-            except sending.MailUnavailable as exc:
-                done = exc.args[0]
+            done = sending.deliveries_send(ids[start : start + 200], today=day)
             for key in counts:
                 counts[key] += done[key]
         self.stdout.write(
-            f"{counts['sent']} sent, {counts['skipped']} no longer needed, {counts['failed']} failed (retried later)."
+            f"{counts['sent']} sent, {counts['skipped']} no longer needed, "
+            f"{counts['failed'] + counts['deferred']} waiting for the mail server (tried again later), "
+            f"{counts['undeliverable']} undeliverable (listed for the staff at /reminders/undeliverable/)."
         )
