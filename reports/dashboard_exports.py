@@ -15,14 +15,11 @@ from openpyxl.styles import Font
 
 from reports import periods
 from reports.documents import DATE_FORMAT
+from reports.numbers import average, number, percent, rounded_float
 from reports.services import place_of
 from units.text import search_key
 
 PDF_ROWS = 20  # child units in the PDF: the worst ones first, so the summary stays within two pages
-
-
-def _rate(value):
-    return None if value is None else round(value, 1)
 
 
 def figure_headers() -> list[str]:
@@ -45,12 +42,12 @@ def figure_cells(f) -> list:
     return [
         f.expected,
         f.received,
-        _rate(f.reporting_rate),
+        rounded_float(f.reporting_rate),
         f.on_time,
-        _rate(f.on_time_rate),
-        _rate(f.accepted_on_time_rate),
+        rounded_float(f.on_time_rate),
+        rounded_float(f.accepted_on_time_rate),
         f.late,
-        _rate(f.average_days_late),
+        rounded_float(f.average_days_late),
         f.returned,
         f.returns,
         f.overdue,
@@ -172,10 +169,6 @@ def file_name(kind: str, flt) -> str:
 # The PDF summary ------------------------------------------------------------------------------------
 
 
-def _pct(value) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",") + "%"
-
-
 def summary_context(context: dict) -> dict:
     flt = context["flt"]
     unit = flt.unit
@@ -192,22 +185,25 @@ def summary_context(context: dict) -> dict:
             f"các kỳ kết thúc từ ngày {flt.start:%d/%m/%Y} đến ngày {flt.end:%d/%m/%Y}"
         ),
         "headline": [
-            ("Số báo cáo phải nộp (đã đến hạn)", str(h.expected)),
-            ("Số báo cáo đã nhận", f"{h.received} ({_pct(h.reporting_rate)})"),
-            ("Nộp đúng hạn (lần nộp đầu), trên số phải nộp", f"{h.on_time} ({_pct(h.on_time_rate)})"),
-            ("Được chấp nhận trong hạn, trên số phải nộp", f"{h.accepted_on_time} ({_pct(h.accepted_on_time_rate)})"),
-            ("Nộp muộn; số ngày muộn bình quân", f"{h.late}; {_pct(h.average_days_late)[:-1] or '—'}"),
-            ("Bị trả lại để bổ sung (số báo cáo; số lượt)", f"{h.returned}; {h.returns}"),
-            ("Quá hạn chưa nộp đến ngày lập báo cáo", str(h.overdue)),
+            ("Số báo cáo phải nộp (đã đến hạn)", number(h.expected)),
+            ("Số báo cáo đã nhận", f"{number(h.received)} ({percent(h.reporting_rate)})"),
+            ("Nộp đúng hạn (lần nộp đầu), trên số phải nộp", f"{number(h.on_time)} ({percent(h.on_time_rate)})"),
+            (
+                "Được chấp nhận trong hạn, trên số phải nộp",
+                f"{number(h.accepted_on_time)} ({percent(h.accepted_on_time_rate)})",
+            ),
+            ("Nộp muộn; số ngày muộn bình quân", f"{number(h.late)}; {average(h.average_days_late)}"),
+            ("Bị trả lại để bổ sung (số báo cáo; số lượt)", f"{number(h.returned)}; {number(h.returns)}"),
+            ("Quá hạn chưa nộp đến ngày lập báo cáo", number(h.overdue)),
         ],
         "rows": [
             (
                 r.name,
-                r.figures.expected,
-                r.figures.received,
-                _pct(r.figures.reporting_rate),
-                _pct(r.figures.on_time_rate),
-                r.figures.overdue,
+                number(r.figures.expected),
+                number(r.figures.received),
+                percent(r.figures.reporting_rate),
+                percent(r.figures.on_time_rate),
+                number(r.figures.overdue),
             )
             for r in rows[:PDF_ROWS]
         ],

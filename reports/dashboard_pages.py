@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from reports import selectors
 from reports.models import ReportForm
+from reports.numbers import rounded_float
 from reports.reminders import escalation_reached
 from reports.selectors.figures import Cell, Grid
 from reports.selectors.filters import SELF, month_bounds
@@ -241,12 +242,12 @@ def chart_data(context) -> dict:
                 {
                     "key": "reporting",
                     "label": _("Reporting rate (%)"),
-                    "data": [round(_n(r.figures.reporting_rate), 1) for r in rows],
+                    "data": [rounded_float(r.figures.reporting_rate) for r in rows],
                 },
                 {
                     "key": "on-time",
                     "label": _("On-time rate (%)"),
-                    "data": [round(_n(r.figures.on_time_rate), 1) for r in rows],
+                    "data": [rounded_float(r.figures.on_time_rate) for r in rows],
                 },
             ],
         },

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from reports import dashboard_exports, dashboard_html, dashboard_pages, selectors
+from reports.numbers import rounded_float
 from reports.selectors.heads import SORTS as HEAD_SORTS
 from units import scope
 from units.models import Person, RoleGrant, Unit
@@ -182,7 +183,7 @@ def heads_xlsx(request, pk: int):
             r["late"],
             r["missing"],
             r["returned"],
-            None if r["on_time_rate"] is None else round(r["on_time_rate"], 1),
+            rounded_float(r["on_time_rate"]),
         ]
         for r in records
     ]

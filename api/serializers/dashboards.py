@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from api.serializers.units import MAX_ID, UnitRefSerializer
+from reports.numbers import rounded_float
 
 
 class FiguresFilterSerializer(serializers.Serializer):
@@ -27,6 +28,13 @@ class FiguresFilterSerializer(serializers.Serializer):
         return data
 
 
+class RateField(serializers.FloatField):
+    """A rate or an average rounded as the pages, the workbooks and the PDFs round it (half up, one decimal)."""
+
+    def to_representation(self, value):
+        return rounded_float(value)
+
+
 class FigureSetSerializer(serializers.Serializer):
     """Counts over the obligations that fell due (by ``today``), and the rates derived from them.
 
@@ -45,10 +53,10 @@ class FigureSetSerializer(serializers.Serializer):
     days_late = serializers.IntegerField(help_text="Days late of the late reports, added up.")
     overdue = serializers.IntegerField(help_text="Never filed and past the due date today.")
     missing = serializers.IntegerField(help_text="Expected but not received.")
-    reporting_rate = serializers.FloatField(allow_null=True)
-    on_time_rate = serializers.FloatField(allow_null=True)
-    accepted_on_time_rate = serializers.FloatField(allow_null=True)
-    average_days_late = serializers.FloatField(allow_null=True)
+    reporting_rate = RateField(allow_null=True, help_text="Percent, one decimal, rounded half up.")
+    on_time_rate = RateField(allow_null=True, help_text="Percent, one decimal, rounded half up.")
+    accepted_on_time_rate = RateField(allow_null=True, help_text="Percent, one decimal, rounded half up.")
+    average_days_late = RateField(allow_null=True, help_text="One decimal, rounded half up.")
 
 
 class ChildFiguresSerializer(serializers.Serializer):
