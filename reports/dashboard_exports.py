@@ -27,6 +27,10 @@ def figure_headers() -> list[str]:
         _("Expected"),
         _("Received"),
         _("Reporting rate (%)"),
+        _("Filed now"),
+        _("Filed now (%)"),
+        _("Meets the requirements"),
+        _("Meets the requirements (%)"),
         _("On time (first submission)"),
         _("On-time rate (%)"),
         _("Accepted on time (%)"),
@@ -43,6 +47,10 @@ def figure_cells(f) -> list:
         f.expected,
         f.received,
         rounded_float(f.reporting_rate),
+        f.filed,
+        rounded_float(f.filed_rate),
+        f.accepted,
+        rounded_float(f.accepted_rate),
         f.on_time,
         rounded_float(f.on_time_rate),
         rounded_float(f.accepted_on_time_rate),
@@ -105,7 +113,7 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
     if name == "trend":
         return (
             _("By month"),
-            [_("Month"), _("Expected"), _("On time"), _("Late"), _("Returned"), _("Missing")],
+            [_("Month"), _("Expected"), _("On time"), _("Late"), _("Returned"), _("Overdue")],
             [[f"{m:%m/%Y}", c.expected, c.on_time, c.late, c.returned, c.missing] for m, c in context["trend"]],
         )
     if name == "overdue":
@@ -186,7 +194,9 @@ def summary_context(context: dict) -> dict:
         ),
         "headline": [
             ("Số báo cáo phải nộp (đã đến hạn)", number(h.expected)),
-            ("Số báo cáo đã nhận", f"{number(h.received)} ({percent(h.reporting_rate)})"),
+            ("Số báo cáo đã nhận (tỷ lệ báo cáo)", f"{number(h.received)} ({percent(h.reporting_rate)})"),
+            ("Đã nộp (không tính báo cáo đang bị trả lại)", f"{number(h.filed)} ({percent(h.filed_rate)})"),
+            ("Đạt yêu cầu (đã được chấp nhận)", f"{number(h.accepted)} ({percent(h.accepted_rate)})"),
             ("Nộp đúng hạn (lần nộp đầu), trên số phải nộp", f"{number(h.on_time)} ({percent(h.on_time_rate)})"),
             (
                 "Được chấp nhận trong hạn, trên số phải nộp",

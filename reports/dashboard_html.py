@@ -35,8 +35,8 @@ def units_tbody(rows, *, unit, query: str) -> SafeString:
         overdue = ' class="text-danger fw-semibold"' if f.overdue else ""
         out.append(
             f'<tr data-unit="{r.bucket}"><th scope="row">{link}</th><td>{number(f.expected)}</td>'
-            f"<td>{percent(f.reporting_rate)}</td><td>{percent(f.on_time_rate)}</td>"
-            f"<td>{percent(f.accepted_on_time_rate)}</td><td>{number(f.late)}</td>"
+            f"<td>{percent(f.reporting_rate)}</td><td>{percent(f.filed_rate)}</td><td>{percent(f.accepted_rate)}</td>"
+            f"<td>{percent(f.on_time_rate)}</td><td>{percent(f.accepted_on_time_rate)}</td><td>{number(f.late)}</td>"
             f"<td>{average(f.average_days_late)}</td>"
             f"<td>{number(f.returned)}</td><td{overdue}>{number(f.overdue)}</td></tr>"
         )
@@ -49,7 +49,9 @@ def heatmap_tbody(heat) -> SafeString:
     for row, cells in heat:
         name = row.name if len(row.name) <= NAME_CHARS else row.name[: NAME_CHARS - 1] + "…"
         tds = "".join(
-            f'<td data-state="{c.state}">{number(c.on_time)}/{number(c.expected)}</td>' if c.expected else '<td data-state="none"></td>'
+            f'<td data-state="{c.state}">{number(c.on_time)}/{number(c.expected)}</td>'
+            if c.expected
+            else '<td data-state="none"></td>'
             for c in cells
         )
         out.append(f'<tr><th scope="row">{escape(name)}</th>{tds}</tr>')

@@ -30,6 +30,8 @@ CHILD_SORTS = {
     "name": (lambda r: r.name.casefold(), False),
     "expected": (lambda r: r.figures.expected, True),
     "reporting": (lambda r: _n(r.figures.reporting_rate), True),
+    "filed": (lambda r: _n(r.figures.filed_rate), True),
+    "meets": (lambda r: _n(r.figures.accepted_rate), True),
     "on_time": (lambda r: _n(r.figures.on_time_rate), True),
     "accepted": (lambda r: _n(r.figures.accepted_on_time_rate), True),
     "late": (lambda r: r.figures.late, True),
@@ -233,7 +235,7 @@ def chart_data(context) -> dict:
             "series": [
                 {"key": "on-time", "label": _("On time"), "data": [c.on_time for _m, c in context["trend"]]},
                 {"key": "late", "label": _("Late"), "data": [c.late for _m, c in context["trend"]]},
-                {"key": "missing", "label": _("Missing"), "data": [c.missing for _m, c in context["trend"]]},
+                {"key": "missing", "label": _("Overdue"), "data": [c.missing for _m, c in context["trend"]]},
             ],
         },
         "children": {

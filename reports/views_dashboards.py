@@ -91,8 +91,10 @@ def dashboard(request, pk: int):
         may_see_heads=scope.has_role(request.user, HEADS_ROLES, unit),
         sort_columns=[
             ("name", _("Unit")),
-            ("expected", _("Due")),
+            ("expected", _("Expected")),
             ("reporting", _("Reporting rate")),
+            ("filed", _("Filed now")),
+            ("meets", _("Meets the requirements")),
             ("on_time", _("On-time rate")),
             ("accepted", _("Accepted on time")),
             ("late", _("Late")),
@@ -170,7 +172,7 @@ def heads_xlsx(request, pk: int):
         _("Reports due"),
         _("On time"),
         _("Late"),
-        _("Missing"),
+        _("Overdue"),
         _("Returned"),
         _("On-time rate (%)"),
     ]
@@ -237,7 +239,7 @@ def head_detail_xlsx(request, pk: int, person_pk: int):
         _("Reports due"),
         _("On time"),
         _("Late"),
-        _("Missing"),
+        _("Overdue"),
         _("Returned"),
     ]
     rows = [

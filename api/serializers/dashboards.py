@@ -44,16 +44,21 @@ class FigureSetSerializer(serializers.Serializer):
 
     expected = serializers.IntegerField(help_text="Reports due.")
     received = serializers.IntegerField(help_text="Filed at least once.")
+    filed = serializers.IntegerField(help_text="Filed now: with the committee or accepted, not sitting returned.")
     on_time = serializers.IntegerField(help_text="First filed by the due date.")
     late = serializers.IntegerField(help_text="First filed after the due date.")
-    accepted = serializers.IntegerField()
+    accepted = serializers.IntegerField(help_text="Accepted: meets the requirements.")
     accepted_on_time = serializers.IntegerField(help_text="Accepted by the due date.")
     returned = serializers.IntegerField(help_text="Reports returned for revision at least once.")
     returns = serializers.IntegerField(help_text="Times reports were returned.")
     days_late = serializers.IntegerField(help_text="Days late of the late reports, added up.")
-    overdue = serializers.IntegerField(help_text="Never filed and past the due date today.")
+    overdue = serializers.IntegerField(
+        help_text="Past the due date today and not filed now: never filed, or returned and not refiled."
+    )
     missing = serializers.IntegerField(help_text="Expected but not received.")
     reporting_rate = RateField(allow_null=True, help_text="Percent, one decimal, rounded half up.")
+    filed_rate = RateField(allow_null=True, help_text="Filed now × 100 / expected.")
+    accepted_rate = RateField(allow_null=True, help_text="Accepted × 100 / expected.")
     on_time_rate = RateField(allow_null=True, help_text="Percent, one decimal, rounded half up.")
     accepted_on_time_rate = RateField(allow_null=True, help_text="Percent, one decimal, rounded half up.")
     average_days_late = RateField(allow_null=True, help_text="One decimal, rounded half up.")
