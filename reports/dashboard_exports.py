@@ -11,7 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import periods
 from reports.documents import DATE_FORMAT
@@ -62,26 +64,29 @@ def figure_cells(f) -> list:
     ]
 
 
-def workbook(title: str, subtitle: str, headers: list[str], rows: list[list]) -> bytes:
-    """One sheet: a title, what it covers, a bold header row frozen above the rows."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([subtitle])
-    sheet.append([])
-    sheet.append(headers)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if hasattr(cell.value, "year"):
-                cell.number_format = DATE_FORMAT
+def workbook(title: str, subtitle: str, headers: list[str], rows) -> bytes:
+    """One sheet: a title, what it covers, a bold header row frozen above the rows (every row given).
+
+    Written in openpyxl's write-only mode, row after row, so a national table of tens of thousands of rows
+    holds them all without building each cell as an object first; ``rows`` may be a generator."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
     sheet.freeze_panes = "A5"
     sheet.column_dimensions["A"].width = 36
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+
+    def styled(value, **style):
+        cell = WriteOnlyCell(sheet, value=value)
+        for name, v in style.items():
+            setattr(cell, name, v)
+        return cell
+
+    sheet.append([styled(title, font=Font(bold=True, size=13))])
+    sheet.append([subtitle])
+    sheet.append([])
+    sheet.append([styled(h, font=Font(bold=True)) for h in headers])
+    for row in rows:
+        sheet.append([styled(v, number_format=DATE_FORMAT) if hasattr(v, "year") else v for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -120,7 +125,7 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
         return (
             _("Overdue reports"),
             [_("Unit"), _("Report"), _("Period"), _("Due date"), _("Days overdue"), _("Head of unit"), _("Reminders")],
-            [
+            (
                 [
                     o.unit.name,
                     o.form.name,
@@ -131,7 +136,7 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
                     o.escalation.label if o.escalation else "",
                 ]
                 for o in context["overdue"]
-            ],
+            ),
         )
     if name == "indicators":
         return (

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from reports.numbers import average, number, percent
 
 SHOWN = 20  # units in the table and the heatmap before "show all"
-OVERDUE_SHOWN = 10  # the oldest overdue reports before "show all" (the Excel file has 50)
+OVERDUE_SHOWN = 10  # the oldest overdue reports before "show all" (the Excel file has every one)
 NAME_CHARS = 28
 
 

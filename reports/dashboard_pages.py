@@ -18,7 +18,8 @@ from reports.reminders import escalation_reached
 from reports.selectors.figures import Cell, Grid
 from reports.selectors.filters import SELF, month_bounds
 
-OVERDUE_LISTED = 50  # the oldest overdue reports read for "show more" and the Excel file (the page shows 10 first)
+OVERDUE_LISTED = 50  # the oldest overdue reports read for "show more" (the page shows 10 first; the Excel file all)
+CHUNK = 2000  # rows per query of the heads and reminders of an overdue list: within any database's parameter limit
 RANKED = 5
 
 CHILD_SORTS = {
@@ -150,15 +151,18 @@ def heatmap_rows(months: list[datetime.date], rows: list[Row], grid: Grid):
     return [(row, [grid.cells.get((row.bucket, m), empty) for m in months]) for row in rows]
 
 
-def overdue_rows(flt, limit: int = OVERDUE_LISTED):
-    """The oldest overdue reports, each with the head in office on its due date and the reminder stage reached."""
+def overdue_rows(flt, limit: int | None = OVERDUE_LISTED):
+    """The oldest overdue reports (all of them with ``limit=None``), each with the head in office on its
+    due date and the reminder stage reached: one query for the rows, then two per ``CHUNK`` of them."""
     rows = selectors.oldest_overdue(flt, limit=limit)
-    heads = selectors.heads_on_due_dates(rows)
-    stages = escalation_reached([o.pk for o in rows])
-    for o in rows:
-        o.head = heads.get(o.pk)
-        o.escalation = stages.get(o.pk)
-        o.days_overdue = (flt.today - o.due_date).days
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        heads = selectors.heads_on_due_dates(chunk)
+        stages = escalation_reached([o.pk for o in chunk])
+        for o in chunk:
+            o.head = heads.get(o.pk)
+            o.escalation = stages.get(o.pk)
+            o.days_overdue = (flt.today - o.due_date).days
     return rows
 
 
@@ -194,7 +198,7 @@ def table_context(flt, table: str, *, sort: str = "name") -> dict:
     if table in ("units", "heatmap", "trend"):
         return {"flt": flt, **_figure_tables(flt, selectors.grid(flt), sort)}
     if table == "overdue":
-        return {"flt": flt, "overdue": overdue_rows(flt)}
+        return {"flt": flt, "overdue": overdue_rows(flt, limit=None)}
     if table == "indicators":
         return {"flt": flt, "indicators": {"totals": selectors.indicator_totals(flt)}}
     if table == "directives":
