@@ -80,8 +80,8 @@ class MonthFiguresSerializer(serializers.Serializer):
 
 class FiguresSerializer(serializers.Serializer):
     unit = UnitRefSerializer()
-    start = serializers.DateField()
-    end = serializers.DateField()
+    start = serializers.DateField(help_text="As asked, narrowed to the periods any report covers (and this year).")
+    end = serializers.DateField(help_text="As asked, narrowed to the periods any report covers (and this year).")
     today = serializers.DateField(help_text="Only reports due by this day are expected.")
     forms = serializers.ListField(child=serializers.IntegerField(), help_text="Empty: every form.")
     headline = FigureSetSerializer()
