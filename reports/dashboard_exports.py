@@ -141,9 +141,16 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
     if name == "indicators":
         return (
             _("Indicators"),
-            [_("Code"), _("Indicator"), _("Unit of measure"), _("Total or average"), _("Reports")],
+            [_("Report form"), _("Code"), _("Indicator"), _("Unit of measure"), _("Total or average"), _("Reports")],
             [
-                [t["code"], t["label"], t["unit"], float(t["value"]) if t["value"] is not None else None, t["reports"]]
+                [
+                    t["form"],
+                    t["code"],
+                    t["label"],
+                    t["unit"],
+                    _indicator_value(t),
+                    t["reports"],
+                ]
                 for t in context["indicators"]["totals"]
             ],
         )
@@ -164,6 +171,13 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
             ],
         )
     raise KeyError(name)
+
+
+def _indicator_value(t: dict):
+    """A total as it was summed; an average rounded as every average is."""
+    if t["value"] is None:
+        return None
+    return rounded_float(t["value"]) if t["averaged"] else float(t["value"])
 
 
 TABLES = ("units", "heatmap", "trend", "overdue", "indicators", "directives")

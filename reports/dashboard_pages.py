@@ -166,15 +166,14 @@ def overdue_rows(flt, limit: int | None = OVERDUE_LISTED):
     return rows
 
 
-def indicator_rows(flt, code: str | None, rows: list[Row]):
+def indicator_rows(flt, key: str | None, rows: list[Row]):
+    """The results per form and indicator, and the detail of one (``key`` "form:code"; the first otherwise)."""
     totals = selectors.indicator_totals(flt)
-    codes = [t["code"] for t in totals]
-    chosen = code if code in codes else (codes[0] if codes else None)
+    chosen_row = next((t for t in totals if t["key"] == key), totals[0] if totals else None)
     by_child, by_month = {}, {}
-    if chosen:
-        by_child = selectors.indicator_by_child(flt, chosen)
-        by_month = selectors.indicator_trend(flt, chosen)
-    chosen_row = next((t for t in totals if t["code"] == chosen), None)
+    if chosen_row:
+        by_child = selectors.indicator_by_child(flt, chosen_row["form_id"], chosen_row["code"])
+        by_month = selectors.indicator_trend(flt, chosen_row["form_id"], chosen_row["code"])
     child_values = [(r, by_child.get(r.bucket)) for r in rows if r.bucket in by_child]
     return {"totals": totals, "chosen": chosen_row, "by_child": child_values, "by_month": sorted(by_month.items())}
 
@@ -258,7 +257,7 @@ def chart_data(context) -> dict:
             ],
         },
         "indicator": {
-            "label": ind["chosen"]["label"] if ind["chosen"] else "",
+            "label": f"{ind['chosen']['label']} ({ind['chosen']['form']})" if ind["chosen"] else "",
             "labels": [f"{m:%m/%Y}" for m, _v in ind["by_month"]],
             "data": [float(v["value"]) for _m, v in ind["by_month"]],
         },

@@ -78,6 +78,26 @@ class MonthFiguresSerializer(serializers.Serializer):
     missing = serializers.IntegerField()
 
 
+class IndicatorResultSerializer(serializers.Serializer):
+    """One indicator of one form added up over the filed reports of the subtree: never summed across forms,
+    whose periods overlap (a quarter's report covers the months of three monthly ones)."""
+
+    form = serializers.IntegerField(source="form_id", help_text="The report form.")
+    form_name = serializers.CharField(source="form")
+    code = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    value_type = serializers.CharField()
+    averaged = serializers.BooleanField(help_text="True: the average of a percentage; otherwise the total.")
+    value = serializers.SerializerMethodField()
+    reports = serializers.IntegerField(help_text="Filed reports counted.")
+
+    def get_value(self, row) -> float | None:
+        if row["value"] is None:
+            return None
+        return rounded_float(row["value"]) if row["averaged"] else float(row["value"])
+
+
 class FiguresSerializer(serializers.Serializer):
     unit = UnitRefSerializer()
     start = serializers.DateField(help_text="As asked, narrowed to the periods any report covers (and this year).")
@@ -87,3 +107,4 @@ class FiguresSerializer(serializers.Serializer):
     headline = FigureSetSerializer()
     children = ChildFiguresSerializer(many=True)
     months = MonthFiguresSerializer(many=True)
+    indicators = IndicatorResultSerializer(many=True, help_text="Per form and indicator.")

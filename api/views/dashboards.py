@@ -45,6 +45,7 @@ class UnitFiguresViewSet(ApiViewSet):
             "headline": grid.headline,
             "children": selectors.child_units(flt, grid.by_bucket),
             "months": [{"month": month, **vars(cell)} for month, cell in grid.trend.items()],
+            "indicators": selectors.indicator_totals(flt),
         }
         return Response(s.FiguresSerializer(data).data)
 

@@ -161,7 +161,7 @@ def test_every_table_of_the_dashboard_exports_its_own_rows(client, tree, users, 
     trend, _n = sheet("trend")
     assert len(trend) == 23 and sum(row[1] for row in trend) == 21  # 01/2025–11/2026, the reports due
     indicators, _n = sheet("indicators")
-    assert ("PETITIONS_RECEIVED", 9) in {(row[0], row[3]) for row in indicators}
+    assert ("PETITIONS_RECEIVED", 9) in {(row[1], row[4]) for row in indicators}
     _rows, directives = sheet("directives")
     _rows, units = sheet("units")
     assert directives < units  # each workbook reads only what its table shows
