@@ -221,7 +221,7 @@ def summary_context(context: dict) -> dict:
                 "Được chấp nhận trong hạn, trên số phải nộp",
                 f"{number(h.accepted_on_time)} ({percent(h.accepted_on_time_rate)})",
             ),
-            ("Nộp muộn; số ngày muộn bình quân", f"{number(h.late)}; {average(h.average_days_late)}"),
+            ("Nộp chậm; số ngày chậm trung bình", f"{number(h.late)}; {average(h.average_days_late)}"),
             ("Bị trả lại để bổ sung (số báo cáo; số lượt)", f"{number(h.returned)}; {number(h.returns)}"),
             ("Quá hạn chưa nộp đến ngày lập báo cáo", number(h.overdue)),
         ],
