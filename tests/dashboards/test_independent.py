@@ -8,7 +8,7 @@ returned and refiled, returned and left so.
 
 The expected counts come straight from the obligations, the rest from the reports' own event log (first
 submission, acceptance, returns), not from the timeliness columns the dashboard adds up, and the scope from
-the unit paths and the succession links (DHIS2's definitions, DOMAIN.md 6). The page, the API and the Excel
+the unit paths and the succession links, by DHIS2's definitions. The page, the API and the Excel
 workbook must agree with it to the unit.
 """
 
