@@ -223,7 +223,7 @@ def summary_context(context: dict) -> dict:
             ),
             ("Nộp chậm; số ngày chậm trung bình", f"{number(h.late)}; {average(h.average_days_late)}"),
             ("Bị trả lại để bổ sung (số báo cáo; số lượt)", f"{number(h.returned)}; {number(h.returns)}"),
-            ("Quá hạn chưa nộp đến ngày lập báo cáo", number(h.overdue)),
+            ("Quá hạn chưa nộp (kể cả báo cáo bị trả lại chưa nộp lại)", number(h.overdue)),
         ],
         "rows": [
             (

@@ -91,3 +91,16 @@ def test_big_counts_are_grouped_on_the_card_and_in_the_table(client, tree, users
     page = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), RANGE).content.decode()
     card = page.split('id="fig-expected"', 1)[1].split("</div></div>", 1)[0]
     assert numbers.number(expected) in card and f"{expected // 1000}.{expected % 1000:03d}" in card
+
+
+def test_the_digest_e_mail_groups_thousands_too():
+    from django.template.loader import render_to_string
+
+    context = {
+        "name": "Lãnh đạo",
+        "title": "Đơn vị có báo cáo quá hạn",
+        "units": [{"unit__name": "Tỉnh Bắc Ninh", "count": 1386, "oldest": datetime.date(2026, 1, 7)}],
+        "url": "http://127.0.0.1:8000/",
+    }
+    assert "Tỉnh Bắc Ninh: 1.386 (" in render_to_string("reports/email/digest.txt", context)
+    assert "<strong>1.386</strong>" in render_to_string("reports/email/digest.html", context)
