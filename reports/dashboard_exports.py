@@ -8,14 +8,13 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.documents import DATE_FORMAT
+from reports.numbers import rounded_float
 from units.text import search_key
-
-
-def _rate(value):
-    return None if value is None else round(value, 1)
 
 
 def figure_headers() -> list[str]:
@@ -23,6 +22,10 @@ def figure_headers() -> list[str]:
         _("Expected"),
         _("Received"),
         _("Reporting rate (%)"),
+        _("Filed now"),
+        _("Filed now (%)"),
+        _("Meets the requirements"),
+        _("Meets the requirements (%)"),
         _("On time (first submission)"),
         _("On-time rate (%)"),
         _("Accepted on time (%)"),
@@ -38,38 +41,45 @@ def figure_cells(f) -> list:
     return [
         f.expected,
         f.received,
-        _rate(f.reporting_rate),
+        rounded_float(f.reporting_rate),
+        f.filed,
+        rounded_float(f.filed_rate),
+        f.accepted,
+        rounded_float(f.accepted_rate),
         f.on_time,
-        _rate(f.on_time_rate),
-        _rate(f.accepted_on_time_rate),
+        rounded_float(f.on_time_rate),
+        rounded_float(f.accepted_on_time_rate),
         f.late,
-        _rate(f.average_days_late),
+        rounded_float(f.average_days_late),
         f.returned,
         f.returns,
         f.overdue,
     ]
 
 
-def workbook(title: str, subtitle: str, headers: list[str], rows: list[list]) -> bytes:
-    """One sheet: a title, what it covers, a bold header row frozen above the rows."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([subtitle])
-    sheet.append([])
-    sheet.append(headers)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if hasattr(cell.value, "year"):
-                cell.number_format = DATE_FORMAT
+def workbook(title: str, subtitle: str, headers: list[str], rows) -> bytes:
+    """One sheet: a title, what it covers, a bold header row frozen above the rows (every row given).
+
+    Written in openpyxl's write-only mode, row after row, so a national table of tens of thousands of rows
+    holds them all without building each cell as an object first; ``rows`` may be a generator."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
     sheet.freeze_panes = "A5"
     sheet.column_dimensions["A"].width = 36
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+
+    def styled(value, **style):
+        cell = WriteOnlyCell(sheet, value=value)
+        for name, v in style.items():
+            setattr(cell, name, v)
+        return cell
+
+    sheet.append([styled(title, font=Font(bold=True, size=13))])
+    sheet.append([subtitle])
+    sheet.append([])
+    sheet.append([styled(h, font=Font(bold=True)) for h in headers])
+    for row in rows:
+        sheet.append([styled(v, number_format=DATE_FORMAT) if hasattr(v, "year") else v for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -101,14 +111,14 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
     if name == "trend":
         return (
             _("By month"),
-            [_("Month"), _("Expected"), _("On time"), _("Late"), _("Returned"), _("Missing")],
+            [_("Month"), _("Expected"), _("On time"), _("Late"), _("Returned"), _("Overdue")],
             [[f"{m:%m/%Y}", c.expected, c.on_time, c.late, c.returned, c.missing] for m, c in context["trend"]],
         )
     if name == "overdue":
         return (
             _("Overdue reports"),
             [_("Unit"), _("Report"), _("Period"), _("Due date"), _("Days overdue"), _("Head of unit"), _("Reminders")],
-            [
+            (
                 [
                     o.unit.name,
                     o.form.name,
@@ -119,14 +129,21 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
                     o.escalation.summary if o.escalation else "",
                 ]
                 for o in context["overdue"]
-            ],
+            ),
         )
     if name == "indicators":
         return (
             _("Indicators"),
-            [_("Code"), _("Indicator"), _("Unit of measure"), _("Total or average"), _("Reports")],
+            [_("Report form"), _("Code"), _("Indicator"), _("Unit of measure"), _("Total or average"), _("Reports")],
             [
-                [t["code"], t["label"], t["unit"], float(t["value"]) if t["value"] is not None else None, t["reports"]]
+                [
+                    t["form"],
+                    t["code"],
+                    t["label"],
+                    t["unit"],
+                    _indicator_value(t),
+                    t["reports"],
+                ]
                 for t in context["indicators"]["totals"]
             ],
         )
@@ -147,6 +164,13 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
             ],
         )
     raise KeyError(name)
+
+
+def _indicator_value(t: dict):
+    """A total as it was summed; an average rounded as every average is."""
+    if t["value"] is None:
+        return None
+    return rounded_float(t["value"]) if t["averaged"] else float(t["value"])
 
 
 TABLES = ("units", "heatmap", "trend", "overdue", "indicators", "directives")

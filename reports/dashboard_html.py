@@ -7,27 +7,19 @@ the page shows the first ``SHOWN`` units in the chosen order with a link to show
 """
 
 from django.urls import reverse
-from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from reports.numbers import average, number, percent
+
 SHOWN = 20  # units in the table and the heatmap before "show all"
-OVERDUE_SHOWN = 10  # the oldest overdue reports before "show all" (the Excel file has 50)
+OVERDUE_SHOWN = 10  # the oldest overdue reports before "show all" (the Excel file has every one)
 NAME_CHARS = 28
-
-
-def _decimal(value, sep: str) -> str:
-    return f"{value:.1f}".replace(".", sep)
-
-
-def pct(value, sep: str) -> str:
-    return "—" if value is None else f"{_decimal(value, sep)} %"
 
 
 def units_tbody(rows, *, unit, query: str) -> SafeString:
     """The rows of the units table: each child opens its own dashboard with the same filter."""
-    sep = get_format("DECIMAL_SEPARATOR")
     suffix = f"?{escape(query)}" if query else ""
     closed = f' <span class="badge text-bg-secondary">{escape(_("closed"))}</span>'
     own = reverse("reports:unit_obligations", args=[unit.pk])
@@ -40,13 +32,13 @@ def units_tbody(rows, *, unit, query: str) -> SafeString:
                 link += closed
         else:
             link = f'<a href="{own}">{escape(r.name)}</a>'
-        days = "—" if f.average_days_late is None else _decimal(f.average_days_late, sep)
         overdue = ' class="text-danger fw-semibold"' if f.overdue else ""
         out.append(
-            f'<tr data-unit="{r.bucket}"><th scope="row">{link}</th><td>{f.expected}</td>'
-            f"<td>{pct(f.reporting_rate, sep)}</td><td>{pct(f.on_time_rate, sep)}</td>"
-            f"<td>{pct(f.accepted_on_time_rate, sep)}</td><td>{f.late}</td><td>{days}</td>"
-            f"<td>{f.returned}</td><td{overdue}>{f.overdue}</td></tr>"
+            f'<tr data-unit="{r.bucket}"><th scope="row">{link}</th><td>{number(f.expected)}</td>'
+            f"<td>{percent(f.reporting_rate)}</td><td>{percent(f.filed_rate)}</td><td>{percent(f.accepted_rate)}</td>"
+            f"<td>{percent(f.on_time_rate)}</td><td>{percent(f.accepted_on_time_rate)}</td><td>{number(f.late)}</td>"
+            f"<td>{average(f.average_days_late)}</td>"
+            f"<td>{number(f.returned)}</td><td{overdue}>{number(f.overdue)}</td></tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 (every text above is escaped)
 
@@ -57,7 +49,9 @@ def heatmap_tbody(heat) -> SafeString:
     for row, cells in heat:
         name = row.name if len(row.name) <= NAME_CHARS else row.name[: NAME_CHARS - 1] + "…"
         tds = "".join(
-            f'<td data-state="{c.state}">{c.on_time}/{c.expected}</td>' if c.expected else '<td data-state="none"></td>'
+            f'<td data-state="{c.state}">{number(c.on_time)}/{number(c.expected)}</td>'
+            if c.expected
+            else '<td data-state="none"></td>'
             for c in cells
         )
         out.append(f'<tr><th scope="row">{escape(name)}</th>{tds}</tr>')

@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy
 
 from reports import selectors
 from reports.models import ReportForm
+from reports.numbers import rounded_float
 from reports.reminders import escalation_reached
 from reports.selectors.figures import Cell, Grid
 from reports.selectors.filters import SELF, month_bounds
 
-OVERDUE_LISTED = 50  # the oldest overdue reports read for "show more" and the Excel file (the page shows 10 first)
+OVERDUE_LISTED = 50  # the oldest overdue reports read for "show more" (the page shows 10 first; the Excel file all)
+CHUNK = 2000  # rows per query of the heads and reminders of an overdue list: within any database's parameter limit
 RANKED = 5
 
 CHILD_SORTS = {
@@ -29,6 +31,8 @@ CHILD_SORTS = {
     "name": (lambda r: r.name.casefold(), False),
     "expected": (lambda r: r.figures.expected, True),
     "reporting": (lambda r: _n(r.figures.reporting_rate), True),
+    "filed": (lambda r: _n(r.figures.filed_rate), True),
+    "meets": (lambda r: _n(r.figures.accepted_rate), True),
     "on_time": (lambda r: _n(r.figures.on_time_rate), True),
     "accepted": (lambda r: _n(r.figures.accepted_on_time_rate), True),
     "late": (lambda r: r.figures.late, True),
@@ -147,27 +151,29 @@ def heatmap_rows(months: list[datetime.date], rows: list[Row], grid: Grid):
     return [(row, [grid.cells.get((row.bucket, m), empty) for m in months]) for row in rows]
 
 
-def overdue_rows(flt, limit: int = OVERDUE_LISTED):
-    """The oldest overdue reports, each with the head in office on its due date and the reminder stage reached."""
+def overdue_rows(flt, limit: int | None = OVERDUE_LISTED):
+    """The oldest overdue reports (all of them with ``limit=None``), each with the head in office on its
+    due date and the reminder stage reached: one query for the rows, then two per ``CHUNK`` of them."""
     rows = selectors.oldest_overdue(flt, limit=limit)
-    heads = selectors.heads_on_due_dates(rows)
-    stages = escalation_reached([o.pk for o in rows])
-    for o in rows:
-        o.head = heads.get(o.pk)
-        o.escalation = stages.get(o.pk)
-        o.days_overdue = (flt.today - o.due_date).days
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        heads = selectors.heads_on_due_dates(chunk)
+        stages = escalation_reached([o.pk for o in chunk])
+        for o in chunk:
+            o.head = heads.get(o.pk)
+            o.escalation = stages.get(o.pk)
+            o.days_overdue = (flt.today - o.due_date).days
     return rows
 
 
-def indicator_rows(flt, code: str | None, rows: list[Row]):
+def indicator_rows(flt, key: str | None, rows: list[Row]):
+    """The results per form and indicator, and the detail of one (``key`` "form:code"; the first otherwise)."""
     totals = selectors.indicator_totals(flt)
-    codes = [t["code"] for t in totals]
-    chosen = code if code in codes else (codes[0] if codes else None)
+    chosen_row = next((t for t in totals if t["key"] == key), totals[0] if totals else None)
     by_child, by_month = {}, {}
-    if chosen:
-        by_child = selectors.indicator_by_child(flt, chosen)
-        by_month = selectors.indicator_trend(flt, chosen)
-    chosen_row = next((t for t in totals if t["code"] == chosen), None)
+    if chosen_row:
+        by_child = selectors.indicator_by_child(flt, chosen_row["form_id"], chosen_row["code"])
+        by_month = selectors.indicator_trend(flt, chosen_row["form_id"], chosen_row["code"])
     child_values = [(r, by_child.get(r.bucket)) for r in rows if r.bucket in by_child]
     return {"totals": totals, "chosen": chosen_row, "by_child": child_values, "by_month": sorted(by_month.items())}
 
@@ -191,7 +197,7 @@ def table_context(flt, table: str, *, sort: str = "name") -> dict:
     if table in ("units", "heatmap", "trend"):
         return {"flt": flt, **_figure_tables(flt, selectors.grid(flt), sort)}
     if table == "overdue":
-        return {"flt": flt, "overdue": overdue_rows(flt)}
+        return {"flt": flt, "overdue": overdue_rows(flt, limit=None)}
     if table == "indicators":
         return {"flt": flt, "indicators": {"totals": selectors.indicator_totals(flt)}}
     if table == "directives":
@@ -243,7 +249,7 @@ def chart_data(context) -> dict:
             "series": [
                 {"key": "on-time", "label": _("On time"), "data": [c.on_time for _m, c in context["trend"]]},
                 {"key": "late", "label": _("Late"), "data": [c.late for _m, c in context["trend"]]},
-                {"key": "missing", "label": _("Missing"), "data": [c.missing for _m, c in context["trend"]]},
+                {"key": "missing", "label": _("Overdue"), "data": [c.missing for _m, c in context["trend"]]},
             ],
         },
         "children": {
@@ -252,17 +258,17 @@ def chart_data(context) -> dict:
                 {
                     "key": "reporting",
                     "label": _("Reporting rate (%)"),
-                    "data": [round(_n(r.figures.reporting_rate), 1) for r in rows],
+                    "data": [rounded_float(r.figures.reporting_rate) for r in rows],
                 },
                 {
                     "key": "on-time",
                     "label": _("On-time rate (%)"),
-                    "data": [round(_n(r.figures.on_time_rate), 1) for r in rows],
+                    "data": [rounded_float(r.figures.on_time_rate) for r in rows],
                 },
             ],
         },
         "indicator": {
-            "label": ind["chosen"]["label"] if ind["chosen"] else "",
+            "label": f"{ind['chosen']['label']} ({ind['chosen']['form']})" if ind["chosen"] else "",
             "labels": [f"{m:%m/%Y}" for m, _v in ind["by_month"]],
             "data": [float(v["value"]) for _m, v in ind["by_month"]],
         },

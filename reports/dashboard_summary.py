@@ -14,9 +14,10 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports import dashboard_html, periods
+from reports import periods
 from reports.documents import symbol_text
 from reports.models import ReportForm
+from reports.numbers import average, number, percent
 from reports.selectors.filters import SELF
 from reports.services import place_of
 from units.models import Body, BodyMembership, Unit
@@ -145,15 +146,15 @@ def _lines(text: str) -> list[str]:
 
 def _count(n: int) -> str:
     """1.386: thousands with a dot, the Vietnamese way."""
-    return f"{n:,}".replace(",", ".")
+    return number(n)
 
 
 def _pct(value) -> str:
-    return dashboard_html.pct(value, ",")
+    return percent(value)
 
 
 def _decimal(value) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+    return average(value)
 
 
 def period_phrase(start: datetime.date, end: datetime.date) -> str:
@@ -213,15 +214,17 @@ def summary_context(data: dict, choice: dict) -> dict:
         ),
         "headline": [
             ("Số báo cáo phải nộp (đã đến hạn)", _count(h.expected)),
-            ("Số báo cáo đã nộp (tỷ lệ nộp)", f"{_count(h.received)} ({_pct(h.reporting_rate)})"),
+            ("Số báo cáo đã nhận (tỷ lệ báo cáo)", f"{_count(h.received)} ({_pct(h.reporting_rate)})"),
+            ("Đã nộp (không tính báo cáo đang bị trả lại)", f"{_count(h.filed)} ({_pct(h.filed_rate)})"),
+            ("Đạt yêu cầu (đã được chấp nhận)", f"{_count(h.accepted)} ({_pct(h.accepted_rate)})"),
             ("Nộp đúng hạn, tính theo lần nộp đầu (trên số phải nộp)", f"{_count(h.on_time)} ({_pct(h.on_time_rate)})"),
             (
-                "Đạt yêu cầu trong hạn (trên số phải nộp)",
+                "Được chấp nhận trong hạn (trên số phải nộp)",
                 f"{_count(h.accepted_on_time)} ({_pct(h.accepted_on_time_rate)})",
             ),
-            ("Nộp muộn; số ngày muộn bình quân", f"{_count(h.late)}; {_decimal(h.average_days_late)}"),
+            ("Nộp chậm; số ngày chậm trung bình", f"{_count(h.late)}; {_decimal(h.average_days_late)}"),
             ("Bị trả lại để bổ sung (số báo cáo; số lượt)", f"{_count(h.returned)}; {_count(h.returns)}"),
-            ("Quá hạn chưa nộp đến ngày lập báo cáo", _count(h.overdue)),
+            ("Quá hạn chưa nộp (kể cả báo cáo bị trả lại chưa nộp lại)", _count(h.overdue)),
         ],
         "note": (
             "Tỷ lệ tính trên số báo cáo phải nộp đã đến hạn; đơn vị chỉ tính trong các kỳ còn hoạt động; "
@@ -241,7 +244,7 @@ def summary_context(data: dict, choice: dict) -> dict:
             )
             for r in attention
         ],  # fmt: skip
-        "overdue_total": h.overdue,
+        "overdue_total": _count(h.overdue),
         "overdue": [
             (o.unit.name, o.period_label_vi, f"{o.due_date:%d/%m/%Y}", o.head.person.full_name if o.head else "—")
             for o in overdue
@@ -252,7 +255,16 @@ def summary_context(data: dict, choice: dict) -> dict:
         "recipients": _lines(choice["recipients"]),
         "annex_title": "Kết quả thực hiện chế độ báo cáo của các đơn vị",
         "annex_reference": f"(Kèm theo Báo cáo số {number} ngày {day:%d/%m/%Y} của {body.name})",
-        "annex_headers": ["TT", "Đơn vị", "Phải nộp", "Đã nộp", "Tỷ lệ nộp", "Đúng hạn", "Tỷ lệ đúng hạn", "Quá hạn"],
+        "annex_headers": [
+            "TT",
+            "Đơn vị",
+            "Phải nộp",
+            "Đã nhận",
+            "Tỷ lệ báo cáo",
+            "Đúng hạn",
+            "Tỷ lệ đúng hạn",
+            "Quá hạn",
+        ],
         "annex": [
             (
                 _row_name(r, unit),

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from reports import access, periods, validation
 from reports.models import Indicator, Obligation, Report, Status
-from reports.models.obligations import IN_REVIEW, PENDING
+from reports.models.obligations import IN_REVIEW, NOT_FILED, PENDING, is_overdue
 from reports.services import needs_approval
 
 
@@ -22,23 +22,28 @@ def working_days_text(days: int) -> str:
 
 
 def decorate(obligations, today: datetime.date) -> None:
-    """Attach ``days_left`` (working days), ``overdue`` and ``days_text`` to each obligation."""
+    """Attach ``days_left`` (working days), ``overdue`` and ``days_text`` to each obligation.
+
+    A report returned for revision is due again like one never filed: overdue once its due date has passed."""
     for o in obligations:
         o.days_left = periods.working_days_between(today, o.due_date)
-        o.overdue = o.status in PENDING and o.due_date < today
-        o.days_text = working_days_text(o.days_left) if o.status in PENDING else ""
+        o.overdue = is_overdue(o, today)
+        o.days_text = working_days_text(o.days_left) if o.status in NOT_FILED else ""
 
 
 def group(obligations, today: datetime.date) -> dict[str, list[Obligation]]:
-    """The unit's page: overdue, due soon, returned, with the committee. (Accepted ones are paged apart.)"""
+    """The unit's page: overdue (returned ones past their due date too), due soon, returned, with the
+    committee. (Accepted ones are paged apart.)"""
     groups = {"overdue": [], "due": [], "returned": [], "submitted": []}
     for o in obligations:
-        if o.status == Status.RETURNED:
+        if is_overdue(o, today):
+            groups["overdue"].append(o)
+        elif o.status == Status.RETURNED:
             groups["returned"].append(o)
         elif o.status in IN_REVIEW:
             groups["submitted"].append(o)
         elif o.status in PENDING:
-            groups["overdue" if o.due_date < today else "due"].append(o)
+            groups["due"].append(o)
     return groups
 
 

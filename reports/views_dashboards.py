@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from reports import dashboard_exports, dashboard_html, dashboard_pages, documents, selectors, word
 from reports import dashboard_summary as dashboard_summary_doc
+from reports.numbers import rounded_float
 from reports.selectors.heads import SORTS as HEAD_SORTS
 from units import scope
 from units.models import Person, RoleGrant, Unit
@@ -94,8 +95,10 @@ def dashboard(request, pk: int):
         may_see_heads=scope.has_role(request.user, HEADS_ROLES, unit),
         sort_columns=[
             ("name", _("Unit")),
-            ("expected", _("Due")),
+            ("expected", _("Expected")),
             ("reporting", _("Reporting rate")),
+            ("filed", _("Filed now")),
+            ("meets", _("Meets the requirements")),
             ("on_time", _("On-time rate")),
             ("accepted", _("Accepted on time")),
             ("late", _("Late")),
@@ -221,7 +224,7 @@ def heads_xlsx(request, pk: int):
         _("Reports due"),
         _("On time"),
         _("Late"),
-        _("Missing"),
+        _("Overdue"),
         _("Returned"),
         _("On-time rate (%)"),
     ]
@@ -234,7 +237,7 @@ def heads_xlsx(request, pk: int):
             r["late"],
             r["missing"],
             r["returned"],
-            None if r["on_time_rate"] is None else round(r["on_time_rate"], 1),
+            rounded_float(r["on_time_rate"]),
         ]
         for r in records
     ]
@@ -288,7 +291,7 @@ def head_detail_xlsx(request, pk: int, person_pk: int):
         _("Reports due"),
         _("On time"),
         _("Late"),
-        _("Missing"),
+        _("Overdue"),
         _("Returned"),
     ]
     rows = [

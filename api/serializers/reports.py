@@ -6,7 +6,7 @@ from rest_framework import serializers
 from api.serializers.units import MAX_ID, UnitRefSerializer
 from reports import periods
 from reports.models import FormSection, Indicator, IndicatorRule, Obligation, Report, ReportEvent, ReportForm, Status
-from reports.models.obligations import PENDING
+from reports.models.obligations import is_overdue
 
 OBLIGATION_FILTERS = [*Status.values, "open", "overdue"]
 
@@ -146,7 +146,7 @@ class ObligationSerializer(serializers.ModelSerializer):
         return periods.working_days_between(self.context.get("today") or timezone.localdate(), o.due_date)
 
     def get_overdue(self, o: Obligation) -> bool:
-        return o.status in PENDING and o.due_date < (self.context.get("today") or timezone.localdate())
+        return is_overdue(o, self.context.get("today") or timezone.localdate())
 
 
 class ObligationFilterSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""The dashboard figures of a unit for a range of periods (issue 6), as on the dashboard page: the same
+"""The dashboard figures of a unit for a range of periods, as on the dashboard page: the same
 selectors, the same scope (a unit outside the user's scope is a 404), a constant number of queries."""
 
 from django.http import Http404
@@ -45,6 +45,7 @@ class UnitFiguresViewSet(ApiViewSet):
             "headline": grid.headline,
             "children": selectors.child_units(flt, grid.by_bucket),
             "months": [{"month": month, **vars(cell)} for month, cell in grid.trend.items()],
+            "indicators": selectors.indicator_totals(flt),
         }
         return Response(s.FiguresSerializer(data).data)
 

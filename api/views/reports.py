@@ -16,7 +16,7 @@ from api.serializers import reports as s
 from api.views.base import ApiViewSet, of_unit
 from reports import services
 from reports.models import Indicator, IndicatorRule, Obligation, Report, ReportEvent, ReportForm, Status
-from reports.models.obligations import PENDING
+from reports.models.obligations import overdue_q
 
 CONFLICT = OpenApiResponse(
     s.ConflictSerializer, description="Someone saved the draft since this revision; `current` is their version."
@@ -163,7 +163,7 @@ class ObligationViewSet(ApiViewSet):
         if wanted == "open":
             qs = qs.exclude(status=Status.ACCEPTED)
         elif wanted == "overdue":
-            qs = qs.filter(status__in=PENDING, due_date__lt=today)
+            qs = qs.filter(overdue_q(today))
         elif wanted:
             qs = qs.filter(status=wanted)
         return self.page_of(qs.order_by("due_date", "pk"), s.ObligationSerializer, context={"today": today})

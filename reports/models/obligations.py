@@ -22,6 +22,19 @@ class Status(models.TextChoices):
 PENDING = (Status.NOT_STARTED, Status.DRAFT, Status.AWAITING_APPROVAL)  # not yet with the committee
 IN_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
 FILED = (Status.SUBMITTED, Status.RESUBMITTED, Status.ACCEPTED)
+# Not with the committee now: never filed, or returned for revision and not yet filed again.
+NOT_FILED = (*PENDING, Status.RETURNED)
+
+
+def overdue_q(today, prefix: str = "") -> Q:
+    """Overdue: past the due date and not filed now. A report returned and not refiled is overdue again,
+    whether it was returned before or after its due date (its first submission still counts as received)."""
+    return Q(**{f"{prefix}status__in": NOT_FILED, f"{prefix}due_date__lt": today})
+
+
+def is_overdue(obligation, today) -> bool:
+    """``overdue_q`` for a row already loaded."""
+    return obligation.status in NOT_FILED and obligation.due_date < today
 
 
 class Obligation(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports.models import Delivery, DigestDelivery, Notification, Obligation
-from reports.models.obligations import PENDING
+from reports.models.obligations import overdue_q
 from reports.reminders.sending import MAIL_ERRORS, retry_delay, site_url
 from units import scope
 from units.models import RoleGrant, User
@@ -31,7 +31,7 @@ def overdue_units(user, today: datetime.date) -> list[dict]:
     if q is None:
         return []
     return list(
-        Obligation.objects.filter(q, status__in=PENDING, due_date__lt=today)
+        Obligation.objects.filter(q, overdue_q(today))
         .values("unit_id", "unit__name")
         .annotate(count=Count("id"), oldest=Min("due_date"))
         .order_by("oldest", "unit__name")

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from reports.models import Obligation
+from reports.models.obligations import FILED, overdue_q
 from reports.selectors.filters import SELF, DashboardFilter
 from units.models import Unit
 
@@ -21,13 +22,16 @@ from units.models import Unit
 class Figures:
     """Counts over a set of obligations that fell due; the rates are derived from them.
 
-    ``received``: filed at least once (a returned report was received, and is also counted in
-    ``returned``); ``on_time``: first filed by the due date; ``accepted_on_time``: accepted by the due
-    date; ``overdue``: never filed and past its due date today.
+    ``received``: filed at least once, DHIS2's count (a returned report was received, and is also counted
+    in ``returned``); ``filed``: filed now, with the committee or accepted (not sitting returned);
+    ``on_time``: first filed by the due date; ``accepted``: accepted (meets the requirements);
+    ``accepted_on_time``: accepted by the due date; ``overdue``: past its due date today and not filed now
+    (never filed, or returned and not refiled).
     """
 
     expected: int = 0
     received: int = 0
+    filed: int = 0
     on_time: int = 0
     late: int = 0
     accepted: int = 0
@@ -49,6 +53,16 @@ class Figures:
     def reporting_rate(self) -> float | None:
         """DHIS2: received × 100 / expected, at most 100."""
         return self._rate(self.received, self.expected)
+
+    @property
+    def filed_rate(self) -> float | None:
+        """Filed now (not sitting returned) × 100 / expected."""
+        return self._rate(self.filed, self.expected)
+
+    @property
+    def accepted_rate(self) -> float | None:
+        """Accepted × 100 / expected."""
+        return self._rate(self.accepted, self.expected)
 
     @property
     def on_time_rate(self) -> float | None:
@@ -79,6 +93,7 @@ def aggregates(today: datetime.date) -> dict:
     return {
         "n_expected": Count("pk"),
         "n_received": Count("pk", filter=Q(first_submitted_at__isnull=False)),
+        "n_filed": Count("pk", filter=Q(status__in=FILED)),
         "n_on_time": Count("pk", filter=Q(on_time=True)),
         "n_late": Count("pk", filter=Q(on_time=False)),
         "n_accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
@@ -86,7 +101,7 @@ def aggregates(today: datetime.date) -> dict:
         "n_returned": Count("pk", filter=Q(returned_count__gt=0)),
         "n_returns": Coalesce(Sum("returned_count"), 0),
         "n_days_late": Coalesce(Sum("days_late", filter=Q(on_time=False)), 0),
-        "n_overdue": Count("pk", filter=Q(first_submitted_at__isnull=True, due_date__lt=today)),
+        "n_overdue": Count("pk", filter=overdue_q(today)),
     }
 
 
@@ -108,6 +123,7 @@ class Cell:
     returned: int = 0
     missing: int = 0
     pending: int = 0  # due, filed never, not yet past the due date (due today)
+    # ``missing``: overdue now (never filed, or returned and not refiled)
 
     @property
     def state(self) -> str:
@@ -208,11 +224,16 @@ def child_units(flt: DashboardFilter, by_bucket: dict[str, Figures]) -> list[Chi
     return result
 
 
-def oldest_overdue(flt: DashboardFilter, limit: int = 50) -> list[Obligation]:
-    """The reports never filed and past their due date, oldest first (at most ``limit``): one query."""
-    qs = Obligation.objects.filter(flt.obligations_q(), first_submitted_at__isnull=True, due_date__lt=flt.today)
-    qs = qs.select_related("unit", "form")
-    return list(qs.order_by("due_date", "unit__name", "pk")[:limit])
+def overdue_queryset(flt: DashboardFilter):
+    """The reports overdue now (never filed, or returned and not refiled), oldest first."""
+    qs = Obligation.objects.filter(flt.obligations_q(), overdue_q(flt.today)).select_related("unit", "form")
+    return qs.order_by("due_date", "unit__name", "pk")
+
+
+def oldest_overdue(flt: DashboardFilter, limit: int | None = 50) -> list[Obligation]:
+    """The reports overdue now, oldest first (at most ``limit``; all with None): one query."""
+    qs = overdue_queryset(flt)
+    return list(qs if limit is None else qs[:limit])
 
 
 def latest_late_or_returned(flt: DashboardFilter, limit: int = 20) -> list[Obligation]:
@@ -239,13 +260,7 @@ def directive_progress(flt: DashboardFilter) -> list[dict]:
             tasks=Count("pk", distinct=True),
             reported=Count("report_obligations", filter=Q(report_obligations__first_submitted_at__isnull=False)),
             on_time=Count("report_obligations", filter=Q(report_obligations__on_time=True)),
-            overdue=Count(
-                "report_obligations",
-                filter=Q(
-                    report_obligations__first_submitted_at__isnull=True,
-                    report_obligations__due_date__lt=flt.today,
-                ),
-            ),
+            overdue=Count("report_obligations", filter=overdue_q(flt.today, "report_obligations__")),
             done=Count("pk", filter=Q(status=Assignment.Status.DONE), distinct=True),
         )
         .order_by("-overdue", "directive__symbol")

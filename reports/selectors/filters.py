@@ -5,7 +5,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, Max, Min, Q, Value, When
 from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ class DashboardFilter:
     # Filled by ``dashboard_filter``: the path prefixes counted, and former units' prefixes -> child bucket.
     paths: list[str] = field(default_factory=list)
     remap: list[tuple[str, str]] = field(default_factory=list)
+    clamped: bool = False  # the range asked for reached beyond the periods any report covers
 
     def subtree_q(self, prefix: str = "") -> Q:
         """Rows whose unit (reached through ``prefix``) lies under one of ``paths``."""
@@ -61,6 +62,22 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def clamp_to_data(
+    start: datetime.date, end: datetime.date, today: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """``start``..``end`` narrowed to the years the obligations' periods end in (and this year): one query.
+
+    A range such as 1000-01 … 9999-12 would otherwise lay out twelve thousand months of heatmap and trend
+    for a page, a workbook or the API; what lies outside the data holds nothing to count anyway."""
+    from reports.models import Obligation
+
+    bounds = Obligation.objects.aggregate(first=Min("period_end"), last=Max("period_end"))
+    # Whole years, so that a range asked for within the data's years is never changed.
+    low = datetime.date(min(bounds["first"] or today, today).year, 1, 1)
+    high = datetime.date(max(bounds["last"] or today, today).year, 12, 31)
+    return max(start, low), min(end, high)
+
+
 def _child_of(unit_path: str, path: str) -> str | None:
     if not path.startswith(unit_path):
         return None
@@ -80,6 +97,8 @@ def dashboard_filter(
     today = today or timezone.localdate()
     start = start or datetime.date(today.year, 1, 1)
     end = end or month_bounds(today.year, today.month)[1]
+    asked = (start, end)
+    start, end = clamp_to_data(start, end, today)
     links = UnitSuccession.objects.filter(
         successor__path__startswith=unit.path,
         kind__in=[UnitSuccession.Kind.MERGED, UnitSuccession.Kind.RENAMED, UnitSuccession.Kind.SPLIT],
@@ -99,6 +118,7 @@ def dashboard_filter(
         end=end,
         form_ids=sorted({int(f) for f in form_ids or []}),
         today=today,
+        clamped=(start, end) != asked,
         paths=_minimal([unit.path, *outside]),
         # The longest prefixes first: a merged village is matched before the commune it was under.
         remap=sorted(remap.items(), key=lambda item: -len(item[0])),

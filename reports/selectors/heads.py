@@ -7,6 +7,7 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, 
 from django.db.models.functions import NullIf
 
 from reports.models import Obligation
+from reports.models.obligations import overdue_q
 from reports.selectors.filters import DashboardFilter
 from units.models import Headship, Person
 
@@ -55,9 +56,8 @@ def _record(flt: DashboardFilter) -> dict:
         "filed": Count(pk, filter=counted & Q(**{f"{OB}first_submitted_at__isnull": False})),
         "on_time": Count(pk, filter=counted & Q(**{f"{OB}on_time": True})),
         "late": Count(pk, filter=counted & Q(**{f"{OB}on_time": False})),
-        "missing": Count(
-            pk, filter=counted & Q(**{f"{OB}first_submitted_at__isnull": True, f"{OB}due_date__lt": flt.today})
-        ),
+        # Overdue now, as the dashboard counts it: never filed, or returned and not refiled.
+        "missing": Count(pk, filter=counted & overdue_q(flt.today, OB)),
         "returned": Count(pk, filter=counted & Q(**{f"{OB}returned_count__gt": 0})),
     }
 
@@ -122,6 +122,6 @@ def tenure_gaps(flt: DashboardFilter, tenures: list[Headship], limit: int = 100)
         if h.ended_on:
             within &= Q(due_date__lte=h.ended_on)
         q |= within
-    gaps = Q(on_time=False) | Q(returned_count__gt=0) | Q(first_submitted_at__isnull=True, due_date__lt=flt.today)
+    gaps = Q(on_time=False) | Q(returned_count__gt=0) | overdue_q(flt.today)
     qs = Obligation.objects.filter(q, gaps, flt.obligations_q())
     return list(qs.select_related("unit", "form").order_by("-due_date", "pk")[:limit])

@@ -1,16 +1,30 @@
-"""Small filters of the dashboard pages (a filter, not an include: the units table has hundreds of cells)."""
+"""Small filters of the dashboard pages (a filter, not an include: the units table has hundreds of cells).
+
+They write numbers through ``reports.numbers``, as the units table, the workbooks, the PDFs and the API
+round them, so a card and its row never differ."""
 
 from django import template
-from django.utils.formats import get_format
 
-from reports import dashboard_html
+from reports import numbers
 
 register = template.Library()
 
 
 @register.filter
 def pct(value) -> str:
-    """A rate as "85,7 %" in the active language's format; "—" when there was nothing to count.
+    """A rate as "85,7 %"; "—" when there was nothing to count."""
+    return numbers.percent(value)
 
-    The same rounding as the units table (``dashboard_html.pct``), so a card and its row never differ."""
-    return dashboard_html.pct(value, get_format("DECIMAL_SEPARATOR"))
+
+@register.filter
+def num(value, places=None) -> str:
+    """A count or a measure written the Vietnamese way (1.386; 12,5); ``num:1`` fixes one decimal."""
+    if value is None or value == "":
+        return numbers.NONE
+    return numbers.number(value, None if places is None else int(places))
+
+
+@register.filter
+def avg(value) -> str:
+    """An average to one decimal (4,3); "—" when there was nothing to average."""
+    return numbers.average(value)

@@ -7,6 +7,10 @@
   var colours = { "on-time": "#198754", late: "#fd7e14", missing: "#b3261e", reporting: "#0d6efd" };
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.animation = false;
+  // Ticks and tooltips write numbers the Vietnamese way (1.386; 86,4), as the tables do, in either language.
+  Chart.defaults.locale = "vi-VN";
+  var percent = new Intl.NumberFormat("vi-VN", { minimumFractionDigits: 0, maximumFractionDigits: 1 });
+  function pct(value) { return percent.format(value) + " %"; }
 
   function draw(id, config) {
     var canvas = document.getElementById(id);
@@ -32,7 +36,13 @@
         return { label: s.label, data: s.data, backgroundColor: colours[s.key] };
       })
     },
-    options: { indexAxis: "y", scales: { x: { min: 0, max: 100 } } }
+    options: {
+      indexAxis: "y",
+      scales: { x: { min: 0, max: 100, ticks: { callback: pct } } },
+      plugins: {
+        tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + (c.raw === null ? "—" : pct(c.raw)); } } }
+      }
+    }
   });
 
   if (data.indicator.labels.length) {

@@ -115,9 +115,10 @@ def test_indicators_sum_counts_and_average_percentages(tree, history):
     # Only the report filed through the services has figures: 9 petitions received, 92.5 % satisfaction.
     assert rows["PETITIONS_RECEIVED"]["value"] == 9 and rows["PETITIONS_RECEIVED"]["reports"] == 1
     assert rows["ONE_STOP_SATISFACTION"]["averaged"] and float(rows["ONE_STOP_SATISFACTION"]["value"]) == 92.5
-    by_child = selectors.indicator_by_child(flt(tree["bac_ninh"]), "PETITIONS_RECEIVED")
+    assert {r["form_id"] for r in rows.values()} == {history["form"].pk}
+    by_child = selectors.indicator_by_child(flt(tree["bac_ninh"]), history["form"].pk, "PETITIONS_RECEIVED")
     assert by_child == {str(tree["dong_ngan"].pk): {"value": 9, "reports": 1}}
-    trend = selectors.indicator_trend(flt(tree["bac_ninh"]), "MEETINGS")
+    trend = selectors.indicator_trend(flt(tree["bac_ninh"]), history["form"].pk, "MEETINGS")
     assert list(trend) == [datetime.date(2026, 6, 1)] and trend[datetime.date(2026, 6, 1)]["value"] == 8
 
 

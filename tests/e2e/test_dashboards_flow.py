@@ -37,3 +37,25 @@ def test_leader_drills_down_from_the_province_to_a_wards_late_report(page, live_
     page.wait_for_url(f"{live_server.url}/reports/{late.pk}/")
     _fits(page)
     assert tu_son.name in page.inner_text("main") or tu_son.name in page.content()
+
+
+def test_the_charts_write_numbers_the_vietnamese_way(page, live_server, tree, users, history):  # noqa: F811
+    """Chart.js formats ticks and tooltips with the page's locale: "86,4 %", "1.386", as the tables do."""
+    login(page, live_server, "leader_bn")
+    page.goto(f"{live_server.url}/units/{tree['bac_ninh'].pk}/dashboard/?from=2025-01&to=2026-12")
+    page.wait_for_function("() => window.Chart && Chart.getChart('chart-children')")
+    seen = page.evaluate(
+        """() => {
+            const rates = Chart.getChart("chart-children"), trend = Chart.getChart("chart-trend");
+            const label = rates.options.plugins.tooltip.callbacks.label;
+            return {
+                ticks: rates.scales.x.ticks.map((t) => t.label),
+                tooltip: label({dataset: {label: "Tỷ lệ"}, raw: 86.4}),
+                locale: trend.options.locale,
+                big: trend.scales.y.getLabelForValue(1386),
+            };
+        }"""
+    )
+    assert seen["ticks"][-1] == "100 %" and all(t.endswith(" %") for t in seen["ticks"])
+    assert seen["tooltip"] == "Tỷ lệ: 86,4 %"
+    assert seen["locale"] == "vi-VN" and seen["big"] == "1.386"

@@ -94,7 +94,7 @@ def test_reporter_head_and_committee_take_the_report_all_the_way(browser, live_s
     login(staff, live_server, "staff_bn")
     staff.click(".navbar-toggler")
     staff.click("#mainnav a[href='/reports/']")  # committee staff land on their inbox
-    assert "Báo cáo chờ tiếp nhận" in staff.locator("h1").inner_text()
+    assert "Báo cáo chờ xem xét" in staff.locator("h1").inner_text()
     row = staff.get_by_test_id("inbox-row").filter(has_text="Phường Từ Sơn")
     _fits(staff)
     row.locator(f"a[href='/reports/{quarter.pk}/']").first.click()
@@ -125,8 +125,8 @@ def test_reporter_head_and_committee_take_the_report_all_the_way(browser, live_s
     history = reporter.get_by_test_id("history").locator("li")
     assert history.count() == 6
     assert REASON in reporter.get_by_test_id("history").inner_text()
-    assert "Tiếp nhận" in reporter.get_by_test_id("history").inner_text()
-    assert "Đã tiếp nhận" in reporter.locator("[data-status=accepted]").first.inner_text()
+    assert "Chấp nhận" in reporter.get_by_test_id("history").inner_text()
+    assert "Đã chấp nhận" in reporter.locator("[data-status=accepted]").first.inner_text()
     assert reporter.get_by_test_id("versions").locator("li").count() == 2
     kinds = list(ReportEvent.objects.filter(report__obligation=quarter).order_by("pk").values_list("kind", flat=True))
     assert kinds == ["created", "approval_requested", "approved", "returned", "resubmitted", "accepted"]
