@@ -34,7 +34,7 @@ def figure_headers() -> list[str]:
         _("On-time rate (%)"),
         _("Accepted on time (%)"),
         _("Late"),
-        _("Average days late"),
+        _("Average working days late"),
         _("Returned"),
         _("Times returned"),
         _("Overdue now"),
@@ -114,7 +114,15 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
     if name == "overdue":
         return (
             _("Overdue reports"),
-            [_("Unit"), _("Report"), _("Period"), _("Due date"), _("Days overdue"), _("Head of unit"), _("Reminders")],
+            [
+                _("Unit"),
+                _("Report"),
+                _("Period"),
+                _("Due date"),
+                _("Working days overdue"),
+                _("Head of unit"),
+                _("Reminders"),
+            ],
             [
                 [
                     o.unit.name,
@@ -196,7 +204,7 @@ def summary_context(context: dict) -> dict:
             ("Số báo cáo đã nhận", f"{h.received} ({_pct(h.reporting_rate)})"),
             ("Nộp đúng hạn (lần nộp đầu), trên số phải nộp", f"{h.on_time} ({_pct(h.on_time_rate)})"),
             ("Được chấp nhận trong hạn, trên số phải nộp", f"{h.accepted_on_time} ({_pct(h.accepted_on_time_rate)})"),
-            ("Nộp muộn; số ngày muộn bình quân", f"{h.late}; {_pct(h.average_days_late)[:-1] or '—'}"),
+            ("Nộp muộn; số ngày làm việc muộn bình quân", f"{h.late}; {_pct(h.average_days_late)[:-1] or '—'}"),
             ("Bị trả lại để bổ sung (số báo cáo; số lượt)", f"{h.returned}; {h.returns}"),
             ("Quá hạn chưa nộp đến ngày lập báo cáo", str(h.overdue)),
         ],

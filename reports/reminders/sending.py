@@ -65,7 +65,7 @@ def message(delivery: Delivery, today: datetime.date) -> dict:
     """What the delivery says: title, link and the details the e-mail templates lay out."""
     obligation, stage = delivery.obligation, delivery.stage
     form, unit = obligation.form, obligation.unit
-    left = periods.working_days_between(today, obligation.due_date)
+    left = periods.working_days_left(today, obligation.due_date)
     names = {"form": form.name, "period": obligation.period_label, "unit": unit.name}
     if stage.ladder == L.FILED:
         title = _("Filed for your review: %(unit)s, %(form)s, %(period)s") % names

@@ -1,0 +1,111 @@
+"""The government's calendar: staff enter the swapped days, the due dates not yet passed follow in the
+same transaction (audited), and filed reports keep the due date they were judged against."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from reports import generation, periods, services, working_calendar
+from reports.models import CalendarDay, Obligation
+from tests.factories import make_user
+from tests.reports.conftest import TZ, fill
+from units.models import AuditEvent, RoleGrant
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+# Wednesday 01/04/2026: the first quarter (ends 31/03) is due 5 working days later, Tuesday 07/04.
+FIRST_OF_APRIL = datetime.datetime(2026, 4, 1, 9, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def national_staff(tree):
+    return make_user("staff_vn", role=RoleGrant.Role.STAFF, unit=tree["nation"])
+
+
+@pytest.fixture
+def first_quarter(quarterly, tree):
+    generation.obligations_generate(form=quarterly, year=2025)
+    generation.obligations_generate(form=quarterly, year=2026)
+    return lambda unit, year=2026, index=1: Obligation.objects.get(
+        form=quarterly, unit=unit, year=year, period_index=index
+    )
+
+
+def test_the_shipped_calendar_holds_the_announced_working_saturdays():
+    worked = dict(CalendarDay.objects.values_list("day", "is_working"))
+    assert worked[D(2025, 4, 26)] is True and worked[D(2025, 5, 2)] is False
+    assert worked[D(2026, 8, 22)] is True and worked[D(2026, 8, 31)] is False
+    assert all(d.weekday() == 5 for d, working in worked.items() if working)
+
+
+@time_machine.travel(FIRST_OF_APRIL, tick=False)
+def test_a_working_saturday_brings_unfiled_due_dates_forward_and_filed_reports_keep_theirs(
+    first_quarter, tree, users, national_staff
+):
+    head = users["head_tu_son"]
+    services.report_submit(actor=head, report=fill(first_quarter(tree["tu_son"]), head))
+    assert first_quarter(tree["dong_ngan"]).due_date == D(2026, 4, 7)
+
+    # Saturday 04/04 worked: 01, 02, 03, 04 and 06/04 are the 5 working days after 31/03.
+    row, moved = working_calendar.calendar_day_set(
+        actor=national_staff, day=D(2026, 4, 4), is_working=True, reason="Làm bù cho thứ Hai 20/04/2026"
+    )
+    assert moved == 1
+    assert first_quarter(tree["dong_ngan"]).due_date == D(2026, 4, 6)
+    assert first_quarter(tree["tu_son"]).due_date == D(2026, 4, 7)  # filed on 01/04: judged by 07/04
+    assert periods.is_working_day(D(2026, 4, 4))
+    assert periods.working_days_left(D(2026, 4, 1), D(2026, 4, 6)) == 4
+    event = AuditEvent.objects.get(action="calendar.day_set")
+    assert (event.actor, event.object_id, event.data["due_dates_moved"]) == (national_staff, row.pk, 1)
+
+    working_calendar.calendar_day_remove(actor=national_staff, row=row)
+    assert first_quarter(tree["dong_ngan"]).due_date == D(2026, 4, 7)
+    assert not periods.is_working_day(D(2026, 4, 4))
+    assert AuditEvent.objects.filter(action="calendar.day_removed", actor=national_staff).count() == 1
+
+
+@time_machine.travel(FIRST_OF_APRIL, tick=False)
+def test_a_due_date_already_passed_does_not_move(first_quarter, tree, national_staff):
+    last_quarter = first_quarter(tree["tu_son"], year=2025, index=4)  # due 08/01/2026, never filed
+    assert last_quarter.due_date == D(2026, 1, 8)
+    working_calendar.calendar_day_set(actor=national_staff, day=D(2026, 1, 3), is_working=True, reason="Làm bù")
+    assert first_quarter(tree["tu_son"], year=2025, index=4).due_date == D(2026, 1, 8)
+
+
+@time_machine.travel(FIRST_OF_APRIL, tick=False)
+def test_a_weekday_given_off_pushes_the_due_date_back(first_quarter, tree, national_staff):
+    working_calendar.calendar_day_set(actor=national_staff, day=D(2026, 4, 3), is_working=False, reason="Nghỉ bù")
+    assert first_quarter(tree["tu_son"]).due_date == D(2026, 4, 8)
+
+
+def test_only_national_staff_keep_the_calendar(tree, users):
+    with pytest.raises(PermissionDenied):
+        working_calendar.calendar_day_set(actor=users["staff"], day=D(2026, 4, 4), is_working=True, reason="x")
+    assert not CalendarDay.objects.filter(day=D(2026, 4, 4)).exists()
+
+
+@time_machine.travel(FIRST_OF_APRIL, tick=False)
+def test_the_admin_page_enters_a_swapped_day_and_the_due_dates_follow(client, first_quarter, tree, users):
+    national_admin = users["admin"]
+    national_admin.is_staff = True
+    national_admin.save()
+    client.force_login(national_admin)
+    add = reverse("admin:reports_calendarday_add")
+    response = client.post(add, {"day": "04/04/2026", "is_working": "on", "reason": "Làm bù"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert first_quarter(tree["tu_son"]).due_date == D(2026, 4, 6)
+    assert AuditEvent.objects.filter(action="calendar.day_set", actor=national_admin).exists()
+    # A weekday made "a working day" means nothing and is refused with a message.
+    response = client.post(add, {"day": "07/04/2026", "is_working": "on", "reason": "?"})
+    assert response.status_code == 200 and not CalendarDay.objects.filter(day=D(2026, 4, 7)).exists()
+
+
+def test_provincial_staff_may_not_open_the_calendar_in_the_admin(client, users):
+    staff = users["staff"]
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    assert client.get(reverse("admin:reports_calendarday_add")).status_code == 403
