@@ -24,8 +24,8 @@ import time
 from dataclasses import dataclass
 
 import holidays
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 MONTH = "month"
 QUARTER = "quarter"
@@ -176,6 +176,12 @@ def calendar_changed() -> None:
     """Forget the loaded calendar: the next count reads the swapped days again."""
     global _current
     _current = None
+
+
+def holidays_of_year(year: int) -> dict[datetime.date, str]:
+    """The public holidays of ``year`` with their names, in Vietnamese unless the page is in English."""
+    language = "vi" if (get_language() or "vi").startswith("vi") else "en_US"
+    return dict(holidays.country_holidays("VN", years=year, language=language))
 
 
 def holiday_name(day: datetime.date) -> str | None:

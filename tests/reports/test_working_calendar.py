@@ -109,3 +109,56 @@ def test_provincial_staff_may_not_open_the_calendar_in_the_admin(client, users):
     staff.save()
     client.force_login(staff)
     assert client.get(reverse("admin:reports_calendarday_add")).status_code == 403
+
+
+@time_machine.travel(FIRST_OF_APRIL, tick=False)
+def test_national_staff_enter_and_remove_a_swapped_day_on_the_calendar_page(
+    client, first_quarter, tree, national_staff
+):
+    client.force_login(national_staff)
+    url = reverse("reports:working_calendar")
+    page = client.get(url, {"year": 2026}).content.decode()
+    assert "Lunar New Year" in page and 'data-swapped="2026-08-22"' in page  # the shipped swap
+    response = client.post(url, {"day": "2026-04-04", "is_working": "1", "reason": "Làm bù cho thứ Hai 20/04"})
+    assert response.status_code == 302
+    assert first_quarter(tree["dong_ngan"]).due_date == D(2026, 4, 6)
+    page = client.get(response.url).content.decode()
+    assert 'data-swapped="2026-04-04"' in page and "Làm bù cho thứ Hai 20/04" in page
+    assert "2 due dates follow the new calendar." in page  # both wards' first quarter
+    row = CalendarDay.objects.get(day=D(2026, 4, 4))
+    assert row.updated_by == national_staff
+    # A Saturday cannot be "given off": it already is.
+    refused = client.post(url, {"day": "2026-04-11", "is_working": "0", "reason": "?"})
+    assert refused.status_code == 200 and "already a day off" in refused.content.decode()
+    assert client.post(url, {"remove": row.pk}).status_code == 302
+    assert first_quarter(tree["dong_ngan"]).due_date == D(2026, 4, 7)
+
+
+def test_others_read_the_calendar_but_may_not_change_it(client, settings, tree, users):
+    url = reverse("reports:working_calendar")
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(users["staff"])  # Bắc Ninh's staff: the calendar is the whole country's
+    page = client.get(url, {"year": 2025}).content.decode()
+    assert 'data-swapped="2025-04-26"' in page and 'name="reason"' not in page and 'name="remove"' not in page
+    assert client.post(url, {"day": "2026-04-04", "is_working": "1", "reason": "x"}).status_code == 403
+    row = CalendarDay.objects.get(day=D(2025, 4, 26))
+    assert client.post(url, {"remove": row.pk}).status_code == 403
+    assert CalendarDay.objects.filter(pk=row.pk).exists() and not CalendarDay.objects.filter(day=D(2026, 4, 4)).exists()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    page = client.get(url, {"year": 2026}).content.decode()
+    assert "Lịch làm việc năm 2026" in page and "Tết Nguyên Đán" in page and "ngày làm việc (làm bù)" in page
+
+
+def test_the_calendar_page_costs_the_same_with_more_swapped_days(client, national_staff, django_assert_max_num_queries):
+    client.force_login(national_staff)
+    url = reverse("reports:working_calendar")
+    for n in (1, 20):
+        CalendarDay.objects.bulk_create(
+            [
+                CalendarDay(day=D(2027, 1, 2) + datetime.timedelta(days=7 * i), is_working=True, reason="Làm bù")
+                for i in range(n)
+            ],
+            ignore_conflicts=True,
+        )
+        with django_assert_max_num_queries(8):
+            assert client.get(url, {"year": 2027}).status_code == 200
