@@ -110,6 +110,8 @@ def obligations_open_upcoming(*, today: datetime.date | None = None, ahead_days:
     earlier one of this year or last that is missing). Run by a periodic task and by the command."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=ahead_days)
+    # Due dates are written once: read the swapped days afresh rather than a copy up to a minute old.
+    periods.calendar_changed()
     created = 0
     forms = ReportForm.objects.active().filter(kind=ReportForm.Kind.PERIODIC, assignments__isnull=False).distinct()
     for form in forms:
@@ -230,6 +232,7 @@ def form_assign(
     )
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=LOOKAHEAD_DAYS)
+    periods.calendar_changed()  # due dates are written once: from the swapped days as they are now
     created = 0
     for year in range(min(starts_on.year, today.year), horizon.year + 1):
         created += obligations_generate(form=form, year=year, until=horizon, assignments=[assignment])
