@@ -162,3 +162,11 @@ def test_the_calendar_page_costs_the_same_with_more_swapped_days(client, nationa
         )
         with django_assert_max_num_queries(8):
             assert client.get(url, {"year": 2027}).status_code == 200
+
+
+def test_the_hourly_run_writes_due_dates_from_the_calendar_as_it_is_now(quarterly, tree):
+    """This process read the calendar before another one (a web worker) entered Saturday 04/04/2026."""
+    assert periods.due_date(D(2026, 3, 31), 5) == D(2026, 4, 7)
+    CalendarDay.objects.create(day=D(2026, 4, 4), is_working=True, reason="Làm bù")  # as the other process left it
+    generation.obligations_open_upcoming(today=D(2026, 4, 1))
+    assert Obligation.objects.get(unit=tree["tu_son"], year=2026, period_index=1).due_date == D(2026, 4, 6)
