@@ -3,9 +3,9 @@
 import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from directives.models import Assignment
+from reports import periods
 
 
 def next_step(assignment: Assignment, today: datetime.date) -> str:
@@ -29,20 +29,15 @@ def next_step(assignment: Assignment, today: datetime.date) -> str:
     return _("Carry out the task by %(date)s.") % {"date": when}
 
 
-def days_left_text(days: int) -> str:
-    if days < 0:
-        return ngettext("%(n)d day overdue", "%(n)d days overdue", -days) % {"n": -days}
-    if days == 0:
-        return _("due today")
-    return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
-
-
 def decorate(assignments, today: datetime.date) -> None:
-    """Attach ``days_left``, ``overdue``, ``days_text`` and ``next_step`` to each row (no queries)."""
+    """Attach ``days_left`` (working days, as every page counts them), ``overdue``, ``days_text`` and
+    ``next_step`` to each row (no queries)."""
     for a in assignments:
-        a.days_left = (a.deadline - today).days if a.deadline else None
+        a.days_left = periods.working_days_left(today, a.deadline) if a.deadline else None
         a.overdue = a.status == Assignment.Status.OPEN and a.days_left is not None and a.days_left < 0
         a.days_text = (
-            days_left_text(a.days_left) if a.days_left is not None and a.status == Assignment.Status.OPEN else ""
+            periods.working_days_text(a.days_left)
+            if a.days_left is not None and a.status == Assignment.Status.OPEN
+            else ""
         )
         a.next_step = next_step(a, today)

@@ -54,6 +54,13 @@ def is_national_admin(user) -> bool:
     return user.is_superuser or any(role == R.ADMIN and path.count("/") == 2 for role, path in grants(user))
 
 
+def may_change_calendar(user) -> bool:
+    """The working calendar is the whole country's: national committee staff and administrators keep it."""
+    if not _active(user):
+        return False
+    return user.is_superuser or any(role in (R.STAFF, R.ADMIN) and path.count("/") == 2 for role, path in grants(user))
+
+
 def may_change_form(user, form) -> bool:
     """Shipped forms (no owner) by national administrators; others by staff over the unit that defined them."""
     if form.owner_unit_id is None:

@@ -2,9 +2,12 @@
 Obligations and reports are read-only: every change to them goes through the workflow services, which
 keep who did what and when."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import ngettext
 
+from reports import access, working_calendar
 from reports.models import (
+    CalendarDay,
     Delivery,
     FormAssignment,
     FormSection,
@@ -59,6 +62,54 @@ class ReportFormAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     raw_id_fields = ["directive", "owner_unit"]
     inlines = [SectionInline, IndicatorInline, RuleInline, ReminderStageInline]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The swapped days. Saving or deleting goes through the calendar's services, so the due dates of the
+    reports not yet filed follow in the same transaction and the change is audited."""
+
+    list_display = ["day", "is_working", "reason", "updated_by", "updated_at"]
+    list_filter = ["is_working"]
+    date_hierarchy = "day"
+    fields = ["day", "is_working", "reason"]
+    actions = None
+
+    def has_module_permission(self, request):
+        return access.may_change_calendar(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access.may_change_calendar(request.user)
+
+    def has_add_permission(self, request):
+        return access.may_change_calendar(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.may_change_calendar(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.may_change_calendar(request.user)
+
+    def _moved(self, request, moved: int) -> None:
+        self.message_user(
+            request,
+            ngettext("%(n)d due date follows the new calendar.", "%(n)d due dates follow the new calendar.", moved)
+            % {"n": moved},
+            messages.INFO,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change and "day" in form.changed_data:
+            old = CalendarDay.objects.get(pk=obj.pk)
+            self._moved(request, working_calendar.calendar_day_remove(actor=request.user, row=old))
+        row, moved = working_calendar.calendar_day_set(
+            actor=request.user, day=obj.day, is_working=obj.is_working, reason=obj.reason
+        )
+        obj.pk = row.pk
+        self._moved(request, moved)
+
+    def delete_model(self, request, obj):
+        self._moved(request, working_calendar.calendar_day_remove(actor=request.user, row=obj))
 
 
 @admin.register(FormAssignment)

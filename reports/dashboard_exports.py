@@ -30,7 +30,7 @@ def figure_headers() -> list[str]:
         _("On-time rate (%)"),
         _("Accepted on time (%)"),
         _("Late"),
-        _("Average days late"),
+        _("Average working days late"),
         _("Returned"),
         _("Times returned"),
         _("Overdue now"),
@@ -117,7 +117,15 @@ def table(name: str, context: dict) -> tuple[str, list[str], list[list]]:
     if name == "overdue":
         return (
             _("Overdue reports"),
-            [_("Unit"), _("Report"), _("Period"), _("Due date"), _("Days overdue"), _("Head of unit"), _("Reminders")],
+            [
+                _("Unit"),
+                _("Report"),
+                _("Period"),
+                _("Due date"),
+                _("Working days overdue"),
+                _("Head of unit"),
+                _("Reminders"),
+            ],
             (
                 [
                     o.unit.name,

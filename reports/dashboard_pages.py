@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports import selectors
+from reports import periods, selectors
 from reports.models import ReportForm
 from reports.numbers import rounded_float
 from reports.reminders import escalation_reached
@@ -162,7 +162,7 @@ def overdue_rows(flt, limit: int | None = OVERDUE_LISTED):
         for o in chunk:
             o.head = heads.get(o.pk)
             o.escalation = stages.get(o.pk)
-            o.days_overdue = (flt.today - o.due_date).days
+            o.days_overdue = periods.working_days_late(o.due_date, flt.today)
     return rows
 
 

@@ -285,7 +285,7 @@ def history_load(*, tu_son: Unit, admin: User, today: datetime.date | None = Non
             accepted = None
         o.first_submitted_at = o.last_submitted_at = _moment(first)
         o.on_time = first <= o.due_date
-        o.days_late = max(0, (first - o.due_date).days)
+        o.days_late = periods.working_days_late(o.due_date, first)
         o.returned_count = n if what == "returned" else 0
         if o.returned_count:
             o.last_submitted_at = _moment(first + datetime.timedelta(days=3 * n))

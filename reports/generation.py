@@ -2,8 +2,15 @@
 
 Every function is idempotent: rows go in with ``bulk_create(ignore_conflicts=True)`` against the
 unique constraints (form, unit, period start) and (directive task, form), so running one twice, or
-two at once, creates each obligation once. A unit owes a period only if it existed during it (opened
-on or before its last day, not closed on or before its first).
+two at once, creates each obligation once.
+
+Units that open, close or merge mid-period: **a unit owes a period's report if it is open on the
+period's last day** (opened on or before it, closed after it). A ward merged away on 01/07 owes June
+and not July; its successor, open on 31/07, owes July: each month is owed once. A unit opened on
+10/05 owes May. When a unit's dates change so that it no longer owes a period (it closes or merges,
+or its opening date moves), its reports for those periods not yet filed are removed in the same
+transaction, with their drafts and reminders, and an audit row lists them (``obligations_follow_unit``);
+the reports it filed stay, and roll up into its successor with the rest of its history.
 """
 
 import datetime
@@ -12,12 +19,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reports import access, periods
-from reports.models import FormAssignment, Obligation, ReportForm
+from reports.models import Delivery, FormAssignment, Obligation, Report, ReportAttachment, ReportForm
 from units.models import Unit, User
 from units.services import audit_record
 
@@ -32,8 +40,9 @@ class _Candidate:
     opened_on: datetime.date | None
     closed_on: datetime.date | None
 
-    def existed(self, start: datetime.date, end: datetime.date) -> bool:
-        return (self.opened_on is None or self.opened_on <= end) and (self.closed_on is None or self.closed_on > start)
+    def owes(self, end: datetime.date) -> bool:
+        """Open on ``end``, the period's last day (the rule of the module's docstring)."""
+        return (self.opened_on is None or self.opened_on <= end) and (self.closed_on is None or self.closed_on > end)
 
 
 def targets_q(root: Unit, kinds: Iterable[str], include_root: bool) -> Q:
@@ -75,7 +84,7 @@ def obligations_generate(
         unit_ids = set()
         for assignment in assignments:
             if assignment.in_force_during(period.start, period.end):
-                unit_ids.update(c.pk for c in candidates[assignment.pk] if c.existed(period.start, period.end))
+                unit_ids.update(c.pk for c in candidates[assignment.pk] if c.owes(period.end))
         rows.extend(
             Obligation(
                 form=form,
@@ -101,6 +110,8 @@ def obligations_open_upcoming(*, today: datetime.date | None = None, ahead_days:
     earlier one of this year or last that is missing). Run by a periodic task and by the command."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=ahead_days)
+    # Due dates are written once: read the swapped days afresh rather than a copy up to a minute old.
+    periods.calendar_changed()
     created = 0
     forms = ReportForm.objects.active().filter(kind=ReportForm.Kind.PERIODIC, assignments__isnull=False).distinct()
     for form in forms:
@@ -221,6 +232,7 @@ def form_assign(
     )
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=LOOKAHEAD_DAYS)
+    periods.calendar_changed()  # due dates are written once: from the swapped days as they are now
     created = 0
     for year in range(min(starts_on.year, today.year), horizon.year + 1):
         created += obligations_generate(form=form, year=year, until=horizon, assignments=[assignment])
@@ -269,7 +281,7 @@ def obligations_request(
                 "pk", "opened_on", "closed_on"
             )
         )
-        if c.existed(period_start, period_end)
+        if c.owes(period_end)
     ]
     rows = [
         Obligation(
@@ -296,3 +308,68 @@ def obligations_request(
         % {"form": form.name, "count": created, "unit": root.name},
     )
     return created
+
+
+def _not_owed_q() -> Q:
+    """Obligations of periods whose last day the unit is not open on."""
+    closed = Q(unit__closed_on__isnull=False, unit__closed_on__lte=F("period_end"))
+    not_yet_open = Q(unit__opened_on__isnull=False, unit__opened_on__gt=F("period_end"))
+    return closed | not_yet_open
+
+
+def obligations_follow_unit(*, actor: User | None, unit_ids: Iterable[int]) -> int:
+    """The units' opening or closing dates changed: remove their reports not yet filed for the periods they
+    no longer owe (with drafts and reminders), one audit row per unit listing them. Returns how many.
+
+    Call it in the transaction that changes the dates. The reports of a directive's task are left to the
+    directive's own services (the task is reassigned or withdrawn there). The same few queries whatever
+    the number of units, so an import closing a thousand former wards costs no more than one merger.
+    """
+    stale = (
+        Obligation.objects.filter(
+            _not_owed_q(), unit_id__in=list(unit_ids), first_submitted_at__isnull=True, assignment__isnull=True
+        )
+        .select_related("form", "unit")
+        .order_by("unit_id", "period_end", "form_id")
+    )
+    rows = list(stale.select_for_update(of=("self",)))
+    if not rows:
+        return 0
+    pks = [o.pk for o in rows]
+    drafts = set(Report.objects.filter(obligation_id__in=pks).values_list("obligation_id", flat=True))
+    Delivery.objects.filter(obligation_id__in=pks).delete()
+    ReportAttachment.objects.filter(report__obligation_id__in=pks).delete()
+    Report.objects.filter(obligation_id__in=pks).delete()
+    Obligation.objects.filter(pk__in=pks).delete()
+    by_unit: dict[int, list[Obligation]] = {}
+    for o in rows:
+        by_unit.setdefault(o.unit_id, []).append(o)
+    for owed in by_unit.values():
+        unit = owed[0].unit
+        audit_record(
+            actor=actor,
+            action="obligations.released",
+            obj=unit,
+            unit=unit,
+            summary=ngettext(
+                "%(unit)s no longer owes %(count)d report not yet filed: it is not open on its period's last day",
+                "%(unit)s no longer owes %(count)d reports not yet filed: it is not open on their periods' last day",
+                len(owed),
+            )
+            % {"unit": unit.name, "count": len(owed)},
+            data={
+                "opened_on": unit.opened_on.isoformat() if unit.opened_on else None,
+                "closed_on": unit.closed_on.isoformat() if unit.closed_on else None,
+                "obligations": [
+                    {
+                        "id": o.pk,
+                        "form": o.form.code,
+                        "period_end": o.period_end.isoformat(),
+                        "due_date": o.due_date.isoformat(),
+                        "had_draft": o.pk in drafts,
+                    }
+                    for o in owed
+                ],
+            },
+        )
+    return len(rows)

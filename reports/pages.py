@@ -5,20 +5,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from reports import access, periods, validation
 from reports.models import Indicator, Obligation, Report, Status
 from reports.models.obligations import IN_REVIEW, NOT_FILED, PENDING, is_overdue
 from reports.services import needs_approval
 
-
-def working_days_text(days: int) -> str:
-    if days < 0:
-        return ngettext("%(n)d working day overdue", "%(n)d working days overdue", -days) % {"n": -days}
-    if days == 0:
-        return _("due today")
-    return ngettext("%(n)d working day left", "%(n)d working days left", days) % {"n": days}
+working_days_text = periods.working_days_text
 
 
 def decorate(obligations, today: datetime.date) -> None:
@@ -26,7 +19,7 @@ def decorate(obligations, today: datetime.date) -> None:
 
     A report returned for revision is due again like one never filed: overdue once its due date has passed."""
     for o in obligations:
-        o.days_left = periods.working_days_between(today, o.due_date)
+        o.days_left = periods.working_days_left(today, o.due_date)
         o.overdue = is_overdue(o, today)
         o.days_text = working_days_text(o.days_left) if o.status in NOT_FILED else ""
 

@@ -1,4 +1,4 @@
-"""Report periods and due dates: pure functions, no database.
+"""Report periods, due dates and working days.
 
 A form's period type says how long a period is (a month, a quarter, the first 6 or 9 months of the
 year, the year); its cut-off day says where periods are cut. With cut-off 0 periods are calendar
@@ -10,15 +10,21 @@ after day N of the month before its first month: with N = 14 the first quarter o
 Vietnamese reports do (*6 tháng đầu năm*, *9 tháng*, *năm*).
 
 A report is due a number of working days after its period's end: Monday to Friday, less the public
-holidays of Vietnam (Tết moves with the lunar calendar; the ``holidays`` package knows the dates).
+holidays of Vietnam (Tết moves with the lunar calendar; the ``holidays`` package knows the dates),
+amended by the days the government swaps each year, which staff enter (``reports.CalendarDay``). Days
+left and days late are counted in working days by the same calendar everywhere (``working_days_left``).
+Apart from loading those swapped days, nothing here touches the database.
 """
 
+import bisect
 import calendar
 import datetime
 import functools
+import time
 from dataclasses import dataclass
 
 import holidays
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 MONTH = "month"
@@ -82,48 +88,170 @@ def period_containing(period_type: str, day: datetime.date, cutoff_day: int = 0)
     return None
 
 
-@functools.lru_cache(maxsize=64)
+# The package's holidays are used for these years only: outside them a working day is Monday to Friday,
+# so a count from year 1000 to 9999 reads no more holiday tables than one over these years.
+HOLIDAY_YEARS = (1995, 2100)
+CALENDAR_TTL = 60  # seconds another process may go on using a calendar changed elsewhere
+
+
+@functools.lru_cache(maxsize=128)
 def _holidays_of(year: int) -> frozenset[datetime.date]:
+    if not HOLIDAY_YEARS[0] <= year <= HOLIDAY_YEARS[1]:
+        return frozenset()
     return frozenset(holidays.country_holidays("VN", years=year))
+
+
+def _weekdays_through(day: datetime.date) -> int:
+    """Mondays to Fridays from 01/01/0001 (a Monday) up to and including ``day``."""
+    weeks, rest = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
+
+
+class WorkingCalendar:
+    """The working days: Monday to Friday, less Vietnam's public holidays (the ``holidays`` package),
+    amended by the days the government swaps each year (``overrides``: day -> is it a working day),
+    e.g. Saturday 26/04/2025 worked to bridge 30/4–1/5.
+
+    Counting is arithmetic: the weekdays between two dates by formula, less the holidays that fall on a
+    weekday and plus the Saturdays or Sundays worked, each found by bisection in a sorted table. A list
+    page can call it for every row.
+    """
+
+    def __init__(self, overrides: dict[datetime.date, bool] | None = None):
+        self.overrides = dict(overrides or {})
+        self._years: set[int] = set()
+        self._off: list[datetime.date] = []  # weekdays that are not worked
+        self._on: list[datetime.date] = []  # Saturdays and Sundays that are worked
+
+    def _cover(self, first: int, last: int) -> None:
+        first, last = max(first, HOLIDAY_YEARS[0]), min(last, HOLIDAY_YEARS[1])
+        missing = [y for y in range(first, last + 1) if y not in self._years]
+        if not missing:
+            return
+        years = self._years | set(missing)
+        off = {d for y in years for d in _holidays_of(y) if d.weekday() < 5}
+        on = set()
+        for day, working in self.overrides.items():
+            if day.year not in years:
+                continue
+            if working:
+                off.discard(day)
+                if day.weekday() >= 5:
+                    on.add(day)
+            elif day.weekday() < 5:
+                off.add(day)
+        self._off, self._on, self._years = sorted(off), sorted(on), years
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        return day.weekday() < 5 and day not in _holidays_of(day.year)
+
+    def count(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when ``end`` is not after ``start``)."""
+        if end <= start:
+            return 0
+        self._cover(start.year, end.year)
+        weekdays = _weekdays_through(end) - _weekdays_through(start)
+        off = bisect.bisect_right(self._off, end) - bisect.bisect_right(self._off, start)
+        on = bisect.bisect_right(self._on, end) - bisect.bisect_right(self._on, start)
+        return weekdays - off + on
+
+
+_current: tuple[float, WorkingCalendar] | None = None
+
+
+def current_calendar() -> WorkingCalendar:
+    """The calendar with the swapped days entered by staff (``reports.CalendarDay``), kept a minute."""
+    global _current
+    now = time.monotonic()
+    if _current is None or now - _current[0] > CALENDAR_TTL:
+        from reports.models import CalendarDay
+
+        _current = (now, WorkingCalendar(dict(CalendarDay.objects.values_list("day", "is_working"))))
+    return _current[1]
+
+
+def calendar_changed() -> None:
+    """Forget the loaded calendar: the next count reads the swapped days again."""
+    global _current
+    _current = None
+
+
+def holidays_of_year(year: int) -> dict[datetime.date, str]:
+    """The public holidays of ``year`` with their names, in Vietnamese unless the page is in English."""
+    language = "vi" if (get_language() or "vi").startswith("vi") else "en_US"
+    return dict(holidays.country_holidays("VN", years=year, language=language))
 
 
 def holiday_name(day: datetime.date) -> str | None:
     return holidays.country_holidays("VN", years=day.year).get(day)
 
 
-def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _holidays_of(day.year)
+def is_working_day(day: datetime.date, cal: WorkingCalendar | None = None) -> bool:
+    return (cal or current_calendar()).is_working_day(day)
 
 
-def add_working_days(day: datetime.date, n: int) -> datetime.date:
+def next_working_day(day: datetime.date, cal: WorkingCalendar | None = None) -> datetime.date:
+    """``day`` itself if it is a working day, else the first working day after it."""
+    cal = cal or current_calendar()
+    while not cal.is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def add_working_days(day: datetime.date, n: int, cal: WorkingCalendar | None = None) -> datetime.date:
     """The ``n``-th working day after ``day`` (before it when ``n`` is negative; ``day`` itself when 0)."""
+    cal = cal or current_calendar()
     step = datetime.timedelta(days=1 if n >= 0 else -1)
     n = abs(n)
     while n:
         day += step
-        if is_working_day(day):
+        if cal.is_working_day(day):
             n -= 1
     return day
 
 
-def due_date(period_end: datetime.date, working_days: int) -> datetime.date:
-    return add_working_days(period_end, working_days)
+def due_date(period_end: datetime.date, working_days: int, cal: WorkingCalendar | None = None) -> datetime.date:
+    return add_working_days(period_end, working_days, cal)
 
 
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after ``start`` up to and including ``end``; negative when ``end`` is before ``start``.
+def working_days_between(start: datetime.date, end: datetime.date, cal: WorkingCalendar | None = None) -> int:
+    """Working days after ``start`` up to and including ``end``; negative when ``end`` is before ``start``."""
+    cal = cal or current_calendar()
+    return cal.count(start, end) if end >= start else -cal.count(end, start)
 
-    From today to a due date this is "working days left": 0 on the due date itself, 1 on the working
-    day before, -1 the first working day after it.
+
+def working_days_late(due: datetime.date, day: datetime.date, cal: WorkingCalendar | None = None) -> int:
+    """How many working days ``day`` comes after ``due``: 0 on or before it.
+
+    A day off after the due date counts as the working day that follows it: a report filed on the
+    Saturday after a Friday deadline is as late as one filed on the Monday, 1 working day.
     """
-    if end == start:
+    if day <= due:
         return 0
-    sign, low, high = (1, start, end) if end > start else (-1, end, start)
-    count, day = 0, low
-    while day < high:
-        day += datetime.timedelta(days=1)
-        count += is_working_day(day)
-    return sign * count
+    cal = cal or current_calendar()
+    return cal.count(due, next_working_day(day, cal))
+
+
+def working_days_left(today: datetime.date, due: datetime.date, cal: WorkingCalendar | None = None) -> int:
+    """Days left and days late, the one count every page, export, e-mail and the API show.
+
+    Working days from ``today`` to ``due``: 0 on the due date itself, 1 on the working day before;
+    after it, minus the working days late (``working_days_late``): -1 on the first working day after.
+    """
+    if today <= due:
+        return working_days_between(today, due, cal)
+    return -working_days_late(due, today, cal)
+
+
+def working_days_text(days: int) -> str:
+    """``working_days_left`` as the pages say it: "còn 13 ngày làm việc", "quá hạn 2 ngày làm việc"."""
+    if days < 0:
+        return ngettext("%(n)d working day overdue", "%(n)d working days overdue", -days) % {"n": -days}
+    if days == 0:
+        return _("due today")
+    return ngettext("%(n)d working day left", "%(n)d working days left", days) % {"n": days}
 
 
 def period_label(period_type: str, year: int, index: int) -> str:

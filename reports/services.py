@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives import uploads
-from reports import access, events, validation
+from reports import access, events, periods, validation
 from reports.models import (
     Indicator,
     Obligation,
@@ -317,7 +317,7 @@ def _file(report: Report, *, actor: User, kind: str, approved: bool, note: str =
     if obligation.first_submitted_at is None:
         obligation.first_submitted_at = now
         obligation.on_time = today <= obligation.due_date
-        obligation.days_late = max(0, (today - obligation.due_date).days)
+        obligation.days_late = periods.working_days_late(obligation.due_date, today)
         fields += ["first_submitted_at", "on_time", "days_late"]
     return _transition(
         report, actor=actor, to=to, kind=kind, note=note, version=version, obligation_fields=tuple(fields)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import urls_dashboards, urls_reminders, views, views_forms
+from reports import urls_dashboards, urls_reminders, views, views_calendar, views_forms
 
 app_name = "reports"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/", views.my_reports, name="my_reports"),
     path("reports/review/", views.review_inbox, name="review_inbox"),
     path("reports/forms/", views_forms.form_list, name="form_list"),
+    path("reports/calendar/", views_calendar.calendar_page, name="working_calendar"),
     path("reports/forms/new/", views_forms.form_edit, name="form_create"),
     path("reports/forms/<int:pk>/", views_forms.form_detail, name="form_detail"),
     path("reports/forms/<int:pk>/edit/", views_forms.form_edit, name="form_edit"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from directives import uploads
-from reports import access, pages, services
+from reports import access, pages, periods, services
 from reports.forms import NoteForm, ReasonForm, ReportEntryForm, SendBackForm, entry_initial
 from reports.models import Obligation, Report, ReportAttachment, ReportEvent, ReportValue, ReportVersion, Status
 from reports.models.obligations import IN_REVIEW, PENDING
@@ -466,7 +466,8 @@ def review_inbox(request):
     today = timezone.localdate()
     for report in page.object_list:
         report.obligation.report_submitted_on = timezone.localdate(report.submitted_at) if report.submitted_at else None
-        report.waiting_days = (today - report.obligation.report_submitted_on).days if report.submitted_at else 0
+        submitted_on = report.obligation.report_submitted_on
+        report.waiting_days = periods.working_days_between(submitted_on, today) if submitted_on else 0
     return render(
         request,
         "reports/review_inbox.html",

@@ -102,7 +102,7 @@ def dashboard(request, pk: int):
             ("on_time", _("On-time rate")),
             ("accepted", _("Accepted on time")),
             ("late", _("Late")),
-            ("days_late", _("Average days late")),
+            ("days_late", _("Average working days late")),
             ("returned", _("Returned")),
             ("overdue", _("Overdue")),
         ],

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
+from reports import periods
 from tests.factories import make_unit, make_user
 from units.models import RoleGrant, Unit
 
@@ -17,6 +18,14 @@ def _services_are_real(django_db_setup, django_db_blocker):
     if REQUIRE_SERVICES:
         with django_db_blocker.unblock():
             assert connection.vendor == "postgresql", "REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar():
+    """Each test reads the swapped days of its own database (a test's rows are rolled back after it)."""
+    periods.calendar_changed()
+    yield
+    periods.calendar_changed()
 
 
 @pytest.fixture

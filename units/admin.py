@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from units import services
 from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit, UnitSuccession, User
 
 
@@ -45,6 +46,12 @@ class UnitAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     inlines = [HeadshipInline, SuccessorInline]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"opened_on", "closed_on"} & set(form.changed_data):
+            # The admin's own transaction: the reports it no longer owes go with the change of dates.
+            services.unit_dates_changed(actor=request.user, unit_ids=[obj.pk])
 
     def get_search_results(self, request, queryset, search_term):
         # Diacritics-free search, as on the site: "tu son" finds "Từ Sơn".

@@ -347,6 +347,7 @@ def _sync_level(
     moved: list[tuple[str, str]],
     result: ImportResult,
     bar: tqdm,
+    dated: list[int],
 ) -> None:
     """Create or update one level of the tree; ``units`` must already hold every parent, final paths set."""
     now = timezone.now()
@@ -366,6 +367,8 @@ def _sync_level(
             unit = Unit(code_scheme=row.scheme, code=row.code, parent=parent, path="", depth=0, **wanted)
             to_create.append(unit)
         else:
+            if (unit.opened_on, unit.closed_on) != (row.opened_on, row.closed_on):
+                dated.append(unit.pk)
             changed = False
             for name, value in wanted.items():
                 if getattr(unit, name) != value:
@@ -469,7 +472,7 @@ def units_import(
     ``provinces``: current province codes to limit the import to (with ``legacy``, the former
     provinces merged into them). ``progress``: draw a progress bar on stderr.
     """
-    from units.services import audit_record
+    from units.services import audit_record, unit_dates_changed
 
     wanted = province_codes_clean(provinces)
     result = ImportResult()
@@ -488,10 +491,15 @@ def units_import(
         units: dict[Key | None, Unit] = {None: nation}
         existing = {**_existing(CURRENT), **(_existing(LEGACY) if legacy else {})}
         moved: list[tuple[str, str]] = []
+        dated: list[int] = []
         for level in levels:
-            _sync_level(level, units, existing, moved, result, bar)
+            _sync_level(level, units, existing, moved, result, bar, dated)
         if moved:
             _carry_subtrees(moved)
+        if dated:
+            # Units the lists open or close on other dates owe only the periods they are open on the last
+            # day of: their reports not yet filed for the others go in this transaction.
+            unit_dates_changed(actor=actor, unit_ids=dated)
         if legacy:
             _sync_links(links, units, result, bar)
 

@@ -2,7 +2,8 @@
 
 A user's scope is a short list of tree-path prefixes, computed once per request (two queries) and
 kept on the user object. History is part of the scope: a grant over today's ward also covers the
-former wards that were merged into it, so their reports still roll up.
+former wards that were merged into it, at any depth (the former wards of a ward merged into it too),
+so their reports still roll up.
 """
 
 from collections.abc import Iterable
@@ -10,6 +11,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 ALL = "/"
+MAX_MERGER_DEPTH = 20  # a longer chain of successions is a loop in the data, not history
 
 
 def _minimal(paths: Iterable[str]) -> list[str]:
@@ -56,10 +58,16 @@ def _with_former_units(user, direct: list[str]) -> list[str]:
     result = direct
     # Most national-level scopes already hold every former unit: one cheap check spares the join.
     if direct and Unit.objects.filter(closed_on__isnull=False).exclude(_prefix_q("path", direct)).exists():
-        former = UnitSuccession.objects.filter(_prefix_q("successor__path", direct)).exclude(
-            _prefix_q("predecessor__path", direct)
-        )
-        result = _minimal([*direct, *former.values_list("predecessor__path", flat=True)])
+        # At any depth: the former wards of the wards merged into this one come too (a query per level).
+        frontier = direct
+        for _level in range(MAX_MERGER_DEPTH):
+            former = UnitSuccession.objects.filter(_prefix_q("successor__path", frontier)).exclude(
+                _prefix_q("predecessor__path", result)
+            )
+            frontier = _minimal(former.values_list("predecessor__path", flat=True))
+            if not frontier:
+                break
+            result = _minimal([*result, *frontier])
     cache[key] = result
     return result
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit, User
+from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit, UnitSuccession, User
 from units.querysets import in_office_q
 
 
@@ -56,6 +56,61 @@ def unit_update(*, actor: User | None, unit: Unit, **fields) -> Unit:
     audit_record(
         actor=actor, action="unit.updated", obj=unit, unit=unit, summary=_("Unit changed: %s") % unit.name, data=changed
     )
+    if {"opened_on", "closed_on"} & changed.keys():
+        unit_dates_changed(actor=actor, unit_ids=[unit.pk])
+    return unit
+
+
+def unit_dates_changed(*, actor: User | None, unit_ids) -> int:
+    """Units opened or closed on new dates owe only the periods they are open on the last day of: their
+    reports not yet filed for the others go, in the caller's transaction (``reports.generation``)."""
+    from reports.generation import obligations_follow_unit
+
+    return obligations_follow_unit(actor=actor, unit_ids=unit_ids)
+
+
+@transaction.atomic
+def unit_close(
+    *,
+    actor: User | None,
+    unit: Unit,
+    closed_on: datetime.date,
+    successor: Unit | None = None,
+    kind: str = UnitSuccession.Kind.MERGED,
+) -> Unit:
+    """Close ``unit`` from ``closed_on`` (its last day open is the day before), merged into ``successor`` if given.
+
+    It owes no report for a period ending on or after ``closed_on``: those not yet filed are removed now.
+    What it filed stays and, through the succession link, counts with its successor's history.
+    """
+    if successor is not None:
+        if successor.pk == unit.pk or successor.path.startswith(unit.path):
+            raise ValidationError({"successor": _("A unit cannot be merged into itself or one of its own units.")})
+        if not successor.is_open_on(closed_on):
+            raise ValidationError(
+                {
+                    "successor": _("%(unit)s is not open on %(date)s.")
+                    % {"unit": successor, "date": f"{closed_on:%d/%m/%Y}"}
+                }
+            )
+    unit = unit_update(actor=actor, unit=unit, closed_on=closed_on)
+    if successor is not None:
+        link, _created = UnitSuccession.objects.update_or_create(
+            predecessor=unit, successor=successor, defaults={"kind": kind, "effective_on": closed_on}
+        )
+        audit_record(
+            actor=actor,
+            action="unit.merged",
+            obj=link,
+            unit=successor,
+            summary=_("%(former)s %(kind)s %(successor)s from %(date)s")
+            % {
+                "former": unit.name,
+                "kind": link.get_kind_display(),
+                "successor": successor.name,
+                "date": f"{closed_on:%d/%m/%Y}",
+            },
+        )
     return unit
 
 

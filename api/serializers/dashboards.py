@@ -51,7 +51,7 @@ class FigureSetSerializer(serializers.Serializer):
     accepted_on_time = serializers.IntegerField(help_text="Accepted by the due date.")
     returned = serializers.IntegerField(help_text="Reports returned for revision at least once.")
     returns = serializers.IntegerField(help_text="Times reports were returned.")
-    days_late = serializers.IntegerField(help_text="Days late of the late reports, added up.")
+    days_late = serializers.IntegerField(help_text="Working days late of the late reports, added up.")
     overdue = serializers.IntegerField(
         help_text="Past the due date today and not filed now: never filed, or returned and not refiled."
     )

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from api.serializers.units import MAX_ID, UnitRefSerializer
 from directives.forms import ASSIGNABLE_KINDS
 from directives.models import Assignment, Attachment, Directive, DirectiveType
+from reports import periods
 from units.models import Unit
 
 MAX_UNITS_PER_REQUEST = 5000
@@ -130,7 +131,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
     unit = UnitRefSerializer(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    days_left = serializers.SerializerMethodField(help_text="Days until the deadline; negative when overdue.")
+    days_left = serializers.SerializerMethodField(
+        help_text="Working days (holiday calendar) until the deadline, 0 on it; negative: working days overdue."
+    )
     overdue = serializers.SerializerMethodField()
     next_step = serializers.SerializerMethodField(help_text="What the unit is expected to do now.")
 
@@ -158,7 +161,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return self.context.get("today") or timezone.localdate()
 
     def get_days_left(self, a: Assignment) -> int | None:
-        return (a.deadline - self._today()).days if a.deadline else None
+        return periods.working_days_left(self._today(), a.deadline) if a.deadline else None
 
     def get_overdue(self, a: Assignment) -> bool:
         return a.status == Assignment.Status.OPEN and a.deadline is not None and a.deadline < self._today()

@@ -105,7 +105,9 @@ class ObligationSerializer(serializers.ModelSerializer):
     period_label = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     report = serializers.SerializerMethodField(help_text="The report filed for it, once a draft was saved.")
-    working_days_left = serializers.SerializerMethodField(help_text="Negative when overdue.")
+    working_days_left = serializers.SerializerMethodField(
+        help_text="Working days (holiday calendar) until the due date, 0 on it; negative: working days overdue."
+    )
     overdue = serializers.SerializerMethodField()
     web_url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -143,7 +145,7 @@ class ObligationSerializer(serializers.ModelSerializer):
         return ReportRefSerializer(report).data if report is not None else None
 
     def get_working_days_left(self, o: Obligation) -> int:
-        return periods.working_days_between(self.context.get("today") or timezone.localdate(), o.due_date)
+        return periods.working_days_left(self.context.get("today") or timezone.localdate(), o.due_date)
 
     def get_overdue(self, o: Obligation) -> bool:
         return is_overdue(o, self.context.get("today") or timezone.localdate())

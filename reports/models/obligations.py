@@ -42,7 +42,7 @@ class Obligation(models.Model):
 
     The timeliness columns are written by the workflow services, so dashboards add them up in SQL:
     ``first_submitted_at`` and ``on_time`` (by first submission), ``accepted_at`` and
-    ``accepted_on_time``, ``days_late`` (calendar days after the due date, by first submission) and
+    ``accepted_on_time``, ``days_late`` (working days after the due date, by first submission: ``periods.working_days_late``) and
     ``returned_count``.
     """
 
@@ -71,7 +71,7 @@ class Obligation(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     on_time = models.BooleanField(_("on time (first submission)"), null=True, blank=True)
     accepted_on_time = models.BooleanField(_("accepted by the due date"), null=True, blank=True)
-    days_late = models.PositiveIntegerField(_("days late (first submission)"), null=True, blank=True)
+    days_late = models.PositiveIntegerField(_("working days late (first submission)"), null=True, blank=True)
     returned_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -144,7 +144,7 @@ def message(delivery: Delivery, today: datetime.date) -> dict:
     accountable the head in office on the due date, who may since have left."""
     obligation, stage = delivery.obligation, delivery.stage
     form, unit = obligation.form, obligation.unit
-    left = periods.working_days_between(today, obligation.due_date)
+    left = periods.working_days_left(today, obligation.due_date)
     names = {"form": form.name, "period": obligation.period_label, "unit": unit.name}
     if stage.ladder == L.FILED:
         title = _("Filed for your review: %(unit)s, %(form)s, %(period)s") % names

@@ -85,6 +85,38 @@ def _child_of(unit_path: str, path: str) -> str | None:
     return rest.split("/", 1)[0] if rest else SELF
 
 
+HISTORY_KINDS = [UnitSuccession.Kind.MERGED, UnitSuccession.Kind.RENAMED, UnitSuccession.Kind.SPLIT]
+MAX_MERGER_DEPTH = 20  # a chain of successions longer than this is a loop in the data, not history
+
+
+def former_units(paths: list[str]) -> dict[str, str]:
+    """Every former unit merged into a unit under ``paths``, at any depth: {former's path: its successor's path}.
+
+    Followed transitively: two wards that each absorbed former wards in 2025 and were merged in 2026
+    bring all of those with them. One query per level of merging (two or three in practice), whatever
+    the number of units.
+    """
+    successor_of: dict[str, str] = {}
+    frontier = list(paths)
+    for _level in range(MAX_MERGER_DEPTH):
+        if not frontier:
+            break
+        links = (
+            UnitSuccession.objects.filter(_prefix_q("successor__path", frontier), kind__in=HISTORY_KINDS)
+            .values_list("predecessor__path", "successor__path")
+            .order_by("successor__path", "predecessor__path")
+        )
+        frontier = []
+        for former, successor in links:
+            if former in successor_of or any(former.startswith(p) for p in paths):
+                if former not in successor_of:
+                    successor_of[former] = successor
+                continue
+            successor_of[former] = successor
+            frontier.append(former)
+    return successor_of
+
+
 def dashboard_filter(
     unit: Unit,
     *,
@@ -93,25 +125,36 @@ def dashboard_filter(
     form_ids=None,
     today: datetime.date | None = None,
 ) -> DashboardFilter:
-    """The filter for ``unit`` (this year up to this month by default), in one query for the history links."""
+    """The filter for ``unit`` (this year up to this month by default), in a query per level of merging."""
     today = today or timezone.localdate()
     start = start or datetime.date(today.year, 1, 1)
     end = end or month_bounds(today.year, today.month)[1]
     asked = (start, end)
     start, end = clamp_to_data(start, end, today)
-    links = UnitSuccession.objects.filter(
-        successor__path__startswith=unit.path,
-        kind__in=[UnitSuccession.Kind.MERGED, UnitSuccession.Kind.RENAMED, UnitSuccession.Kind.SPLIT],
-    ).values_list("predecessor__path", "successor__path")
+    successor_of = former_units([unit.path])
+    # Longest first: a former village is matched before the former commune it was under.
+    formers = sorted(successor_of, key=len, reverse=True)
+
+    def child_of(path: str, depth: int = 0) -> str | None:
+        """The child bucket a unit's rows go to: through its successors until a unit of the subtree."""
+        if depth > MAX_MERGER_DEPTH:
+            return None
+        if path in successor_of:
+            return child_of(successor_of[path], depth + 1)
+        if path.startswith(unit.path):
+            return _child_of(unit.path, path)
+        holder = next((f for f in formers if path.startswith(f)), None)
+        return child_of(holder, depth + 1) if holder else None
+
     outside, remap = [], {}
-    for former, successor in links.order_by("successor__path", "predecessor__path"):
-        child = _child_of(unit.path, successor)
+    for former in successor_of:
+        child = child_of(former)
         if former.startswith(unit.path):
             if former == unit.path or _child_of(unit.path, former) == child:
                 continue
         else:
             outside.append(former)
-        remap.setdefault(former, child)
+        remap[former] = child
     return DashboardFilter(
         unit=unit,
         start=start,
@@ -120,6 +163,5 @@ def dashboard_filter(
         today=today,
         clamped=(start, end) != asked,
         paths=_minimal([unit.path, *outside]),
-        # The longest prefixes first: a merged village is matched before the commune it was under.
         remap=sorted(remap.items(), key=lambda item: -len(item[0])),
     )

@@ -7,9 +7,13 @@ quarterly form is owed by wards from 01/01/2025; periods due by 29/11/2026: 2025
     unit        expected received on time late (days) missing returned  heads
     Từ Sơn          7        6       5     1 (3)       1        0      An to 31/05/2026 (5 due), Bình after (2)
     Đình Bảng       2        2       1     1 (5)       0        0      Cường to 30/06/2025 (Q1 2025 only)
-    Đông Ngàn       7        7       6     1 (10)      0        1 (twice, through the services)  Dũng
+    Đông Ngàn       7        7       6     1 (8)       0        1 (twice, through the services)  Dũng
     Tân Hồng        5        3       3     0           2        0      (no head)
-    total          21       18      15     3 (18)      3        1
+    total          21       18      15     3 (16)      3        1
+
+Days late are working days: Từ Sơn's 2026 Q2 (due Tuesday 07/07/2026) filed on Friday 10/07, 3; Đình
+Bảng's 2025 Q2 (due Monday 07/07/2025) filed on Saturday 12/07, counted as Monday 14/07, 5; Đông Ngàn's
+2026 Q1 (due Tuesday 07/04/2026) filed on Friday 17/04, 8 (10 calendar days).
 
 Every received report is accepted: on the due date when filed on time (accepted on time), later
 otherwise; Đông Ngàn's returned report (2026 Q2) was filed on time and accepted late.
@@ -22,7 +26,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from reports import generation, services
+from reports import generation, periods, services
 from reports.models import FormAssignment, Obligation, Report, Status
 from tests.factories import make_unit, make_user
 from tests.reports.conftest import entry, form_by_code
@@ -40,7 +44,7 @@ def file(o: Obligation, on: datetime.date, *, accepted: datetime.date | None = N
     """Write the columns the workflow services write when a report is filed (and accepted)."""
     o.first_submitted_at = o.last_submitted_at = at(on)
     o.on_time = on <= o.due_date
-    o.days_late = max(0, (on - o.due_date).days)
+    o.days_late = periods.working_days_late(o.due_date, on)
     o.status = Status.SUBMITTED
     if accepted:
         o.accepted_at = at(accepted)

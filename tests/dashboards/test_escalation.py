@@ -51,3 +51,14 @@ def test_the_overdue_list_shows_the_escalation_reached(client, tree, users, hist
     assert f"{reached.sent_at.astimezone(TZ):%d/%m/%Y}" in row
     # The ward's own dashboard says the same.
     assert str(reached.label) in overdue_row(client, tree["tu_son"], missing)
+
+
+def test_the_overdue_list_counts_working_days_as_the_reminders_do(client, tree, users, history, english):
+    """Từ Sơn's 2026 Q3, due Wednesday 07/10/2026, seen on Sunday 29/11: by hand 17 working days in October
+    (08–09, 12–16, 19–23, 26–30), 19 in November to the 27th (24/11, Vietnam Cultural Day, is off) and
+    Monday 30/11, as a report filed today would count: 37, where the calendar gives 53."""
+    client.force_login(users["leader"])
+    row = overdue_row(client, tree["bac_ninh"], history["missing_of_tu_son"])
+    assert '<td class="text-end">37</td>' in row
+    html = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), RANGE).content.decode()
+    assert "Working days overdue" in html and "average working days late" in html

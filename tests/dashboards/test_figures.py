@@ -28,7 +28,7 @@ def test_headline_of_the_province_counts_every_ward_once(tree, history):
     f = headline(tree["bac_ninh"])
     assert (f.expected, f.received, f.on_time, f.late, f.missing, f.overdue) == (21, 18, 15, 3, 3, 3)
     assert (f.accepted, f.accepted_on_time, f.returned, f.returns) == (18, 14, 1, 2)
-    assert f.average_days_late == 6  # (3 + 5 + 10) / 3
+    assert f.days_late == 16 and f.average_days_late == 16 / 3  # (3 + 5 + 8) working days / 3
     assert round(f.reporting_rate, 2) == 85.71  # 18 / 21
     assert round(f.on_time_rate, 2) == 71.43  # 15 / 21: over expected, not over received (83 %)
     assert round(f.accepted_on_time_rate, 2) == 66.67  # 14 / 21

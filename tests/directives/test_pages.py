@@ -7,6 +7,7 @@ import io
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from directives import services
@@ -115,8 +116,9 @@ def test_our_tasks_shows_days_left_overdue_and_what_to_do(client, tree, users):
     tasks = html.split('data-testid="tasks"')[1]
     # newest deadline first
     assert tasks.index("Theo dõi việc thực hiện") < tasks.index("Báo cáo sơ kết") < tasks.index("Tổ chức hội nghị")
-    assert "10 days left" in tasks and "File the report by 15/02/2026." in tasks
-    assert "4 days overdue" in tasks and "qcdc-overdue" in tasks
+    # Working days, as every page counts them: 06/02 and 09–13/02 left; 02–05/02 overdue.
+    assert "6 working days left" in tasks and "File the report by 15/02/2026." in tasks
+    assert "4 working days overdue" in tasks and "qcdc-overdue" in tasks
     assert "The report was due on 01/02/2026: file it as soon as possible." in tasks
     assert "Follow how it is carried out" in tasks
     assert "Việc của phường bên" not in html
@@ -180,3 +182,32 @@ def test_export_has_headings_dates_and_only_the_filtered_rows(client, tree, user
     assert len(rows) == 2 and rows[1][0] == "45-KH/TU" and rows[1][13] == "120-KL/TW"
     assert rows[1][3] == datetime.datetime(2020, 2, 5)
     assert sheet["D2"].number_format == "DD/MM/YYYY"
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TODAY.tzinfo), tick=False)
+def test_one_deadline_reads_the_same_working_days_on_the_task_page_the_home_page_and_the_api(
+    client, settings, tree, users
+):
+    """From Tuesday 01/12/2026 to Sunday 20/12/2026: 19 calendar days, 13 working days by hand (02–04,
+    07–11 and 14–18/12)."""
+    staff = users["staff"]
+    (plan,) = _directives(staff, tree["bac_ninh"], 1)
+    services.assignment_bulk_create(
+        actor=staff,
+        directive=plan,
+        task="Báo cáo tổng kết",
+        deadline=datetime.date(2026, 12, 20),
+        units=[tree["tu_son"]],
+    )
+    client.force_login(users["reporter_tu_son"])
+    tasks_page = client.get(reverse("directives:unit_tasks", args=[tree["tu_son"].pk])).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    assert "13 working days left" in tasks_page.split('data-testid="tasks"')[1]
+    assert "13 working days left" in home and "19 days" not in tasks_page + home
+    assignment = client.get("/api/v1/assignments/", {"unit": tree["tu_son"].pk}).json()["results"][0]
+    obligation = client.get("/api/v1/obligations/").json()["results"][0]
+    assert assignment["days_left"] == obligation["working_days_left"] == 13
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    with translation.override("vi"):
+        tasks_page = client.get(reverse("directives:unit_tasks", args=[tree["tu_son"].pk])).content.decode()
+    assert "còn 13 ngày làm việc" in tasks_page

@@ -8,14 +8,16 @@ import time_machine
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from directives import services as directive_services
-from reports import generation
+from reports import generation, periods
 from reports.models import FormAssignment, Obligation, ReportForm
 from reports.tasks import open_upcoming_periods
 from tests.factories import make_unit
-from tests.reports.conftest import TZ, form_by_code, make_plan
-from units.models import Unit
+from tests.reports.conftest import TZ, fill, form_by_code, make_plan
+from units import services as unit_services
+from units.models import AuditEvent, Unit, UnitSuccession
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -57,10 +59,12 @@ def test_the_database_refuses_a_second_obligation_for_the_same_period(quarterly,
         )
 
 
-def test_closed_and_new_units_owe_only_the_periods_they_lived(quarterly, tree):
-    tree["dong_ngan"].closed_on = D(2026, 4, 1)  # merged away on 01/04: owes Q1 only
+def test_a_unit_owes_the_periods_it_is_open_on_the_last_day_of(quarterly, tree):
+    tree["dong_ngan"].closed_on = D(2026, 4, 1)  # merged away on 01/04: open on 31/03, owes Q1 only
     tree["dong_ngan"].save()
+    mid_quarter = make_unit("Phường Tân Hồng", Unit.Kind.WARD, tree["bac_ninh"], closed_on=D(2026, 5, 15))
     newcomer = make_unit("Phường Mới", Unit.Kind.WARD, tree["bac_ninh"], opened_on=D(2026, 7, 1))
+    late_opener = make_unit("Phường Mở Giữa Kỳ", Unit.Kind.WARD, tree["bac_ninh"], opened_on=D(2026, 5, 10))
     generation.obligations_generate(form=quarterly, year=2026)
     owed = lambda unit: list(  # noqa: E731
         Obligation.objects.filter(unit=unit, form=quarterly)
@@ -68,8 +72,61 @@ def test_closed_and_new_units_owe_only_the_periods_they_lived(quarterly, tree):
         .values_list("period_index", flat=True)
     )
     assert owed(tree["dong_ngan"]) == [1]
+    assert owed(mid_quarter) == [1]  # closed on 15/05: not open on 30/06, its successor owes Q2
     assert owed(newcomer) == [3, 4]
+    assert owed(late_opener) == [2, 3, 4]  # open on 30/06
     assert owed(tree["tu_son"]) == [1, 2, 3, 4]
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 20, 9, 0, tzinfo=TZ), tick=False)
+def test_a_merger_removes_the_reports_opened_ahead_that_the_former_unit_no_longer_owes(tree, users):
+    """A monthly form owed by Bắc Ninh's wards; on 20/06 the hourly run has opened July (31 days ahead).
+    Đông Ngàn merges into Từ Sơn from 01/07: it owes June (open on 30/06), not July."""
+    monthly = form_by_code("qcdc-month")
+    FormAssignment.objects.create(form=monthly, root=tree["bac_ninh"], kinds=["ward"], starts_on=D(2026, 1, 1))
+    generation.obligations_open_upcoming()
+    july = {"form": monthly, "year": 2026, "period_index": 7}
+    june = Obligation.objects.get(form=monthly, unit=tree["dong_ngan"], year=2026, period_index=6)
+    may = Obligation.objects.get(form=monthly, unit=tree["dong_ngan"], year=2026, period_index=5)
+    may.first_submitted_at = datetime.datetime(2026, 6, 5, 9, 0, tzinfo=TZ)  # filed, as the services write it
+    may.save()
+    assert Obligation.objects.filter(**july).count() == 2
+    fill(Obligation.objects.get(unit=tree["dong_ngan"], **july), users["reporter_dong_ngan"])  # an early draft
+
+    unit_services.unit_close(
+        actor=users["staff"], unit=tree["dong_ngan"], closed_on=D(2026, 7, 1), successor=tree["tu_son"]
+    )
+    # July is owed once, by the successor: the former ward's draft and its duty are gone.
+    assert list(Obligation.objects.filter(**july).values_list("unit", flat=True)) == [tree["tu_son"].pk]
+    assert Obligation.objects.filter(pk__in=[june.pk, may.pk]).count() == 2  # June still owed; May filed
+    event = AuditEvent.objects.get(action="obligations.released")
+    assert (event.actor, event.unit_id) == (users["staff"], tree["dong_ngan"].pk)
+    assert [o["period_end"] for o in event.data["obligations"]] == ["2026-07-31"]
+    assert event.data["obligations"][0]["had_draft"] is True
+    assert UnitSuccession.objects.filter(predecessor=tree["dong_ngan"], successor=tree["tu_son"]).exists()
+    # The next hourly runs open nothing for the closed ward.
+    generation.obligations_open_upcoming()
+    assert Obligation.objects.filter(**july).count() == 1
+
+
+def test_a_unit_closed_in_the_admin_loses_the_periods_it_no_longer_owes(client, quarterly, tree, users):
+    generation.obligations_generate(form=quarterly, year=2026)
+    admin_user = users["admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    unit = tree["dong_ngan"]
+    url = reverse("admin:units_unit_change", args=[unit.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("successors",)}
+    data.update({"parent": unit.parent_id, "closed_on": "15/08/2026"})
+    for prefix in ("headships", "succession_links_out"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    left = Obligation.objects.filter(unit=unit, form=quarterly).values_list("period_index", flat=True)
+    assert sorted(left) == [1, 2]  # open on 31/03 and 30/06; closed before 30/09
+    assert AuditEvent.objects.filter(action="obligations.released", actor=admin_user).count() == 1
 
 
 def test_an_assignment_owes_from_its_start_until_its_end(tree):
@@ -171,6 +228,7 @@ def test_a_new_deadline_moves_the_due_date_of_a_report_not_yet_filed(directive_t
 
 def test_a_bulk_assignment_opens_its_reports_in_the_same_number_of_queries_for_more_units(tree, users):
     directive = make_plan(tree, users)
+    periods.current_calendar()  # the swapped days are read once a minute, not per assignment
     counts = []
     for extra, task in ((0, "Báo cáo đợt 1"), (10, "Báo cáo đợt 2")):
         for i in range(extra):

@@ -352,3 +352,13 @@ def test_form_pages_and_versions_cost_the_same_with_more_rows(
             with django_assert_max_num_queries(budget):
                 response = client.get(url, follow=True)
             assert response.status_code == 200, url
+
+
+def test_the_inbox_counts_the_wait_in_working_days(client, obligation, users):
+    """Filed on Friday 03/04/2026, read on Monday 13/04: 6, 7, 8, 9, 10 and 13/04, 6 working days (10 days)."""
+    with time_machine.travel(datetime.datetime(2026, 4, 3, 9, 0, tzinfo=TZ), tick=False):
+        services.report_submit(actor=users["head_tu_son"], report=fill(obligation, users["head_tu_son"]))
+    client.force_login(users["staff"])
+    with time_machine.travel(datetime.datetime(2026, 4, 13, 9, 0, tzinfo=TZ), tick=False):
+        page = client.get(reverse("reports:review_inbox")).content.decode()
+    assert "waiting 6 working days" in page

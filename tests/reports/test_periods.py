@@ -1,12 +1,17 @@
-"""Period bounds and due dates, table-tested across Tết 2025 and 2026 and across year ends."""
+"""Period bounds, due dates and working days, table-tested across Tết 2025 and 2026, the swapped days
+the government announced and year ends."""
 
 import datetime
+import random
 
 import pytest
 
 from reports import periods
 
 D = datetime.date
+
+# The working calendar reads the swapped days shipped with QCDC from the database.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
@@ -72,6 +77,11 @@ def test_a_period_that_does_not_exist_is_refused():
         (D(2026, 4, 27), False),  # Hùng Kings, observed on the Monday
         (D(2026, 3, 7), False),  # a Saturday
         (D(2026, 3, 9), True),
+        (D(2025, 4, 26), True),  # Saturday worked in exchange for Friday 02/05/2025
+        (D(2025, 5, 2), False),
+        (D(2026, 8, 22), True),  # Saturday worked in exchange for Monday 31/08/2026 (National Day)
+        (D(2026, 8, 31), False),
+        (D(2026, 8, 29), False),  # the other Saturday of that bridge stays a day off
     ],
 )
 def test_working_days_know_vietnamese_holidays(day, working):
@@ -92,6 +102,11 @@ def test_working_days_know_vietnamese_holidays(day, working):
         (D(2026, 12, 14), 2, D(2026, 12, 16)),  # annual report with the 14th cut-off
         (D(2026, 12, 31), 10, D(2027, 1, 15)),  # annual report, calendar year, across 01/01/2027
         (D(2026, 3, 31), 0, D(2026, 3, 31)),
+        # The working Saturdays bring the due date one day earlier than weekends alone would.
+        (D(2025, 4, 25), 2, D(2025, 4, 28)),  # 26/04 (Saturday, worked) and 28/04
+        (D(2026, 8, 21), 2, D(2026, 8, 24)),  # 22/08 (Saturday, worked) and 24/08
+        (D(2026, 8, 21), 6, D(2026, 8, 28)),  # 22 and 24–28/08
+        (D(2026, 8, 21), 7, D(2026, 9, 3)),  # then 31/08–02/09 off
     ],
 )
 def test_due_date_counts_working_days_after_the_period(end, n, due):
@@ -110,32 +125,69 @@ def test_due_date_counts_working_days_after_the_period(end, n, due):
 )
 def test_working_days_left(today, due, left):
     assert periods.working_days_between(today, due) == left
-
-
-def test_period_containing_a_day():
-    assert periods.period_containing("quarter", D(2026, 2, 20)).index == 1
-    p = periods.period_containing("month", D(2025, 12, 20), cutoff_day=14)
-    assert (p.year, p.index) == (2026, 1)
-    assert periods.period_containing("half", D(2026, 8, 1)) is None
+    assert periods.working_days_left(today, due) == left
 
 
 @pytest.mark.parametrize(
-    ("place", "day", "text"),
+    ("due", "day", "late"),
     [
-        ("Từ Sơn", D(2026, 2, 5), "Từ Sơn, ngày 05 tháng 02 năm 2026"),
-        ("Từ Sơn", D(2026, 3, 15), "Từ Sơn, ngày 15 tháng 3 năm 2026"),
-        ("Bắc Ninh", D(2026, 12, 1), "Bắc Ninh, ngày 01 tháng 12 năm 2026"),
-        ("", D(2026, 1, 10), "Ngày 10 tháng 01 năm 2026"),
+        (D(2026, 12, 18), D(2026, 12, 18), 0),  # filed on the due date (a Friday)
+        (D(2026, 12, 18), D(2026, 12, 10), 0),
+        (D(2026, 12, 18), D(2026, 12, 19), 1),  # the Saturday after counts as the Monday
+        (D(2026, 12, 18), D(2026, 12, 21), 1),
+        (D(2026, 12, 18), D(2026, 12, 28), 6),
+        (D(2026, 2, 13), D(2026, 2, 23), 1),  # across Tết 2026: only 23/02 counts
+        (D(2026, 8, 21), D(2026, 8, 22), 1),  # the Saturday worked is a working day late
+        (D(2026, 8, 28), D(2026, 9, 3), 1),  # 29/08–02/09 off: 03/09 is the first working day late
     ],
 )
-def test_document_date_line(place, day, text):
-    assert periods.document_date_vi(place, day) == text
+def test_working_days_late_round_a_day_off_up_to_the_next_working_day(due, day, late):
+    assert periods.working_days_late(due, day) == late
+    if day >= due:
+        assert periods.working_days_left(day, due) == -late
 
 
-def test_working_days_count_backwards_across_tet_too():
-    """The reminders' "7 working days before the due date": Tết 2026 (16–20/02, the week-end around it)
-    and the week-ends are skipped going back as going forward."""
-    assert periods.add_working_days(D(2026, 2, 24), -1) == D(2026, 2, 23)
-    assert periods.add_working_days(D(2026, 2, 23), -1) == D(2026, 2, 13)  # back over Tết
-    assert periods.add_working_days(D(2026, 2, 13), 1) == D(2026, 2, 23)
-    assert periods.add_working_days(D(2026, 3, 2), -7) == D(2026, 2, 12)  # 27, 26, 25, 24, 23/02, then 13, 12/02
+def _count_day_by_day(cal, start, end):
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += cal.is_working_day(day)
+    return count
+
+
+def test_the_arithmetic_count_agrees_with_counting_day_by_day():
+    """Random spans over 2024–2028, with swapped days of both kinds (on weekdays, weekends and holidays)."""
+    overrides = {
+        D(2025, 4, 26): True,
+        D(2025, 5, 2): False,
+        D(2026, 8, 22): True,
+        D(2026, 8, 31): False,
+        D(2026, 2, 17): True,  # a holiday made a working day
+        D(2027, 3, 10): False,  # an ordinary Wednesday given off
+        D(2027, 3, 14): True,  # a Sunday worked
+    }
+    cal = periods.WorkingCalendar(overrides)
+    rng = random.Random(17)
+    for _ in range(400):
+        start = D(2024, 1, 1) + datetime.timedelta(days=rng.randrange(5 * 365))
+        end = start + datetime.timedelta(days=rng.randrange(-400, 400))
+        expected = _count_day_by_day(cal, start, end) if end >= start else -_count_day_by_day(cal, end, start)
+        assert periods.working_days_between(start, end, cal) == expected, (start, end)
+
+
+def test_a_span_of_thousands_of_years_is_counted_without_walking_it():
+    """Outside the package's years only weekends count; the count is a formula, not a walk over 3 million days."""
+    cal = periods.WorkingCalendar()
+    assert cal.count(D(1000, 1, 1), D(1000, 1, 8)) == 5  # 01/01/1000 was a Wednesday: 2–3, 6–8
+    start, end = D(1000, 1, 1), D(9999, 12, 31)
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    weekdays = weeks * 5 + sum(
+        (start + datetime.timedelta(days=7 * weeks + i)).weekday() < 5 for i in range(1, rest + 1)
+    )
+    weekday_holidays = sum(
+        d.weekday() < 5
+        for year in range(periods.HOLIDAY_YEARS[0], periods.HOLIDAY_YEARS[1] + 1)
+        for d in periods._holidays_of(year)
+    )
+    assert periods.working_days_between(start, end, cal) == weekdays - weekday_holidays

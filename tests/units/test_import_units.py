@@ -212,3 +212,29 @@ def test_the_command_reports_what_it_did():
 
     with pytest.raises(CommandError, match="Unknown province code"):
         call_command("import_units", "--province", "27", stdout=io.StringIO())
+
+
+def test_an_import_that_closes_a_ward_removes_the_reports_it_no_longer_owes():
+    """A former ward left open by hand owes quarters it did not live; the next import closes it on 01/07/2025
+    and its unfiled reports from the third quarter of 2025 go (its filed ones stay)."""
+    from reports import generation
+    from reports.models import FormAssignment, Obligation
+    from tests.reports.conftest import form_by_code
+
+    official_lists.units_import(legacy=True, provinces=["24"])
+    former = unit(LEGACY, "09367")
+    Unit.objects.filter(pk=former.pk).update(closed_on=None)
+    quarterly = form_by_code("qcdc-quarter")
+    FormAssignment.objects.create(
+        form=quarterly, root=former, kinds=[], include_root=True, starts_on=REFORM.replace(month=1)
+    )
+    generation.obligations_generate(form=quarterly, year=2025)
+    owed = Obligation.objects.filter(unit=former, form=quarterly)
+    assert owed.count() == 4
+    owed.filter(period_index=3).update(first_submitted_at=datetime.datetime(2025, 10, 3, 2, 0, tzinfo=datetime.UTC))
+
+    official_lists.units_import(legacy=True, provinces=["24"])
+    assert unit(LEGACY, "09367").closed_on == REFORM
+    assert sorted(owed.values_list("period_index", flat=True)) == [1, 2, 3]  # Q4 went; Q3 was filed
+    released = AuditEvent.objects.get(action="obligations.released")
+    assert released.unit_id == former.pk and [o["period_end"] for o in released.data["obligations"]] == ["2025-12-31"]
