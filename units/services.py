@@ -87,8 +87,13 @@ def headship_create(
     ended_on: datetime.date | None = None,
     is_principal: bool = True,
     decision: str = "",
+    function: str = "",
+    is_deputy: bool = False,
 ) -> Headship:
-    """Appoint ``person`` to a post. Refused (with the holder's name) if the post is held then."""
+    """Appoint ``person`` to a post. Refused (with the holder's name) if the post is held then.
+
+    The body the post heads (``function``) is read from the title unless given, and so is a deputy's rank.
+    """
     Unit.objects.select_for_update().filter(pk=unit.pk).first()  # serialise appointments per unit
     same_post = Headship.objects.filter(unit=unit, title__iexact=title.strip())
     if is_principal:
@@ -103,6 +108,8 @@ def headship_create(
         unit=unit,
         person=person,
         title=title.strip(),
+        function=function or "",
+        is_deputy=bool(is_deputy),
         started_on=started_on,
         ended_on=ended_on,
         is_principal=is_principal,
