@@ -71,12 +71,13 @@ def document_defaults(obligation: Obligation, day: datetime.date, issuing_body: 
     """What a new report's document details start as: the form's usual issuing body (or ``issuing_body``),
     its header and symbol, and the signer it would have on ``day``; the unit changes them before signing."""
     unit, form = obligation.unit, obligation.form
-    issuing_body = issuing_body or signing.body_for_header(form.header)
+    issuing_body = issuing_body or signing.body_for_header(form.header, unit)
     parent = Unit.objects.filter(pk=unit.parent_id).only("name").first()
     recipients = [f"- Ban Chỉ đạo QCDC {parent.name}" if parent else "- Cấp trên", "- Lưu: VT."]
+    located = parent if parent is not None and unit.kind in Unit.ORGANISATION_KINDS else unit  # an agency's town
     return {
         **signing.document_defaults(unit, issuing_body, day),
-        "doc_place": place_of(unit),
+        "doc_place": place_of(located),
         "recipients": ";\n".join(recipients),
     }
 

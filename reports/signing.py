@@ -3,12 +3,14 @@
 A UBND report is signed by the People's Committee's chairman ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH") or, for
 him, by a deputy ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", Decree 30/2020/NĐ-CP); a Party
 committee's by its secretary ("T/M ĐẢNG ỦY / BÍ THƯ", or "T/M BAN THƯỜNG VỤ / BÍ THƯ" for the standing
-committee) or a deputy secretary ("T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ", Guideline 36-HD/VPTW). Only a person
+committee) or a deputy secretary ("T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ", Guideline 36-HD/VPTW); an agency's
+or enterprise's by its director under his own title ("GIÁM ĐỐC", or "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"). Only a person
 holding that post on the day may approve: the tenure (``Headship`` dates), not the role grant alone,
 gives the right. The fixed words are Vietnamese: documents are always in Vietnamese.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -17,6 +19,7 @@ from units.models import Headship, Unit
 from units.querysets import in_office_q
 
 F = Headship.Function
+_DEPUTY = re.compile(r"^PHÓ\s+")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ BODIES = {
         ("T/M BAN THƯỜNG VỤ", "BÍ THƯ"),
         ("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"),
     ),
+    # The head signs in his own name and title, not on behalf of a collective body: the lines are his title.
+    "agency": IssuingBody(F.AGENCY, False, "{parent}\n{unit}", "/BC-", (), ()),
 }
 
 
@@ -61,8 +66,10 @@ def body(issuing_body: str) -> IssuingBody:
     return BODIES.get(issuing_body) or BODIES["committee"]
 
 
-def body_for_header(header: str) -> str:
-    """The issuing body a new report starts with, from its form's usual one."""
+def body_for_header(header: str, unit: Unit | None = None) -> str:
+    """The issuing body a new report starts with: an agency's or enterprise's own, otherwise its form's usual one."""
+    if unit is not None and unit.kind in (Unit.Kind.AGENCY, Unit.Kind.ENTERPRISE):
+        return "agency"
     return "party" if header == "party" else "committee"
 
 
@@ -113,7 +120,11 @@ def signature(issuing_body: str, headship: Headship | None) -> tuple[str, str]:
     chosen = body(issuing_body)
     if headship is None:
         return "\n".join(chosen.head_lines), ""
-    lines = chosen.deputy_lines if headship.is_deputy else chosen.head_lines
+    if chosen.function == F.AGENCY:  # "GIÁM ĐỐC"; a deputy "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
+        title = headship.title.strip().upper()
+        lines = (f"KT. {_DEPUTY.sub('', title)}", title) if headship.is_deputy else (title,)
+    else:
+        lines = chosen.deputy_lines if headship.is_deputy else chosen.head_lines
     return "\n".join(lines), headship.person.full_name
 
 
@@ -123,8 +134,8 @@ def document_defaults(unit: Unit, issuing_body: str, day: datetime.date) -> dict
     title, name = signature(issuing_body, expected_signer(unit, issuing_body, day))
     parent = Unit.objects.filter(pk=unit.parent_id).values_list("name", flat=True).first() if unit.parent_id else None
     issuer = chosen.issuer.format(unit=unit.name.upper(), parent=(parent or "").upper())
-    if not parent:
-        issuer = "\n".join(line for line in issuer.splitlines() if not line.endswith(" "))
+    if not parent:  # a top unit: no line for the body above
+        issuer = "\n".join(line for line in issuer.splitlines() if line.strip() and not line.endswith(" "))
     return {
         "issuing_body": issuing_body,
         "issuer": issuer,

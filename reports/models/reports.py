@@ -26,6 +26,7 @@ class Report(models.Model):
             "party_standing",
             _("Standing committee of the Party committee (Ban Thường vụ): signed by the secretary"),
         )
+        AGENCY = "agency", _("The agency or enterprise itself: signed by its director")
 
     obligation = models.OneToOneField(
         "reports.Obligation", verbose_name=_("obligation"), on_delete=models.PROTECT, related_name="report"

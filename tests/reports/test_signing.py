@@ -22,7 +22,7 @@ from reports.models import Delivery, Notification, Report, Status
 from reports.reminders import escalation_reached, obligation_log, sending, sweep
 from tests.factories import make_person, make_user
 from tests.reports.conftest import TZ, fill, post_data
-from units.models import Headship, RoleGrant
+from units.models import Headship, RoleGrant, Unit
 from units.services import head_on
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +141,39 @@ def test_a_party_report_chosen_on_the_edit_page_has_the_party_header_and_the_sec
     assert "ĐẢNG ỦY PHƯỜNG TỪ SƠN" in text
     assert "T/M ĐẢNG ỦY BÍ THƯ" in text and "TM. ỦY BAN" not in text
     assert "Nguyễn Văn An" in text and "Hoàng Thế Trung" not in text
+
+
+def test_an_agencys_report_is_signed_by_its_director_or_for_him_by_a_deputy(client, quarterly, tree, tmp_path):
+    from reports import generation
+    from reports.models import FormAssignment, Obligation
+    from tests.factories import make_unit
+
+    agency = make_unit("Sở Nội vụ", Unit.Kind.AGENCY, tree["bac_ninh"])
+    FormAssignment.objects.create(form=quarterly, root=agency, kinds=[], include_root=True, starts_on=D(2025, 1, 1))
+    generation.obligations_generate(form=quarterly, year=2026)
+    obligation = Obligation.objects.get(form=quarterly, unit=agency, year=2026, period_index=1)
+    reporter = make_user("baocao_snv", role=RoleGrant.Role.REPORTER, unit=agency)
+    deputy = make_user("phogiamdoc_snv", role=RoleGrant.Role.HEAD, unit=agency)
+    for name, title, user in (("Vũ Văn Đông", "Giám đốc", None), ("Ngô Thị Hà", "Phó Giám đốc", deputy)):
+        person = make_person(name, unit=agency, user=user)
+        Headship.objects.create(
+            unit=agency,
+            person=person,
+            title=title,
+            function=Headship.Function.AGENCY,
+            started_on=D(2025, 1, 1),
+            is_principal=user is None,
+        )
+    with at(D(2026, 4, 3)):
+        report = awaiting(obligation, reporter)
+        assert report.issuing_body == Report.IssuingBody.AGENCY  # an agency issues its own reports
+        assert (report.signer_title, report.signer_name) == ("GIÁM ĐỐC", "Vũ Văn Đông")
+        services.report_approve(actor=deputy, report=report)
+        client.force_login(deputy)
+        text = pdf_text(client, obligation, tmp_path)
+    assert "TỈNH BẮC NINH SỞ NỘI VỤ" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "KT. GIÁM ĐỐC" in text and "PHÓ GIÁM ĐỐC" in text and "Ngô Thị Hà" in text and "TM." not in text
+    assert "Bắc Ninh, ngày 03 tháng 4 năm 2026" in text  # the place is where the agency is, not its name
 
 
 # Re-approval ----------------------------------------------------------------------------------------

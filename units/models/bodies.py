@@ -91,9 +91,9 @@ class Headship(models.Model):
         return f"{self.title} {self.unit}: {self.person}"
 
     def save(self, *args, **kwargs):
-        if not self.function:
-            self.function, deputy = self.function_of(self.title)
-            self.is_deputy = self.is_deputy or deputy
+        function, deputy = self.function_of(self.title)
+        self.function = self.function or function
+        self.is_deputy = self.is_deputy or deputy  # a "Phó …" post is a deputy's, whatever body it is in
         super().save(*args, **kwargs)
 
     @classmethod
