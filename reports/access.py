@@ -1,9 +1,16 @@
 """Who may do what with a unit's report. Seeing is the querysets' business; these answer "may act".
 
-Filing and approving belong to the unit's own people: a reporter or head whose role is granted on
-that very unit (a province's reporter files the province's reports, not its wards'). Reviewing
-belongs to committee staff above the unit. Administrators may do all of it within their scope.
+Filing belongs to the unit's own people: a reporter or head whose role is granted on that very unit
+(a province's reporter files the province's reports, not its wards'). Approving (signing) takes more:
+the head's role on the unit *and* the post that signs for the report's issuing body, held on the day
+(``reports.signing``): a head whose term has ended cannot approve, whatever grants remain, and neither
+can an administrator who holds no such post. Reviewing belongs to committee staff above the unit.
+Administrators may do the rest within their scope.
 """
+
+import datetime
+
+from django.utils import timezone
 
 from units import scope
 from units.models import RoleGrant
@@ -33,8 +40,17 @@ def may_edit(user, unit) -> bool:
     return acts_for(user, {R.REPORTER, R.HEAD}, unit)
 
 
-def may_approve(user, unit) -> bool:
-    return acts_for(user, {R.HEAD}, unit)
+def may_approve(user, unit, report=None, day: datetime.date | None = None) -> bool:
+    """Head of ``unit`` by role and, on ``day`` (today), holder of the post that signs ``report``
+    (of any post that signs the unit's reports when no report is given)."""
+    from reports import signing
+
+    if not _active(user) or not any(role == R.HEAD and path == unit.path for role, path in grants(user)):
+        return False
+    day = day or timezone.localdate()
+    if report is not None:
+        return signing.tenure_of(user, unit, report.issuing_body, day) is not None
+    return signing.any_tenure(user, unit, day)
 
 
 def may_review(user, unit) -> bool:

@@ -15,10 +15,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from reports import generation, periods, services
+from reports import generation, periods, services, signing
 from reports.models import FormAssignment, Indicator, Obligation, Report, ReportEvent, ReportForm, ReportValue, Status
-from units.demo import LEGACY_TU_SON
-from units.models import Unit, UnitSuccession, User
+from units.demo import EMAIL_DOMAIN, LEGACY_TU_SON, PASSWORD
+from units.models import Headship, RoleGrant, Unit, UnitSuccession, User
+from units.services import person_update, role_grant
+from units.text import search_key
 
 FORMS = ("qcdc-month", "qcdc-quarter", "qcdc-half", "qcdc-year")
 
@@ -66,15 +68,41 @@ def _entry(form: ReportForm) -> dict:
     return {"narrative": narrative, "values": values}
 
 
-def _fill(obligation: Obligation, actor: User) -> Report:
+def _fill(obligation: Obligation, actor: User, issuing_body: str = "committee") -> Report:
     report = Report.objects.filter(obligation=obligation).first()
+    number = f"{obligation.pk % 90 + 10}{signing.body(issuing_body).symbol}"
     return services.report_save_draft(
         actor=actor,
         obligation=obligation,
         revision=report.revision if report else 0,
         **_entry(obligation.form),
-        document={"doc_symbol": f"{obligation.pk % 90 + 10}/BC-UBND"},
+        document={"issuing_body": issuing_body, "doc_symbol": number},
     )
+
+
+def _body_signed_by(user: User, unit: Unit) -> str:
+    """The issuing body whose documents ``user`` signs: the Party committee for its secretary."""
+    post = Headship.objects.filter(unit=unit, person__user=user, ended_on__isnull=True).order_by("is_deputy").first()
+    return "party" if post is not None and post.function == Headship.Function.PARTY else "committee"
+
+
+def _chairman_login(unit: Unit, admin: User) -> User | None:
+    """A head login for the chairman of ``unit``'s People's Committee (chutich.<place>), who signs its
+    UBND reports; None if the post is vacant."""
+    post = signing.expected_signer(unit, "committee", timezone.localdate())
+    if post is None:
+        return None
+    person = post.person
+    if person.user_id:
+        return person.user
+    username = "chutich." + search_key(services.place_of(unit)).replace(" ", "")
+    user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@{EMAIL_DOMAIN}"})
+    if created:
+        user.set_password(PASSWORD)
+        user.save()
+    person_update(actor=admin, person=person, user=user, email=user.email)
+    role_grant(actor=admin, user=user, role=RoleGrant.Role.HEAD, unit=unit)
+    return user
 
 
 def _on(day: datetime.date):
@@ -138,9 +166,11 @@ def _workflow_reports(*, bac_ninh: Unit, tu_son: Unit, dong_nguyen: Unit, admin:
     def owed(unit, code, when):
         return Obligation.objects.filter(unit=unit, form__code=code, year=when[0], period_index=when[1]).first()
 
+    body = _body_signed_by(head, tu_son)  # truong.tuson signs for the body he heads, not another's
+
     def accept(obligation):
         with _on(obligation.due_date - datetime.timedelta(days=2)):
-            report = _fill(obligation, reporter)
+            report = _fill(obligation, reporter, body)
             services.report_request_approval(actor=reporter, report=report)
         with _on(obligation.due_date - datetime.timedelta(days=1)):
             services.report_approve(actor=head, report=report)
@@ -162,7 +192,7 @@ def _workflow_reports(*, bac_ninh: Unit, tu_son: Unit, dong_nguyen: Unit, admin:
     returned = owed(tu_son, "qcdc-quarter", quarters[-1]) if quarters else None
     if returned:
         with _on(returned.due_date - datetime.timedelta(days=1)):
-            report = _fill(returned, reporter)
+            report = _fill(returned, reporter, body)
             services.report_request_approval(actor=reporter, report=report)
         with _on(returned.due_date + datetime.timedelta(days=1)):  # the head signed a day late
             services.report_approve(actor=head, report=report)
@@ -175,7 +205,7 @@ def _workflow_reports(*, bac_ninh: Unit, tu_son: Unit, dong_nguyen: Unit, admin:
             )
     draft = owed(tu_son, "qcdc-month", months[-1]) if months else None
     if draft:
-        _fill(draft, reporter)
+        _fill(draft, reporter, body)
     # Phường Đồng Nguyên and three more communes: the last quarter waits in the committee's inbox.
     others = list(
         Unit.objects.filter(parent=bac_ninh, kind__in=Unit.COMMUNAL_KINDS, closed_on__isnull=True)
@@ -184,11 +214,13 @@ def _workflow_reports(*, bac_ninh: Unit, tu_son: Unit, dong_nguyen: Unit, admin:
     )
     for lateness, unit in enumerate([dong_nguyen, *others]):
         obligation = owed(unit, "qcdc-quarter", quarters[-1]) if quarters else None
-        if obligation:
+        signer = _chairman_login(unit, admin) if obligation else None
+        if signer:  # the People's Committee's report, approved by its chairman
             author = users.get("baocao.dongnguyen") if unit == dong_nguyen else admin
             with _on(min(today, obligation.due_date + datetime.timedelta(days=lateness * 4 - 2))):
                 report = _fill(obligation, author or admin)
-                services.report_submit(actor=admin, report=report)
+                services.report_request_approval(actor=admin, report=report)
+                services.report_approve(actor=signer, report=report)
 
 
 # A year of history for the wards that were Từ Sơn -------------------------------------------------------

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from reports import pages, periods
-from reports.models import Report, ReportForm
+from reports import pages, periods, signing
+from reports.models import Report
 from reports.models.obligations import FILED
 from units.text import search_key
 
@@ -95,20 +95,23 @@ def symbol_text(symbol: str, *, party: bool) -> str:
 
 def symbol_line(report: Report, party: bool | None = None) -> str:
     if party is None:
-        party = report.obligation.form.header == ReportForm.Header.PARTY
+        party = report.is_party
     return symbol_text(report.doc_symbol, party=party)
 
 
 def document_context(report: Report) -> dict:
     obligation = report.obligation
     form = obligation.form
+    if report.status not in FILED:  # a draft shows who would sign it on its date, as the posts stand now
+        holder = signing.expected_signer(obligation.unit, report.issuing_body, report.doc_date or timezone.localdate())
+        report.signer_title, report.signer_name = signing.signature(report.issuing_body, holder)
     rows = {v.indicator_id: v for v in report.values.all()}
     indicators = list(form.indicators.all())
     day = report.doc_date or timezone.localdate()
     subtitle = f"{form.title} {obligation.period_label_vi}".strip()
     if obligation.assignment_id and obligation.assignment:
         subtitle = f"{form.title}: {obligation.assignment.task}"
-    party = form.header == ReportForm.Header.PARTY
+    party = report.is_party
     parent_lines, issuer_lines = split_issuer(_lines(report.issuer) or [obligation.unit.name.upper()])
     return {
         "report": report,
@@ -129,7 +132,38 @@ def document_context(report: Report) -> dict:
         "recipients": _lines(report.recipients),
         "signer_lines": _lines(report.signer_title),
         "draft": report.status not in FILED,
+        "issuing_body": report.issuing_body,
+        **approval_context(report),
     }
+
+
+def _when(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
+def approval_context(report: Report) -> dict:
+    """``version`` (the latest filed one, or None) and ``approval_line``: which version this is and who
+    approved it, when, in the document's words; a version filed without the head's approval says so."""
+    versions = sorted(report.versions.all(), key=lambda v: v.number)  # prefetched by the views
+    latest = versions[-1] if versions else None
+    if report.status not in FILED:
+        after = f" (sau bản số {latest.number})" if latest else ""
+        return {"version": None, "approval_line": f"Dự thảo{after}, chưa được ký duyệt."}
+    if latest.approved_at:
+        who = latest.approved_by.display_name if latest.approved_by else report.signer_name
+        line = f"Bản số {latest.number}, ký duyệt: {who}, lúc {_when(latest.approved_at)}."
+    else:
+        signed = next((v for v in reversed(versions) if v.approved_at), None)
+        line = f"Bản số {latest.number}, nộp lúc {_when(latest.created_at)}, "
+        if signed is not None:
+            who = signed.approved_by.display_name if signed.approved_by else ""
+            line += (
+                f"không qua ký duyệt lại (bản số {signed.number} do {who} ký duyệt lúc {_when(signed.approved_at)})."
+            )
+        else:
+            line += "không qua người đứng đầu ký duyệt."
+    return {"version": latest, "approval_line": line}
 
 
 def render_pdf(report: Report) -> bytes:

@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.forms import ASSIGNABLE_KINDS, DEFAULT_KINDS, AttachmentsField, MultipleFileInput
 from directives.uploads import ACCEPT
-from reports.models import FormSection, Indicator, ReportForm
+from reports.models import FormSection, Indicator, Report, ReportForm
 from reports.validation import bounds_hint
 from units.forms import DateInput
 from units.models import Unit
 
 V = Indicator.ValueType
-DOCUMENT_FIELDS = ("doc_symbol", "doc_place", "doc_date", "issuer", "signer_title", "signer_name", "recipients")
+# The signer is not typed: it follows the issuing body's post holders, then the approval (reports.signing).
+DOCUMENT_FIELDS = ("issuing_body", "doc_symbol", "doc_place", "doc_date", "issuer", "recipients")
 
 
 class ReportEntryForm(forms.Form):
@@ -19,16 +20,18 @@ class ReportEntryForm(forms.Form):
     the service, whose messages are put back next to the fields."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    issuing_body = forms.ChoiceField(
+        label=_("Issued by"),
+        choices=Report.IssuingBody.choices,
+        required=False,
+        help_text=_("Sets the header (State or Party) and who signs; saving applies its header and symbol."),
+    )
     doc_symbol = forms.CharField(label=_("Number and symbol"), max_length=60, required=False)
     doc_place = forms.CharField(label=_("Place"), max_length=100, required=False)
     doc_date = forms.DateField(label=_("Document date"), required=False, widget=DateInput())
     issuer = forms.CharField(
         label=_("Issuing body"), max_length=255, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    signer_title = forms.CharField(
-        label=_("Signing on behalf of"), max_length=255, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    signer_name = forms.CharField(label=_("Signed by"), max_length=150, required=False)
     recipients = forms.CharField(
         label=_("Recipients (Nơi nhận)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -53,7 +56,8 @@ class ReportEntryForm(forms.Form):
         for indicator in indicators:
             self.fields[indicator.field_name] = self._indicator_field(indicator)
         for name in DOCUMENT_FIELDS:
-            self.fields[name].widget.attrs["data-autosave"] = "1"
+            if name != "issuing_body":  # a change of body is applied on Save, which reloads the header fields
+                self.fields[name].widget.attrs["data-autosave"] = "1"
         for name, field in self.fields.items():
             if name in ("revision", "attachments"):
                 continue

@@ -71,14 +71,14 @@ def actions_for(user, obligation: Obligation, report: Report | None) -> Actions:
     unit = obligation.unit
     actions = Actions()
     editable = report is None or report.is_editable
+    signs = report is not None and access.may_approve(user, unit, report)
     if editable and access.may_edit(user, unit):
         actions.edit = True
         if report is not None:
             approval = needs_approval(report)
-            head = access.may_approve(user, unit)
-            actions.submit = not approval or head
-            actions.request_approval = approval and not head
-    if report is not None and report.status == Status.AWAITING_APPROVAL and access.may_approve(user, unit):
+            actions.submit = not approval or signs
+            actions.request_approval = approval and not signs
+    if report is not None and report.status == Status.AWAITING_APPROVAL and signs:
         actions.approve = actions.send_back = True
     if report is not None and report.status in IN_REVIEW and access.may_review(user, unit):
         actions.review = True
@@ -90,7 +90,7 @@ def submit_label(report: Report | None, obligation: Obligation, user) -> tuple[s
     form = obligation.form
     returned = obligation.returned_count > 0
     approval = form.requires_approval and (not returned or form.reapproval_required)
-    if approval and not access.may_approve(user, obligation.unit):
+    if approval and not access.may_approve(user, obligation.unit, report):
         return "request_approval", _("Send to the head for approval")
     if approval:
         return "submit", _("Approve and submit")

@@ -39,6 +39,32 @@ class ReportQuerySet(models.QuerySet):
         q = scope.in_scope_q(user, "obligation__unit__path")
         return self.none() if q is None else self.filter(q)
 
+    def awaiting_signature_of(self, user, day) -> "ReportQuerySet":
+        """Reports waiting for ``user`` to approve them: of units they are head of by role, issued by a body
+        whose signing post they hold on ``day`` (``reports.signing``)."""
+        from reports import signing
+        from units.models import Headship, RoleGrant
+        from units.querysets import in_office_q
+
+        if not user.is_authenticated:
+            return self.none()
+        heads = RoleGrant.objects.filter(user=user, role=RoleGrant.Role.HEAD).values("unit_id")
+        by_function = models.Case(
+            *(models.When(issuing_body=code, then=models.Value(b.function)) for code, b in signing.BODIES.items()),
+            output_field=models.CharField(),
+        )
+        posts = Headship.objects.filter(
+            in_office_q(day),
+            person__user=user,
+            unit_id=models.OuterRef("obligation__unit_id"),
+            function=models.OuterRef("signing_function"),
+        )
+        return (
+            self.filter(status="awaiting", obligation__unit_id__in=heads)
+            .annotate(signing_function=by_function)
+            .filter(models.Exists(posts))
+        )
+
     def reviewable_by(self, user) -> "ReportQuerySet":
         q = strictly_below_q(user, "obligation__unit__path")
         return self.none() if q is None else self.filter(q)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives import uploads
-from reports import access, events, periods, validation
+from reports import access, events, periods, signing, validation
 from reports.models import (
     Indicator,
     Obligation,
@@ -35,9 +35,11 @@ from reports.models import (
 )
 from reports.models.reports import EDITABLE
 from units.models import Unit, User
-from units.services import audit_record, head_on
+from units.services import audit_record
 
 DOCUMENT_FIELDS = ("doc_symbol", "doc_place", "doc_date", "issuer", "signer_title", "signer_name", "recipients")
+# What the unit types; the signer follows the issuing body and, once approved, the approval.
+TYPED_DOCUMENT_FIELDS = ("issuing_body", "doc_symbol", "doc_place", "doc_date", "issuer", "recipients")
 MAX_NARRATIVE = 50_000
 
 
@@ -65,28 +67,27 @@ def place_of(unit: Unit) -> str:
     return name
 
 
-def document_defaults(obligation: Obligation, day: datetime.date) -> dict:
-    """What a new report's document details start as; the unit changes them before signing."""
+def document_defaults(obligation: Obligation, day: datetime.date, issuing_body: str | None = None) -> dict:
+    """What a new report's document details start as: the form's usual issuing body (or ``issuing_body``),
+    its header and symbol, and the signer it would have on ``day``; the unit changes them before signing."""
     unit, form = obligation.unit, obligation.form
-    head = head_on(unit, day)
-    if form.header == ReportForm.Header.PARTY:
-        issuer = f"ĐẢNG ỦY {unit.name.upper()}\n*"
-        signer_title = "T/M ĐẢNG ỦY\nBÍ THƯ"
-        symbol = "-BC/ĐU"
-    else:
-        issuer = f"ỦY BAN NHÂN DÂN\n{unit.name.upper()}"
-        signer_title = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
-        symbol = "/BC-UBND"
+    issuing_body = issuing_body or signing.body_for_header(form.header, unit)
     parent = Unit.objects.filter(pk=unit.parent_id).only("name").first()
     recipients = [f"- Ban Chỉ đạo QCDC {parent.name}" if parent else "- Cấp trên", "- Lưu: VT."]
+    located = parent if parent is not None and unit.kind in Unit.ORGANISATION_KINDS else unit  # an agency's town
     return {
-        "doc_symbol": symbol,
-        "doc_place": place_of(unit),
-        "issuer": issuer,
-        "signer_title": signer_title,
-        "signer_name": head.person.full_name if head else "",
+        **signing.document_defaults(unit, issuing_body, day),
+        "doc_place": place_of(located),
         "recipients": ";\n".join(recipients),
     }
+
+
+def _expected_signature(report: Report) -> dict:
+    """The signature block a draft shows: whoever holds the issuing body's post on the document's day."""
+    day = report.doc_date or timezone.localdate()
+    unit = report.obligation.unit
+    title, name = signing.signature(report.issuing_body, signing.expected_signer(unit, report.issuing_body, day))
+    return {"signer_title": title, "signer_name": name}
 
 
 def _form_parts(form: ReportForm):
@@ -130,8 +131,19 @@ def report_save_draft(
             text[key] = (narrative[key] or "").replace("\r\n", "\n")[:MAX_NARRATIVE]
     changes = {"narrative": text, "updated_by": _actor(actor), "updated_at": timezone.now()}
     for name, value in (document or {}).items():
-        if name in DOCUMENT_FIELDS:
+        if name in TYPED_DOCUMENT_FIELDS:
             changes[name] = value if name == "doc_date" else (value or "").strip()
+    body = changes.pop("issuing_body", "") or report.issuing_body
+    if body not in Report.IssuingBody.values:
+        raise ValidationError({"issuing_body": _("Choose the body that issues the report.")})
+    if body != report.issuing_body:  # another body: its own header and symbol, unless typed in this same save
+        for name, value in signing.document_defaults(obligation.unit, body, timezone.localdate()).items():
+            if name in ("issuer", "doc_symbol") and changes.get(name) in ("", None, getattr(report, name)):
+                changes[name] = value
+    changes["issuing_body"] = report.issuing_body = body
+    report.doc_date = changes.get("doc_date", report.doc_date)
+    report.obligation = obligation
+    changes.update(_expected_signature(report))
     saved = Report.objects.filter(pk=report.pk, revision=revision, status__in=EDITABLE).update(
         revision=F("revision") + 1, **changes
     )
@@ -260,7 +272,7 @@ def _transition(
     return report
 
 
-def _snapshot(report: Report, actor: User | None, status: str) -> ReportVersion:
+def _snapshot(report: Report, actor: User | None, status: str, *, approved: bool) -> ReportVersion:
     form = report.obligation.form
     sections, indicators, _rules = _form_parts(form)
     values = {v.indicator_id: v for v in ReportValue.objects.filter(report=report)}
@@ -281,10 +293,13 @@ def _snapshot(report: Report, actor: User | None, status: str) -> ReportVersion:
             for i in indicators
         ],
         "document": {
-            name: (getattr(report, name).isoformat() if getattr(report, name) else None)
-            if name == "doc_date"
-            else getattr(report, name)
-            for name in DOCUMENT_FIELDS
+            "issuing_body": report.issuing_body,
+            **{
+                name: (getattr(report, name).isoformat() if getattr(report, name) else None)
+                if name == "doc_date"
+                else getattr(report, name)
+                for name in DOCUMENT_FIELDS
+            },
         },
         "attachments": [
             {"id": a.pk, "name": a.original_name, "size": a.size}
@@ -293,7 +308,13 @@ def _snapshot(report: Report, actor: User | None, status: str) -> ReportVersion:
     }
     number = ReportVersion.objects.filter(report=report).count() + 1
     return ReportVersion.objects.create(
-        report=report, number=number, status=status, snapshot=content, created_by=_actor(actor)
+        report=report,
+        number=number,
+        status=status,
+        snapshot=content,
+        created_by=_actor(actor),
+        approved_by=_actor(actor) if approved else None,
+        approved_at=report.approved_at if approved else None,
     )
 
 
@@ -307,11 +328,15 @@ def _file(report: Report, *, actor: User, kind: str, approved: bool, note: str =
         kind = ReportEvent.Kind.RESUBMITTED
     if not report.doc_date:
         report.doc_date = today
-        report.save(update_fields=["doc_date"])
-    if approved:
+    if approved:  # the signature printed is the approver's own post, on the day they approved
+        tenure = signing.tenure_of(actor, obligation.unit, report.issuing_body, today)
+        report.signer_title, report.signer_name = signing.signature(report.issuing_body, tenure)
         report.approved_by, report.approved_at = _actor(actor), now
+    else:  # a resubmission the form lets go up unsigned: no approval is claimed for it
+        report.approved_by = report.approved_at = None
+    report.save(update_fields=["doc_date", "signer_title", "signer_name"])
     report.submitted_at = now
-    version = _snapshot(report, actor, to)
+    version = _snapshot(report, actor, to, approved=approved)
     fields = ["last_submitted_at"]
     obligation.last_submitted_at = now
     if obligation.first_submitted_at is None:
@@ -343,8 +368,8 @@ def report_request_approval(*, actor: User, report: Report, note: str = "") -> R
 def report_send_back(*, actor: User, report: Report, note: str) -> Report:
     """The head sends the report back to the reporter without approving it; the reason is required."""
     report = _locked(report)
-    if not access.may_approve(actor, report.obligation.unit):
-        raise PermissionDenied(_("Only the head of the unit may send the report back."))
+    if not access.may_approve(actor, report.obligation.unit, report):
+        raise PermissionDenied(_("Only the head who signs the report may send it back."))
     _require_state(report, [Status.AWAITING_APPROVAL], _("Only a report awaiting approval can be sent back."))
     note = _require_note(note, "note", _("Tell the reporter what to change."))
     to = Status.RETURNED if report.obligation.returned_count else Status.DRAFT
@@ -355,8 +380,10 @@ def report_send_back(*, actor: User, report: Report, note: str) -> Report:
 def report_approve(*, actor: User, report: Report, note: str = "") -> Report:
     """The head approves (signs) the report awaiting approval; it is submitted at once."""
     report = _locked(report)
-    if not access.may_approve(actor, report.obligation.unit):
-        raise PermissionDenied(_("Only the head of the unit may approve its report."))
+    if not access.may_approve(actor, report.obligation.unit, report):
+        raise PermissionDenied(
+            _("Only the holder of the post that signs this report, in office today, may approve it.")
+        )
     _require_state(report, [Status.AWAITING_APPROVAL], _("Only a report awaiting approval can be approved."))
     _require_complete(report)
     return _file(report, actor=actor, kind=ReportEvent.Kind.APPROVED, approved=True, note=note.strip())
@@ -371,7 +398,7 @@ def report_submit(*, actor: User, report: Report, note: str = "") -> Report:
         raise PermissionDenied(_("Only the unit's reporter or head may submit its report."))
     _require_state(report, EDITABLE, _("Only a draft or a returned report can be submitted."))
     approval = needs_approval(report)
-    if approval and not access.may_approve(actor, unit):
+    if approval and not access.may_approve(actor, unit, report):
         raise ValidationError(
             _("The head of the unit must approve this report: send it to the head."), code="needs_approval"
         )

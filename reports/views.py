@@ -109,7 +109,7 @@ def report_detail(request, pk: int):
     events, versions, attachments, last_return = [], [], [], None
     if report is not None:
         events = list(report.events.select_related("actor__person", "version").order_by("created_at", "pk"))
-        versions = list(report.versions.select_related("created_by__person").order_by("-number"))
+        versions = list(report.versions.select_related("created_by__person", "approved_by__person").order_by("-number"))
         attachments = list(report.attachments.filter(removed_at__isnull=True).select_related("uploaded_by__person"))
         last_return = next(
             (e for e in reversed(events) if e.kind in (ReportEvent.Kind.RETURNED, ReportEvent.Kind.SENT_BACK)), None
@@ -379,7 +379,10 @@ def report_action(request, pk: int, action: str):
 def report_version(request, pk: int, number: int):
     obligation = _obligation(request, pk)
     version = get_object_or_404(
-        ReportVersion.objects.filter(report__obligation=obligation).select_related("created_by__person"), number=number
+        ReportVersion.objects.filter(report__obligation=obligation).select_related(
+            "created_by__person", "approved_by__person"
+        ),
+        number=number,
     )
     return render(
         request,
@@ -400,7 +403,8 @@ def _document_report(request, pk: int) -> Report:
     obligation = _obligation(request, pk)
     report = get_object_or_404(
         Report.objects.filter(obligation=obligation).prefetch_related(
-            Prefetch("values", queryset=ReportValue.objects.select_related("indicator"))
+            Prefetch("values", queryset=ReportValue.objects.select_related("indicator")),
+            Prefetch("versions", queryset=ReportVersion.objects.select_related("approved_by__person")),
         )
     )
     report.obligation = obligation

@@ -3,7 +3,7 @@
 import datetime
 import itertools
 
-from units.models import Body, Person, RoleGrant, Unit, User
+from units.models import Body, Headship, Person, RoleGrant, Unit, User
 
 _seq = itertools.count(1)
 
@@ -32,3 +32,20 @@ def make_body(unit: Unit, **fields) -> Body:
     fields.setdefault("name", f"Ban Chỉ đạo QCDC {unit.name}")
     fields.setdefault("decision_date", datetime.date(2025, 7, 15))
     return Body.objects.create(unit=unit, **fields)
+
+
+def make_signer(
+    user: User,
+    unit: Unit,
+    title: str = "Chủ tịch UBND",
+    started_on: datetime.date = datetime.date(2020, 1, 1),
+    ended_on: datetime.date | None = None,
+    full_name: str = "Hoàng Thế Trung",
+) -> Headship:
+    """Give ``user`` (through their person, made if missing) a post that signs ``unit``'s reports.
+
+    Not the accountable head: that post stays free for the tests that appoint one."""
+    person = Person.objects.filter(user=user).first() or make_person(full_name, unit=unit, user=user)
+    return Headship.objects.create(
+        unit=unit, person=person, title=title, started_on=started_on, ended_on=ended_on, is_principal=False
+    )

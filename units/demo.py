@@ -103,13 +103,19 @@ class _Loader:
         return person
 
 
+PARTY_SECRETARY, CHAIRMAN = "Bí thư Đảng ủy", "Chủ tịch UBND"
+
+
 def _staff_unit(loader: _Loader, unit: Unit, *, legacy: bool) -> None:
-    """A principal head and a steering committee for one commune or ward, unless it has them."""
+    """The heads of a commune or ward's Party committee and People's Committee (one of them the accountable
+    head) and a steering committee, unless it has them. Each body's documents are signed by its own head."""
     seed = f"qcdc-demo:{unit.code_scheme}:{unit.code}"
     rng = random.Random(seed)
     names = person_names(seed, [None, None, *(woman for _role, _post, woman in _COMMITTEE)])
     place = _lower_first(unit.name)
-    title = "Bí thư Đảng ủy" if rng.random() < 0.7 else "Chủ tịch UBND"
+    title = PARTY_SECRETARY if rng.random() < 0.7 else CHAIRMAN
+    other_title = CHAIRMAN if title == PARTY_SECRETARY else PARTY_SECRETARY
+    other_name = next(n for n in person_names(f"{seed}:other", [None] * 4) if n not in names)
     started, ended = LEGACY_TERM if legacy else (CURRENT_TERM, None)
     decided = LEGACY_COMMITTEE_DECIDED if legacy else COMMITTEE_DECIDED
     terms = [(names[0], started, ended)]
@@ -123,6 +129,16 @@ def _staff_unit(loader: _Loader, unit: Unit, *, legacy: bool) -> None:
         for full_name, start, end in terms:
             head = loader.person(unit, full_name, f"{title} {place}")
             headship_create(actor=loader.actor, unit=unit, person=head, title=title, started_on=start, ended_on=end)
+        other = loader.person(unit, other_name, f"{other_title} {place}")
+        headship_create(
+            actor=loader.actor,
+            unit=unit,
+            person=other,
+            title=other_title,
+            started_on=started,
+            ended_on=ended,
+            is_principal=False,
+        )
     if unit.pk not in loader.committees:
         body = body_create(
             actor=loader.actor,

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Body, BodyMembership, Person, RoleGrant, Unit, User
+from units.models import Body, BodyMembership, Headship, Person, RoleGrant, Unit, User
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -63,6 +63,13 @@ class HeadshipForm(forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=100, widget=forms.TextInput(attrs={"list": "title-suggestions"})
     )
+    function = forms.ChoiceField(
+        label=_("Body headed"),
+        required=False,
+        choices=[("", _("Read from the title")), *Headship.Function.choices],
+        help_text=_("The documents of this body are signed by the holder of this post."),
+    )
+    is_deputy = forms.BooleanField(label=_("Deputy (signs for the head)"), required=False)
     is_principal = forms.BooleanField(label=_("Accountable head (người đứng đầu)"), required=False, initial=True)
     started_on = forms.DateField(label=_("From"), widget=DateInput())
     ended_on = forms.DateField(label=_("Until"), required=False, widget=DateInput())

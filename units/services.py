@@ -142,12 +142,20 @@ def headship_create(
     ended_on: datetime.date | None = None,
     is_principal: bool = True,
     decision: str = "",
+    function: str = "",
+    is_deputy: bool = False,
 ) -> Headship:
-    """Appoint ``person`` to a post. Refused (with the holder's name) if the post is held then."""
+    """Appoint ``person`` to a post. Refused (with the holder's name) if the post is held then.
+
+    The body the post heads (``function``) is read from the title unless given, and so is a deputy's rank.
+    """
     Unit.objects.select_for_update().filter(pk=unit.pk).first()  # serialise appointments per unit
-    same_post = Headship.objects.filter(unit=unit, title__iexact=title.strip())
-    if is_principal:
-        same_post = Headship.objects.filter(unit=unit).filter(Q(title__iexact=title.strip()) | Q(is_principal=True))
+    is_deputy = is_deputy or Headship.function_of(title)[1]
+    # A body has one head at a time but may have several deputies (two Phó Chủ tịch UBND): deputies share a title.
+    same_title = Q(pk__in=[]) if is_deputy else Q(title__iexact=title.strip(), is_deputy=False)
+    same_post = Headship.objects.filter(unit=unit).filter(
+        same_title | Q(is_principal=True) if is_principal else same_title
+    )
     clash = _overlapping(same_post, started_on, ended_on).select_related("person").first()
     if clash:
         raise ValidationError(
@@ -158,6 +166,8 @@ def headship_create(
         unit=unit,
         person=person,
         title=title.strip(),
+        function=function or "",
+        is_deputy=is_deputy,
         started_on=started_on,
         ended_on=ended_on,
         is_principal=is_principal,

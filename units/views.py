@@ -217,6 +217,8 @@ def headship_create(request, pk: int):
                     ended_on=data["ended_on"],
                     is_principal=data["is_principal"],
                     decision=data["decision"],
+                    function=data["function"],
+                    is_deputy=data["is_deputy"],
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -184,14 +184,16 @@ class ValueSerializer(serializers.Serializer):
 
 
 class DocumentSerializer(serializers.Serializer):
-    """What is printed on the report's document."""
+    """What is printed on the report's document. The signer is not written: it follows the issuing body's
+    post holders, then the head's approval."""
 
+    issuing_body = serializers.ChoiceField(choices=Report.IssuingBody.choices, required=False)
     doc_symbol = serializers.CharField(max_length=60, allow_blank=True, required=False)
     doc_place = serializers.CharField(max_length=100, allow_blank=True, required=False)
     doc_date = serializers.DateField(allow_null=True, required=False)
     issuer = serializers.CharField(max_length=255, allow_blank=True, required=False)
-    signer_title = serializers.CharField(max_length=255, allow_blank=True, required=False)
-    signer_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
+    signer_title = serializers.CharField(read_only=True)
+    signer_name = serializers.CharField(read_only=True)
     recipients = serializers.CharField(max_length=5000, allow_blank=True, required=False)
 
 
@@ -212,6 +214,11 @@ class VersionSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
+    approved_at = serializers.DateTimeField(allow_null=True, help_text="The head's approval of this version.")
+    approved_by = serializers.SerializerMethodField()
+
+    def get_approved_by(self, v) -> str | None:
+        return _name(v.approved_by)
 
 
 class AttachmentRefSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from api.schema import LIST, READ_ONE, WRITE, errors
 from api.serializers import reports as s
 from api.views.base import ApiViewSet, of_unit
 from reports import services
-from reports.models import Indicator, IndicatorRule, Obligation, Report, ReportEvent, ReportForm, Status
+from reports.models import Indicator, IndicatorRule, Obligation, Report, ReportEvent, ReportForm, ReportVersion, Status
 from reports.models.obligations import overdue_q
 
 CONFLICT = OpenApiResponse(
@@ -47,7 +47,7 @@ def report_detail(report: Report) -> dict:
             Prefetch("obligation__form__indicators", queryset=Indicator.objects.order_by("position", "id")),
             "values",
             "attachments",
-            "versions",
+            Prefetch("versions", queryset=ReportVersion.objects.select_related("approved_by__person")),
             Prefetch(
                 "events",
                 queryset=ReportEvent.objects.select_related("actor__person", "version").order_by("created_at", "id"),

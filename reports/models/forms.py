@@ -59,15 +59,24 @@ class ReportForm(models.Model):
     )
     reapproval_required = models.BooleanField(
         _("a returned report is approved again"),
-        default=False,
-        help_text=_("Off: after a return, the reporter submits the corrected report directly."),
+        default=True,
+        help_text=_(
+            "On: a corrected report goes to the head again before it is resubmitted. "
+            "Off: after a return, the reporter submits the corrected report directly."
+        ),
     )
     title = models.CharField(
         _("document title"),
         max_length=255,
         help_text=_("Printed after BÁO CÁO, e.g. Kết quả thực hiện Quy chế dân chủ ở cơ sở."),
     )
-    header = models.CharField(_("document header"), max_length=5, choices=Header.choices, default=Header.STATE)
+    header = models.CharField(
+        _("usual issuing body"),
+        max_length=5,
+        choices=Header.choices,
+        default=Header.STATE,
+        help_text=_("What a new report starts with; each report chooses its issuing body, which sets its header."),
+    )
     directive = models.ForeignKey(
         "directives.Directive",
         verbose_name=_("directive"),

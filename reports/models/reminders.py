@@ -18,17 +18,22 @@ class ReminderStage(models.Model):
     """One step of a form's reminder ladder: who is told, how many working days from the ladder's anchor day.
 
     The *due* ladder counts from the due date (negative: before it); the *returned* ladder from the day
-    the committee returned the report; the *filed* ladder from the day it was filed.
+    the committee returned the report; the *filed* ladder from the day it was filed; the *approval*
+    ladder from the day it was sent to the head for signature; the *accepted* ladder from the day the
+    committee accepted it.
     """
 
     class Ladder(models.TextChoices):
         DUE = "due", _("Before and after the due date")
         RETURNED = "returned", _("After the report is returned")
         FILED = "filed", _("When the report is filed")
+        APPROVAL = "approval", _("When the report awaits the head's signature")
+        ACCEPTED = "accepted", _("When the report is accepted")
 
     class Audience(models.TextChoices):
         REPORTERS = "reporters", _("The unit's reporters")
         HEAD = "head", _("The head of the unit")
+        SIGNERS = "signers", _("The head of the body that issues the report, who signs it")
         PARENT = "parent", _("The head of the unit above and the standing member of the steering committee")
         REVIEWERS = "reviewers", _("Committee staff of the unit above")
 

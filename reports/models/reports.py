@@ -17,8 +17,22 @@ class Report(models.Model):
 
     Status = Status
 
+    class IssuingBody(models.TextChoices):
+        """The body of the unit that issues the document: it sets the header (State or Party) and the signer."""
+
+        PEOPLES_COMMITTEE = "committee", _("People's Committee (Ủy ban nhân dân): signed by the chairman")
+        PARTY_COMMITTEE = "party", _("Party committee (Đảng ủy): signed by the secretary")
+        PARTY_STANDING = (
+            "party_standing",
+            _("Standing committee of the Party committee (Ban Thường vụ): signed by the secretary"),
+        )
+        AGENCY = "agency", _("The agency or enterprise itself: signed by its director")
+
     obligation = models.OneToOneField(
         "reports.Obligation", verbose_name=_("obligation"), on_delete=models.PROTECT, related_name="report"
+    )
+    issuing_body = models.CharField(
+        _("issued by"), max_length=16, choices=IssuingBody.choices, default=IssuingBody.PEOPLES_COMMITTEE
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     revision = models.PositiveIntegerField(_("revision"), default=0)
@@ -74,6 +88,11 @@ class Report(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE
 
+    @property
+    def is_party(self) -> bool:
+        """A Party body's document: the Party header (Guideline 36-HD/VPTW), not the State one."""
+        return self.issuing_body in (self.IssuingBody.PARTY_COMMITTEE, self.IssuingBody.PARTY_STANDING)
+
 
 class ReportValue(models.Model):
     """One figure of one report: what was typed (``raw``, kept even while invalid in a draft) and the
@@ -97,7 +116,10 @@ class ReportValue(models.Model):
 
 
 class ReportVersion(models.Model):
-    """The report exactly as it was submitted (or resubmitted), kept whatever happens to it afterwards."""
+    """The report exactly as it was submitted (or resubmitted), kept whatever happens to it afterwards.
+
+    ``approved_by`` and ``approved_at`` are the head's approval of this very version; empty when it went
+    up without one (a form that lets a returned report be resubmitted by the reporter)."""
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
@@ -107,6 +129,15 @@ class ReportVersion(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report version")

@@ -14,7 +14,8 @@ class DefaultStage(NamedTuple):
 
 # Issue 5: 7, 3 and 1 working days before the due date and on it to the reporters; 1 working day after to
 # the head of the unit; 3 after to the head of the unit above and the steering committee's standing member.
-# A returned report gets a short ladder of its own; a filed one tells the committee that reviews it.
+# A returned report gets a short ladder of its own; a filed one tells the committee that reviews it; one
+# sent for signature tells the head who signs it; an accepted one tells the reporters.
 DEFAULT_STAGES = (
     DefaultStage("due", "before-7", -7, "reporters", False),
     DefaultStage("due", "before-3", -3, "reporters", False),
@@ -25,6 +26,8 @@ DEFAULT_STAGES = (
     DefaultStage("returned", "returned", 0, "reporters", False),
     DefaultStage("returned", "returned-late", 3, "head", True),
     DefaultStage("filed", "filed", 0, "reviewers", False),
+    DefaultStage("approval", "awaiting-signature", 0, "signers", False),
+    DefaultStage("accepted", "accepted", 0, "reporters", False),
 )
 
 

@@ -9,6 +9,9 @@ from reports.models import Delivery, ReminderStage
 from reports.reminders.recipients import HEAD, PARENT_HEAD, REPORTER, REVIEWER, STANDING
 
 A = ReminderStage.Audience
+L = ReminderStage.Ladder
+# Notices of a step taken (filed, awaiting signature, accepted) are neither reminders nor escalations.
+NOTICES = (L.FILED, L.APPROVAL, L.ACCEPTED)
 
 
 def role_label(role: str) -> str:
@@ -54,7 +57,7 @@ def escalation_reached(obligation_ids: Iterable[int]) -> dict[int, EscalationRea
     """The latest stage sent for each obligation (one query); obligations with nothing sent are absent."""
     rows = (
         Delivery.objects.filter(obligation_id__in=list(obligation_ids), status=Delivery.Status.SENT)
-        .exclude(stage__ladder=ReminderStage.Ladder.FILED)
+        .exclude(stage__ladder__in=NOTICES)
         .select_related("stage")
         .order_by("obligation_id", "sent_at", "id")
     )
@@ -98,10 +101,11 @@ class ObligationLog:
 
 def obligation_log(obligation_id: int) -> ObligationLog:
     """The reminders and escalations sent for one obligation (one query). Rows still waiting to be sent,
-    or dropped as no longer needed, are not on it; nor is the committee's notice of a filing."""
+    or dropped as no longer needed, are not on it; nor are the notices of a step (filed, awaiting signature,
+    accepted)."""
     sent = (
         Delivery.objects.filter(obligation_id=obligation_id, status=Delivery.Status.SENT)
-        .exclude(stage__ladder=ReminderStage.Ladder.FILED)
+        .exclude(stage__ladder__in=NOTICES)
         .select_related("stage")
         .order_by("sent_at", "id")
     )

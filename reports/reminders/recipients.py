@@ -1,8 +1,10 @@
 """Who a stage addresses, for a whole batch of units at once (a fixed number of queries per batch).
 
 Only people of the unit's own chain are ever addressed: reporters granted the role on the unit itself,
-the unit's accountable head on the day, the head of the unit directly above, the standing member of the
-unit's steering committee, and committee staff of the unit directly above (who review its reports).
+the unit's accountable head on the day, the holder of the post that signs for the report's issuing body
+(the People's Committee's chairman, the Party secretary: ``reports.signing``), the head of the unit
+directly above, the standing member of the unit's steering committee, and committee staff of the unit
+directly above (who review its reports).
 """
 
 import datetime
@@ -15,6 +17,7 @@ from units.models import Body, BodyMembership, Headship, RoleGrant
 from units.querysets import in_office_q
 
 REPORTER, HEAD, PARENT_HEAD, STANDING, REVIEWER = "reporter", "head", "parent_head", "standing", "reviewer"
+SIGNER = "signer"
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,22 @@ def _heads(unit_ids, day: datetime.date) -> dict[int, dict]:
     return heads
 
 
+def _signers(unit_ids, day: datetime.date) -> dict[tuple[int, str], list[dict]]:
+    """(unit, function) -> the posts in office that sign for a body of the unit: heads before deputies."""
+    from reports import signing
+
+    functions = {b.function for b in signing.BODIES.values()}
+    rows = (
+        Headship.objects.filter(in_office_q(day), unit_id__in=unit_ids, function__in=functions)
+        .values("unit_id", "function", "is_deputy", *(f"person__{k}" for k in PERSON))
+        .order_by("unit_id", "is_deputy", "-started_on", "person_id")
+    )
+    out: dict[tuple[int, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        out[(row["unit_id"], row["function"])].append(row)
+    return out
+
+
 def _standing_members(unit_ids, day: datetime.date) -> dict[int, list[dict]]:
     rows = (
         BodyMembership.objects.filter(
@@ -126,17 +145,24 @@ class Directory:
                 "reviewers": lambda: _users_with(RoleGrant.Role.STAFF, above),
                 "heads": lambda: _heads(set(units) | above, self.day),
                 "standing": lambda: _standing_members(units, self.day),
+                "signers": lambda: _signers(units, self.day),
             }[what]()
         return self._cache[what]
 
-    def audience(self, unit_id: int, audience: str) -> list[Recipient]:
-        key = (unit_id, audience)
+    def audience(self, unit_id: int, audience: str, issuing_body: str = "") -> list[Recipient]:
+        key = (unit_id, audience, issuing_body)
         if key not in self._found:  # a unit owes several reports: find its people once per batch
-            self._found[key] = self._audience(unit_id, audience)
+            self._found[key] = self._audience(unit_id, audience, issuing_body)
         return self._found[key]
 
-    def _audience(self, unit_id: int, audience: str) -> list[Recipient]:
+    def _audience(self, unit_id: int, audience: str, issuing_body: str = "") -> list[Recipient]:
         parent_id = self.parents.get(unit_id)
+        if audience == "signers":  # the body's head; while the post is vacant, its deputies
+            from reports import signing
+
+            posts = self._load("signers").get((unit_id, signing.body(issuing_body).function), [])
+            heads = [p for p in posts if not p["is_deputy"]] or posts
+            return list({r.key: r for r in (from_person(p, SIGNER) for p in heads)}.values())
         if audience == "reporters":
             return self._load("reporters").get(unit_id, [])
         if audience == "reviewers":

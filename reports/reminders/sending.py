@@ -90,12 +90,17 @@ def _failed(delivery: Delivery, exc: Exception) -> str:
 
 
 def still_wanted(delivery: Delivery) -> bool:
-    """Reminders stop once the report is filed; a return's ladder stops once it is filed again."""
+    """Reminders stop once the report is filed; a return's ladder stops once it is filed again; a request
+    for signature once the head has acted on it."""
     obligation, stage = delivery.obligation, delivery.stage
     if stage.ladder == L.DUE:
         wanted = obligation.status in PENDING
     elif stage.ladder == L.RETURNED:
         wanted = obligation.status == Status.RETURNED and obligation.returned_count == delivery.round
+    elif stage.ladder == L.APPROVAL:
+        wanted = obligation.status == Status.AWAITING_APPROVAL
+    elif stage.ladder == L.ACCEPTED:
+        wanted = obligation.status == Status.ACCEPTED
     else:
         wanted = obligation.status in IN_REVIEW and obligation.returned_count == delivery.round
     if wanted and not stage.is_escalation and delivery.user_id:
@@ -112,6 +117,13 @@ def _closing(stage: ReminderStage, unit_name: str, left: int) -> str:
     """What the reader is asked to do: each rung speaks to its own reader, and late reminders ask for it now."""
     if stage.ladder == L.FILED:
         return _("The report is waiting for the committee's review.")
+    if stage.ladder == L.APPROVAL:
+        return _(
+            "The report is waiting for your approval (signature) before it is submitted: read it, then approve it "
+            "or send it back."
+        )
+    if stage.ladder == L.ACCEPTED:
+        return _("The committee accepted the report: nothing more is needed for it.")
     if stage.ladder == L.RETURNED:
         if stage.is_escalation:
             return _(
@@ -148,6 +160,10 @@ def message(delivery: Delivery, today: datetime.date) -> dict:
     names = {"form": form.name, "period": obligation.period_label, "unit": unit.name}
     if stage.ladder == L.FILED:
         title = _("Filed for your review: %(unit)s, %(form)s, %(period)s") % names
+    elif stage.ladder == L.APPROVAL:
+        title = _("Awaiting your signature: %(form)s, %(period)s, %(unit)s") % names
+    elif stage.ladder == L.ACCEPTED:
+        title = _("Accepted by the committee: %(form)s, %(period)s, %(unit)s") % names
     elif stage.ladder == L.RETURNED:
         if stage.is_escalation:
             title = _("Still not corrected: %(unit)s, %(form)s, %(period)s") % names
@@ -157,7 +173,9 @@ def message(delivery: Delivery, today: datetime.date) -> dict:
         title = _("Overdue: %(unit)s has not filed %(form)s, %(period)s") % names
     else:
         title = _("Reminder: %(form)s, %(period)s, %(unit)s") % names
-    if left > 0:
+    if stage.ladder == L.ACCEPTED:
+        timing = ""
+    elif left > 0:
         timing = _("%(n)d working day(s) left before the due date.") % {"n": left}
     elif left == 0:
         timing = _("Due today.")

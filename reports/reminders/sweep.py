@@ -58,53 +58,111 @@ def _stages() -> dict[tuple[int, str], list[ReminderStage]]:
     return by_form
 
 
-# The ladder an obligation is on follows from its status alone (the three sets do not overlap).
-LADDER_OF = {**dict.fromkeys(PENDING, L.DUE), Status.RETURNED: L.RETURNED, **dict.fromkeys(IN_REVIEW, L.FILED)}
+@dataclass(frozen=True)
+class Window:
+    """Which forms run each ladder, and the dates a candidate obligation must fall within."""
+
+    forms: dict[str, set[int]]
+    due_from: datetime.date
+    due_until: datetime.date
+    since: datetime.datetime
 
 
-def _candidates(today: datetime.date, stages, obligation_ids):
-    """The obligations some ladder may concern today, as a queryset of plain values (one query per batch)."""
+def _window(today: datetime.date, stages) -> Window:
     forms: dict[str, set[int]] = defaultdict(set)
     for form_id, which in stages:
         forms[which].add(form_id)
     earliest = min((s.offset for (_f, which), group in stages.items() if which == L.DUE for s in group), default=0)
     latest_due = periods.add_working_days(today, -earliest) + datetime.timedelta(days=7) if earliest < 0 else today
     since = timezone.now() - datetime.timedelta(days=LOOKBACK_DAYS)
+    return Window(forms, today - datetime.timedelta(days=LOOKBACK_DAYS), latest_due, since)
+
+
+def _ladders(r: dict, w: Window) -> list[str]:
+    """The ladders an obligation is on: by its status, and only while the ladder's day is recent. A report
+    awaiting the head's signature is on two: the due ladder goes on, and the head is told to sign."""
+    status, form = r["status"], r["form_id"]
+    found = []
+    if status in PENDING and form in w.forms[L.DUE] and w.due_from <= r["due_date"] <= w.due_until:
+        found.append(L.DUE)
+    if status == Status.AWAITING_APPROVAL and form in w.forms[L.APPROVAL]:
+        found.append(L.APPROVAL)
+    if status == Status.RETURNED and form in w.forms[L.RETURNED]:
+        found.append(L.RETURNED)
+    if status in IN_REVIEW and form in w.forms[L.FILED] and r["last_submitted_at"] >= w.since:
+        found.append(L.FILED)
+    if status == Status.ACCEPTED and form in w.forms[L.ACCEPTED] and r["accepted_at"] >= w.since:
+        found.append(L.ACCEPTED)
+    return found
+
+
+def _candidates(w: Window, obligation_ids):
+    """The obligations some ladder may concern today, as a queryset of plain values (one query per batch)."""
+    f = w.forms
     qs = Obligation.objects.filter(
-        Q(
-            status__in=PENDING,
-            form_id__in=forms[L.DUE],
-            due_date__lte=latest_due,
-            due_date__gte=today - datetime.timedelta(days=LOOKBACK_DAYS),
-        )
-        | Q(status=Status.RETURNED, form_id__in=forms[L.RETURNED])
-        | Q(status__in=IN_REVIEW, form_id__in=forms[L.FILED], last_submitted_at__gte=since)
+        Q(status__in=PENDING, form_id__in=f[L.DUE], due_date__lte=w.due_until, due_date__gte=w.due_from)
+        | Q(status=Status.AWAITING_APPROVAL, form_id__in=f[L.APPROVAL])
+        | Q(status=Status.RETURNED, form_id__in=f[L.RETURNED])
+        | Q(status__in=IN_REVIEW, form_id__in=f[L.FILED], last_submitted_at__gte=w.since)
+        | Q(status=Status.ACCEPTED, form_id__in=f[L.ACCEPTED], accepted_at__gte=w.since)
     )
     if obligation_ids is not None:
         qs = qs.filter(pk__in=obligation_ids)
     return qs.values(
-        "id", "status", "form_id", "unit_id", "unit__parent_id", "due_date", "returned_count", "last_submitted_at"
+        "id",
+        "status",
+        "form_id",
+        "unit_id",
+        "unit__parent_id",
+        "due_date",
+        "returned_count",
+        "last_submitted_at",
+        "accepted_at",
     )
 
 
-def _anchors(rows: list[dict]) -> dict[int, datetime.date]:
-    """The day each obligation's ladder counts from: its due date, the day it was filed, or the last return."""
-    anchors, returned = {}, []
+def _anchors(rows: list[dict], w: Window) -> dict[tuple[int, str], tuple[datetime.date, int]]:
+    """(obligation, ladder) -> the day the ladder counts from and its round: the due date, the day it was
+    filed or accepted, the last return, or the last request for the head's signature (one round each)."""
+    anchors, returned, awaiting = {}, [], []
     for r in rows:
-        which = LADDER_OF[r["status"]]
-        if which == L.DUE:
-            anchors[r["id"]] = r["due_date"]
-        elif which == L.FILED:
-            anchors[r["id"]] = timezone.localdate(r["last_submitted_at"])
-        else:
-            returned.append(r["id"])
+        for which in _ladders(r, w):
+            if which == L.DUE:
+                anchors[(r["id"], which)] = (r["due_date"], 0)
+            elif which == L.FILED:
+                anchors[(r["id"], which)] = (timezone.localdate(r["last_submitted_at"]), r["returned_count"])
+            elif which == L.ACCEPTED:
+                anchors[(r["id"], which)] = (timezone.localdate(r["accepted_at"]), 0)
+            elif which == L.RETURNED:
+                returned.append(r["id"])
+            else:
+                awaiting.append(r["id"])
     if returned:
         events = (
             ReportEvent.objects.filter(report__obligation_id__in=returned, kind=ReportEvent.Kind.RETURNED)
             .values("report__obligation_id")
             .annotate(at=Max("created_at"))
         )
-        anchors.update({e["report__obligation_id"]: timezone.localdate(e["at"]) for e in events})
+        by_id = {r["id"]: r for r in rows}
+        anchors.update(
+            {
+                (e["report__obligation_id"], L.RETURNED): (
+                    timezone.localdate(e["at"]),
+                    by_id[e["report__obligation_id"]]["returned_count"],
+                )
+                for e in events
+            }
+        )
+    if awaiting:
+        events = (
+            ReportEvent.objects.filter(report__obligation_id__in=awaiting, kind=ReportEvent.Kind.APPROVAL_REQUESTED)
+            .values("report__obligation_id", "report__issuing_body")
+            .annotate(at=Max("created_at"), n=Count("id"))
+        )
+        for e in events:
+            key = (e["report__obligation_id"], L.APPROVAL)
+            anchors[key] = (timezone.localdate(e["at"]), e["n"])
+            anchors[(e["report__obligation_id"], "issuing_body")] = e["report__issuing_body"]
     return anchors
 
 
@@ -138,11 +196,12 @@ COLUMNS += ("channel", "due_on")
 
 
 def _new_rows(due: list[tuple], directory: Directory) -> list[tuple]:
-    """One tuple of COLUMNS per message of the stages in ``due``: (obligation row, round, stage, its day)."""
+    """One tuple of COLUMNS per message of the stages in ``due``: (obligation row, round, stage, its day, the
+    report's issuing body for the stages that address its signer)."""
     out = []
     email, inapp = Delivery.Channel.EMAIL, Delivery.Channel.INAPP
-    for r, round_, stage, day in due:
-        for person in directory.audience(r["unit_id"], stage.audience):
+    for r, round_, stage, day, body in due:
+        for person in directory.audience(r["unit_id"], stage.audience, body):
             if person.muted and not stage.is_escalation:
                 continue
             common = (r["id"], stage.pk, round_, person.key, person.person_id, person.user_id, person.name[:150])
@@ -175,19 +234,21 @@ def _insert(rows: list[tuple]) -> None:
         cursor.execute(sql, [Delivery.Status.PENDING, timezone.now(), *map(list, zip(*rows, strict=True))])
 
 
-def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict) -> int:
+def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: Window) -> int:
     """Write the messages of the stages reached today that no sweep has written yet; return the messages due."""
-    anchors = _anchors(rows)
+    anchors = _anchors(rows, w)
     reached = []
     for r in rows:
-        anchor = anchors.get(r["id"])
-        if anchor is None:
-            continue
-        which = LADDER_OF[r["status"]]
-        round_ = 0 if which == L.DUE else r["returned_count"]
-        reached += [
-            (r, round_, stage, day) for stage, day in _reached(stages[(r["form_id"], which)], anchor, today, days)
-        ]
+        for which in _ladders(r, w):
+            anchor = anchors.get((r["id"], which))
+            if anchor is None:
+                continue
+            day0, round_ = anchor
+            body = anchors.get((r["id"], "issuing_body"), "")
+            reached += [
+                (r, round_, stage, day, body)
+                for stage, day in _reached(stages[(r["form_id"], which)], day0, today, days)
+            ]
     if not reached:
         return 0
     # A stage already written for an obligation (by an earlier or a parallel sweep) is not built again:
@@ -222,7 +283,8 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
         ensure_ladders()
     stages = _stages()
     days: dict = {}
-    candidates = _candidates(today, stages, obligation_ids).order_by("id")
+    window = _window(today, stages)
+    candidates = _candidates(window, obligation_ids).order_by("id")
     last_id = 0
     while True:
         rows = list(candidates.filter(id__gt=last_id)[:BATCH])
@@ -230,7 +292,7 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
             last_id = rows[-1]["id"]
             result.obligations += len(rows)
             result.batches += 1
-            result.due += _sweep_batch(rows, stages, today, days)
+            result.due += _sweep_batch(rows, stages, today, days, window)
         if len(rows) < BATCH:  # a short batch is the last: no query to find the next one empty
             break
     if publish:

@@ -1,5 +1,6 @@
-"""The reports panel of the home page: what the user's own units must file next, with a link straight
-to each report form (login, home, the form: three pages), and the review inbox for committee staff."""
+"""The reports panel of the home page: first the reports waiting for the head's signature, then what the
+user's own units must file next, with a link straight to each report form (login, home, the form: three
+pages), and the review inbox for committee staff."""
 
 from django import template
 from django.utils import timezone
@@ -32,11 +33,22 @@ def reports_home_panel(context):
             .order_by("due_date", "pk")[: SHOWN + 1]
         )
         pages.decorate(todo, today)
+    to_sign, to_sign_count = [], 0
+    if any(role == RoleGrant.Role.HEAD for role, _path in grants):
+        waiting = Report.objects.awaiting_signature_of(user, today)
+        to_sign = list(
+            waiting.select_related("obligation__form", "obligation__unit").order_by("obligation__due_date", "pk")[
+                : SHOWN + 1
+            ]
+        )
+        to_sign_count = len(to_sign) if len(to_sign) <= SHOWN else waiting.count()
     inbox = None
     if access.is_form_manager(user):
         inbox = Report.objects.reviewable_by(user).filter(status__in=IN_REVIEW).count()
     return {
         "show": bool(unit_ids) or inbox is not None,
+        "to_sign": to_sign[:SHOWN],
+        "to_sign_count": to_sign_count,
         "todo": todo[:SHOWN],
         "more": len(todo) > SHOWN,
         "several_units": len(unit_ids) > 1,

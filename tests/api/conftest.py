@@ -12,9 +12,16 @@ from rest_framework.test import APIClient
 from api import services as api_services
 from directives import services as directive_services
 from directives.models import Assignment, Directive, DirectiveType
-from tests.factories import make_body, make_person
+from tests.factories import make_body, make_person, make_signer
 from tests.reports.conftest import FIGURES
 from units.models import BodyMembership, Headship
+
+
+@pytest.fixture(autouse=True)
+def _head_signs(request):
+    """Từ Sơn's head user chairs its People's Committee: the post that signs its UBND reports."""
+    if "users" in request.fixturenames:
+        make_signer(request.getfixturevalue("users")["head_tu_son"], request.getfixturevalue("tree")["tu_son"])
 
 
 @pytest.fixture

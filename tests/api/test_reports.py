@@ -82,12 +82,20 @@ def test_the_committee_returns_with_a_reason_then_accepts(api, users, reporting)
         format="json",
     )
     assert fixed.status_code == 200
-    resubmitted = me.post(f"/api/v1/reports/{report.pk}/submit/", {"note": "Đã bổ sung"}, format="json")
+    unsigned = me.post(f"/api/v1/reports/{report.pk}/submit/", {"note": "Đã bổ sung"}, format="json")
+    assert unsigned.status_code == 400  # the corrected report needs the head's approval again
+    me.post(f"/api/v1/reports/{report.pk}/request-approval/", {}, format="json")
+    resubmitted = api("head_tu_son").post(
+        f"/api/v1/reports/{report.pk}/approve/", {"note": "Đã bổ sung"}, format="json"
+    )
     assert resubmitted.status_code == 200 and resubmitted.json()["status"] == "resubmitted"
     accepted = staff.post(f"/api/v1/reports/{report.pk}/accept/", {}, format="json")
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     kinds = list(ReportEvent.objects.filter(report=report).order_by("created_at", "id").values_list("kind", "note"))
     assert ("returned", "Bổ sung số liệu tiếp dân") in kinds and kinds[-1] == ("accepted", "")
+    versions = me.get(f"/api/v1/reports/{report.pk}/").json()["versions"]
+    head = users["head_tu_son"].display_name
+    assert [(v["number"], v["approved_by"]) for v in versions] == [(1, head), (2, head)]
     assert me.patch(f"/api/v1/reports/{report.pk}/", {"revision": 99}, format="json").status_code == 400
 
 

@@ -1,6 +1,6 @@
 """The issue's scenario on phones: a ward's reporter fills the quarterly QCDC report, the head approves it,
-it is submitted, the committee returns it asking for a figure, the reporter corrects it and submits
-again, it is accepted; every step shows in its history, and the PDF reads as a real document. Then:
+it is submitted, the committee returns it asking for a figure, the reporter corrects it and the head
+approves it again from his home page, it is accepted; every step shows in its history, and the PDF reads as a real document. Then:
 nothing typed is lost, neither to an expired session nor to a colleague saving the same draft."""
 
 import datetime
@@ -103,7 +103,8 @@ def test_reporter_head_and_committee_take_the_report_all_the_way(browser, live_s
     staff.wait_for_load_state()
     assert _status(quarter) == Status.RETURNED
 
-    # 4. The reporter sees why, corrects the figure and submits again (no second approval is needed).
+    # 4. The reporter sees why, corrects the figure and sends it to the head again: a corrected report is
+    #    approved again. The head's home page opens with it; he approves it.
     reporter.goto(f"{live_server.url}/")
     reporter.get_by_test_id("home-reports").locator(f"a[href='/reports/{quarter.pk}/edit/']").click()
     assert REASON in reporter.get_by_test_id("return-reason").inner_text()
@@ -111,6 +112,13 @@ def test_reporter_head_and_committee_take_the_report_all_the_way(browser, live_s
     reporter.fill(f"#id_{resolved.field_name}", "8")
     reporter.get_by_test_id("submit").click()
     reporter.wait_for_url(f"{live_server.url}/reports/{quarter.pk}/")
+    assert _status(quarter) == Status.AWAITING_APPROVAL
+    head.goto(f"{live_server.url}/")
+    to_sign = head.get_by_test_id("to-sign")
+    assert "1 báo cáo chờ đồng chí ký duyệt" in to_sign.inner_text()
+    to_sign.locator(f"a[href='/reports/{quarter.pk}/']").click()
+    head.get_by_test_id("approve").click()
+    head.wait_for_load_state()
     assert _status(quarter) == Status.RESUBMITTED
 
     # 5. The committee accepts it from the inbox.
@@ -123,13 +131,21 @@ def test_reporter_head_and_committee_take_the_report_all_the_way(browser, live_s
     # 6. Every step shows in the history, with both versions; the figure was corrected.
     reporter.goto(f"{live_server.url}/reports/{quarter.pk}/")
     history = reporter.get_by_test_id("history").locator("li")
-    assert history.count() == 6
+    assert history.count() == 7
     assert REASON in reporter.get_by_test_id("history").inner_text()
     assert "Chấp nhận" in reporter.get_by_test_id("history").inner_text()
     assert "Đã chấp nhận" in reporter.locator("[data-status=accepted]").first.inner_text()
     assert reporter.get_by_test_id("versions").locator("li").count() == 2
     kinds = list(ReportEvent.objects.filter(report__obligation=quarter).order_by("pk").values_list("kind", flat=True))
-    assert kinds == ["created", "approval_requested", "approved", "returned", "resubmitted", "accepted"]
+    assert kinds == [
+        "created",
+        "approval_requested",
+        "approved",
+        "returned",
+        "approval_requested",
+        "approved",
+        "accepted",
+    ]
     _fits(reporter)
 
     # 7. The PDF reads as a document of the ward's People's Committee, signed by its head.

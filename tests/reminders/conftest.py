@@ -34,8 +34,12 @@ def _site(settings):
 
 
 def _head(unit, name, user=None, email=""):
+    """The accountable head (the Party secretary); one with a login also chairs the People's Committee,
+    the post that signs the quarterly form's reports."""
     person = make_person(name, email=email, unit=unit, user=user)
     Headship.objects.create(unit=unit, person=person, title="Bí thư Đảng ủy", started_on=SINCE)
+    if user is not None:
+        Headship.objects.create(unit=unit, person=person, title="Chủ tịch UBND", started_on=SINCE, is_principal=False)
     return person
 
 

@@ -143,14 +143,15 @@ def test_a_returned_report_starts_its_short_ladder_and_an_accepted_one_gets_none
     assert returned.sent_at.date() == datetime.date(2026, 4, 16) and returned.round == 1
     with time_machine.travel(datetime.datetime(2026, 4, 21, 9, 0, tzinfo=TZ), tick=False):
         report.refresh_from_db()
-        services.report_submit(actor=users["reporter_tu_son"], report=report)
+        services.report_submit(actor=users["head_tu_son"], report=report)  # approved again by the head
         services.report_accept(actor=users["staff"], report=report)
     before = Delivery.objects.filter(obligation=q1).count()
     for day in days(datetime.date(2026, 4, 21), datetime.date(2026, 5, 10)):
         run_day(day)
     after = list(Delivery.objects.filter(obligation=q1).order_by("id")[before:].values_list("stage__code", "status"))
-    # The resubmission tells the committee (round 1); once accepted nothing more is sent.
-    assert {code for code, _status in after} <= {"filed"}
+    # Once accepted, the reporters are told so, once; no reminder follows.
+    assert {code for code, _status in after} == {"accepted"}
+    assert sent_to(q1, "email")[-1] == ("accepted", "reporter_ts")
     assert Delivery.objects.filter(obligation=q1, status="pending").count() == 0
 
 

@@ -9,6 +9,7 @@ from directives import services as directive_services
 from directives.models import DirectiveType
 from reports import default_forms, generation, services
 from reports.models import FormAssignment, FormSection, Indicator, IndicatorRule, Obligation, Report, ReportForm
+from tests.factories import make_signer
 
 TZ = datetime.timezone(datetime.timedelta(hours=7))
 # A working day in the middle of the second quarter of 2026: Q1 2026 is due on 07/04/2026.
@@ -36,6 +37,15 @@ FIGURES = {
 @pytest.fixture(autouse=True)
 def _english_and_tmp_uploads(uploads_in_tmp, english):
     """Files in a temporary folder; pages and assertions in English, whatever the Vietnamese catalogue holds."""
+
+
+@pytest.fixture(autouse=True)
+def _head_signs(request):
+    """Từ Sơn's head user chairs its People's Committee since 2020: the post that signs the quarterly
+    form's reports (a head's role grant alone does not)."""
+    if "users" in request.fixturenames:
+        tree, users = request.getfixturevalue("tree"), request.getfixturevalue("users")
+        make_signer(users["head_tu_son"], tree["tu_son"])
 
 
 def form_by_code(code: str) -> ReportForm:

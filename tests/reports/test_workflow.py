@@ -34,7 +34,8 @@ def _state(obligation, users, status):
     if status == Status.RETURNED:
         return report
     report = fill(obligation, reporter, {"PETITIONS_RESOLVED": "8"})
-    services.report_submit(actor=reporter, report=report)
+    services.report_request_approval(actor=reporter, report=report)
+    services.report_approve(actor=head, report=report)
     if status == Status.RESUBMITTED:
         return report
     services.report_accept(actor=staff, report=report)
@@ -62,7 +63,11 @@ def test_the_whole_way_with_approval_return_and_acceptance(obligation, users):
     assert obligation.status == Status.RETURNED and obligation.returned_count == 1
 
     report = fill(obligation, reporter, {"PETITIONS_RESOLVED": "8"})
-    services.report_submit(actor=reporter, report=report)  # no second approval: the form does not ask for one
+    with pytest.raises(ValidationError) as excinfo:  # the revised report needs the head's approval again
+        services.report_submit(actor=reporter, report=report)
+    assert excinfo.value.code == "needs_approval"
+    services.report_request_approval(actor=reporter, report=report)
+    services.report_approve(actor=head, report=report)
     obligation.refresh_from_db()
     assert obligation.status == Status.RESUBMITTED
     first = obligation.first_submitted_at
@@ -80,12 +85,14 @@ def test_the_whole_way_with_approval_return_and_acceptance(obligation, users):
         K.APPROVAL_REQUESTED,
         K.APPROVED,
         K.RETURNED,
-        K.RESUBMITTED,
+        K.APPROVAL_REQUESTED,
+        K.APPROVED,
         K.ACCEPTED,
     ]
     assert history[3] == (K.RETURNED, "staff_bn", "Thiếu số đơn thư đã giải quyết.")
     versions = list(report.versions.order_by("number"))
     assert [(v.number, v.status) for v in versions] == [(1, Status.SUBMITTED), (2, Status.RESUBMITTED)]
+    assert [v.approved_by for v in versions] == [head, head] and versions[1].approved_at is not None
     resolved = {v["code"]: v["raw"] for v in versions[0].snapshot["values"]}["PETITIONS_RESOLVED"]
     assert resolved == "7"  # the first version keeps what was first submitted
     actions = set(
@@ -121,7 +128,7 @@ ALLOWED = {
     Status.DRAFT: {"request_approval", "submit"},
     Status.AWAITING_APPROVAL: {"send_back", "approve"},
     Status.SUBMITTED: {"return", "accept"},
-    Status.RETURNED: {"submit"},  # the quarterly form asks no second approval after a return
+    Status.RETURNED: {"request_approval", "submit"},  # a corrected report is approved again, as a draft is
     Status.RESUBMITTED: {"return", "accept"},
     Status.ACCEPTED: set(),
 }
@@ -215,16 +222,16 @@ def test_without_approval_the_reporter_submits(obligation, users):
     assert excinfo.value.code == "wrong_state"
 
 
-def test_a_form_may_ask_for_approval_again_after_a_return(obligation, users):
-    obligation.form.reapproval_required = True
+def test_a_form_may_let_a_corrected_report_go_up_without_the_head_and_it_claims_no_approval(obligation, users):
+    obligation.form.reapproval_required = False
     obligation.form.save()
     report = _state(obligation, users, Status.RETURNED)
-    with pytest.raises(ValidationError):
-        services.report_submit(actor=users["reporter_tu_son"], report=report)
-    services.report_request_approval(actor=users["reporter_tu_son"], report=report)
-    services.report_approve(actor=users["head_tu_son"], report=report)
+    services.report_submit(actor=users["reporter_tu_son"], report=report)
     report.refresh_from_db()
     assert report.status == Status.RESUBMITTED
+    assert report.approved_by is None and report.approved_at is None
+    first, second = report.versions.order_by("number")
+    assert first.approved_by == users["head_tu_son"] and second.approved_by is None and second.approved_at is None
 
 
 def test_the_head_sends_back_with_a_reason(obligation, users):
@@ -238,8 +245,6 @@ def test_the_head_sends_back_with_a_reason(obligation, users):
 
 
 def test_sent_back_after_a_return_it_stays_returned(obligation, users):
-    obligation.form.reapproval_required = True
-    obligation.form.save()
     report = _state(obligation, users, Status.RETURNED)
     services.report_request_approval(actor=users["reporter_tu_son"], report=report)
     services.report_send_back(actor=users["head_tu_son"], report=report, note="Chưa đủ")
@@ -278,7 +283,7 @@ def test_late_first_submission_is_recorded_and_kept(obligation, users):
         services.report_submit(actor=head, report=report)
     with time_machine.travel(datetime.datetime(2026, 4, 14, 10, 0, tzinfo=TZ), tick=False):
         services.report_return(actor=staff, report=report, reason="Bổ sung")
-        services.report_submit(actor=reporter, report=fill(obligation, reporter))
+        services.report_submit(actor=head, report=fill(obligation, reporter))
         services.report_accept(actor=staff, report=report)
     obligation.refresh_from_db()
     assert obligation.on_time is False and obligation.days_late == 4  # working days: 08, 09, 10 and 13/04
@@ -297,7 +302,8 @@ def test_every_transition_hands_an_event_to_after_commit(
     monkeypatch.setattr(events, "after_transition", lambda **kw: seen.append(kw))
     with django_capture_on_commit_callbacks(execute=True):
         _state(obligation, users, Status.ACCEPTED)
-    assert [s["kind"] for s in seen] == [K.APPROVAL_REQUESTED, K.APPROVED, K.RETURNED, K.RESUBMITTED, K.ACCEPTED]
+    kinds = [s["kind"] for s in seen]
+    assert kinds == [K.APPROVAL_REQUESTED, K.APPROVED, K.RETURNED, K.APPROVAL_REQUESTED, K.APPROVED, K.ACCEPTED]
     assert all(s["obligation_id"] == obligation.pk for s in seen)
 
 

@@ -1,13 +1,18 @@
 """The demo: Từ Sơn's wards old and new, their heads and committees, and one login per role."""
 
 import datetime
+import shutil
+import subprocess
 
 import pytest
 from django.apps import apps
 from django.db import transaction
 
+from reports import documents
+from reports.models import Obligation, Report
 from units.demo import PASSWORD, demo_load
 from units.models import Body, BodyMembership, Headship, RoleGrant, Unit, User
+from units.querysets import in_office_q
 from units.services import head_on
 
 CURRENT, LEGACY = Unit.CodeScheme.CURRENT, Unit.CodeScheme.LEGACY
@@ -75,6 +80,11 @@ def test_roles_are_granted_over_the_right_units(demo):
         ("baocao.tuson", R.REPORTER, "Phường Từ Sơn"),
         ("truong.tuson", R.HEAD, "Phường Từ Sơn"),
         ("baocao.dongnguyen", R.REPORTER, "Phường Đồng Nguyên"),
+        # the chairmen who sign the People's Committee reports waiting in the committee's inbox
+        ("chutich.dongnguyen", R.HEAD, "Phường Đồng Nguyên"),
+        ("chutich.bacgiang", R.HEAD, "Phường Bắc Giang"),
+        ("chutich.damai", R.HEAD, "Phường Đa Mai"),
+        ("chutich.xuanluong", R.HEAD, "Xã Xuân Lương"),
     }
     assert RoleGrant.objects.get(user__username="truong.tuson").unit == unit(CURRENT, "09367")
 
@@ -152,3 +162,35 @@ def test_tu_son_changed_head_in_2025_and_its_head_user_is_the_new_one(demo):
     assert User.objects.get(username="truong.tuson").person == now.person
     heads_of_committee = BodyMembership.objects.filter(body__unit=tu_son, role=BodyMembership.Role.HEAD)
     assert set(heads_of_committee.values_list("person", flat=True)) == {first.person_id, now.person_id}
+
+
+@pytest.mark.django_db
+def test_every_commune_has_a_party_secretary_and_a_peoples_committee_chairman(demo):
+    today = datetime.date(2026, 1, 15)
+    communes = Unit.objects.filter(parent=unit(CURRENT, "24"), kind__in=Unit.COMMUNAL_KINDS)
+    for commune in communes:
+        titles = set(Headship.objects.filter(in_office_q(today), unit=commune).values_list("title", flat=True))
+        assert titles == {"Bí thư Đảng ủy", "Chủ tịch UBND"}, commune
+
+
+@pytest.mark.django_db
+def test_each_approved_demo_report_is_signed_by_the_post_of_its_issuing_body(demo, tmp_path):
+    signed = Report.objects.filter(approved_by__isnull=False).select_related("obligation__unit", "approved_by__person")
+    assert signed.exists()
+    for report in signed:
+        posts = Headship.objects.filter(
+            in_office_q(report.approved_at.date()), unit=report.obligation.unit, person__user=report.approved_by
+        ).values_list("title", flat=True)
+        wanted = "Chủ tịch UBND" if report.signer_title.startswith("TM. ỦY BAN NHÂN DÂN") else "Bí thư Đảng ủy"
+        assert wanted in set(posts) and report.signer_name == report.approved_by.person.full_name
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed")
+    # Từ Sơn's head is its Party secretary: its reports print the Party committee's signature block.
+    report = signed.filter(obligation__unit=unit(CURRENT, "09367")).latest("approved_at")
+    report.obligation = Obligation.objects.select_related("form", "unit").get(pk=report.obligation_id)
+    pdf = tmp_path / "demo.pdf"
+    pdf.write_bytes(documents.render_pdf(report))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    head = User.objects.get(username="truong.tuson").person.full_name
+    assert "T/M ĐẢNG ỦY BÍ THƯ" in text and head in text and "TM. ỦY BAN NHÂN DÂN" not in text
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text

@@ -95,3 +95,50 @@ def test_an_overlap_on_the_form_shows_a_message_and_keeps_the_input(client, tree
     assert response.status_code == 200
     assert "Nguyễn Văn An" in body and 'value="Phạm Minh Châu"' in body
     assert not Headship.objects.filter(person__full_name="Phạm Minh Châu").exists()
+
+
+def test_a_post_says_which_body_it_heads_and_whether_it_is_a_deputys(tree, an, binh):
+    unit = tree["tu_son"]
+    secretary = services.headship_create(
+        actor=None, unit=unit, person=an, title="Bí thư Đảng ủy", started_on=D(2025, 7, 1)
+    )
+    deputy = services.headship_create(
+        actor=None, unit=unit, person=binh, title="Phó Chủ tịch UBND", started_on=D(2025, 7, 1), is_principal=False
+    )
+    director = services.headship_create(
+        actor=None,
+        unit=tree["dong_ngan"],
+        person=an,
+        title="Trưởng Ban Quản lý chợ",
+        started_on=D(2025, 7, 1),
+        function=Headship.Function.AGENCY,
+    )
+    assert (secretary.function, secretary.is_deputy) == (Headship.Function.PARTY, False)
+    assert (deputy.function, deputy.is_deputy) == (Headship.Function.PEOPLES_COMMITTEE, True)
+    assert director.function == Headship.Function.AGENCY  # chosen, where the title does not tell
+
+
+def test_a_body_has_one_head_at_a_time_but_may_have_several_deputies(tree, an, binh):
+    unit = tree["tu_son"]
+    chi = make_person("Trần Văn Chí", unit=unit)
+    services.headship_create(
+        actor=None, unit=unit, person=an, title="Phó Chủ tịch UBND", started_on=D(2025, 7, 1), is_principal=False
+    )
+    services.headship_create(
+        actor=None, unit=unit, person=binh, title="Phó Chủ tịch UBND", started_on=D(2025, 7, 1), is_principal=False
+    )
+    services.headship_create(
+        actor=None, unit=unit, person=chi, title="Chủ tịch UBND", started_on=D(2025, 7, 1), is_principal=False
+    )
+    with pytest.raises(ValidationError):
+        services.headship_create(
+            actor=None, unit=unit, person=an, title="Chủ tịch UBND", started_on=D(2026, 1, 1), is_principal=False
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database refuses a second chairman too
+        Headship.objects.create(
+            unit=unit, person=binh, title="Chủ tịch UBND", started_on=D(2026, 1, 1), is_principal=False
+        )
+    Headship.objects.create(
+        unit=unit, person=chi, title="Phó Chủ tịch UBND", started_on=D(2026, 1, 1), is_principal=False
+    )
+    assert Headship.objects.filter(unit=unit, title="Phó Chủ tịch UBND", is_deputy=True).count() == 3

@@ -4,13 +4,26 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from units.querysets import BodyQuerySet
+from units.text import search_key
+
+# Words of a title (folded as ``search_key`` folds them) that tell which body the post heads.
+_FUNCTION_WORDS = (
+    ("party", ("bi thu", "dang uy")),
+    ("committee", ("ubnd", "uy ban nhan dan")),
+    ("council", ("hdnd", "hoi dong nhan dan")),
+    ("front", ("mttq", "mat tran")),
+    ("community", ("truong thon", "to truong", "truong khu", "truong ap", "truong lang")),
+    ("agency", ("giam doc", "thu truong", "hieu truong", "vien truong", "truong phong")),
+)
 
 
 class Headship(models.Model):
     """One person holding one post of a unit (its ``title``) from ``started_on`` until ``ended_on``.
 
-    ``is_principal`` marks the *người đứng đầu*: the one accountable for the unit's reports. The
-    database refuses two overlapping headships of the same post, and two overlapping principal
+    ``is_principal`` marks the *người đứng đầu*: the one accountable for the unit's reports on the
+    dashboards. ``function`` says which body of the unit the post heads (the Party committee, the
+    People's Committee…) and ``is_deputy`` whether it is its deputy: a document's signature block is
+    derived from them, since the signer must hold that post in the issuing body. The database refuses two overlapping headships of the same post, and two overlapping principal
     headships of the same unit (exclusion constraints on PostgreSQL, triggers on SQLite; see
     migration 0002).
     """
@@ -19,6 +32,7 @@ class Headship(models.Model):
         "Bí thư",
         "Phó Bí thư",
         "Chủ tịch UBND",
+        "Phó Chủ tịch UBND",
         "Chủ tịch HĐND",
         "Chủ tịch UBMTTQ",
         "Trưởng thôn",
@@ -27,11 +41,33 @@ class Headship(models.Model):
         "Thủ trưởng cơ quan",
     )
 
+    class Function(models.TextChoices):
+        PARTY = "party", _("Party committee (Đảng ủy)")
+        PEOPLES_COMMITTEE = "committee", _("People's Committee (Ủy ban nhân dân)")
+        PEOPLES_COUNCIL = "council", _("People's Council (Hội đồng nhân dân)")
+        FRONT = "front", _("Fatherland Front (Ủy ban MTTQ)")
+        COMMUNITY = "community", _("Village or residential group")
+        AGENCY = "agency", _("Agency, public service unit or enterprise")
+        OTHER = "other", _("Other post")
+
     unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="headships")
     person = models.ForeignKey(
         "units.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="headships"
     )
     title = models.CharField(_("title"), max_length=100)
+    function = models.CharField(
+        _("body headed"),
+        max_length=10,
+        choices=Function.choices,
+        blank=True,
+        help_text=_(
+            "Which body of the unit this post heads: it decides which documents its holder signs. "
+            "Left empty, it is read from the title."
+        ),
+    )
+    is_deputy = models.BooleanField(
+        _("deputy"), default=False, help_text=_("A deputy (Phó Bí thư, Phó Chủ tịch…) signs for the head.")
+    )
     is_principal = models.BooleanField(
         _("accountable head"), default=True, help_text=_("The head personally accountable for the unit's reports.")
     )
@@ -53,6 +89,22 @@ class Headship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.unit}: {self.person}"
+
+    def save(self, *args, **kwargs):
+        function, deputy = self.function_of(self.title)
+        self.function = self.function or function
+        self.is_deputy = self.is_deputy or deputy  # a "Phó …" post is a deputy's, whatever body it is in
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def function_of(cls, title: str) -> tuple[str, bool]:
+        """(function, is_deputy) read from a title: "Phó Chủ tịch UBND" -> (committee, True)."""
+        key = search_key(title)
+        deputy = key.startswith("pho ")
+        for function, words in _FUNCTION_WORDS:
+            if any(word in key for word in words):
+                return function, deputy
+        return cls.Function.OTHER.value, deputy
 
 
 class Body(models.Model):
