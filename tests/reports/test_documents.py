@@ -15,6 +15,7 @@ from django.utils import translation
 
 from reports import documents, services
 from reports.models import ReportForm
+from tests.factories import make_signer
 from tests.reports.conftest import fill
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ PARTY_DOCUMENT = {
     "doc_symbol": "125-BC/ĐU",
     "doc_date": datetime.date(2026, 4, 3),
     "issuer": "ĐẢNG BỘ TỈNH BẮC NINH\nĐẢNG ỦY PHƯỜNG TỪ SƠN\n*",
-    "signer_title": "T/M BAN THƯỜNG VỤ\nBÍ THƯ",
+    "issuing_body": "party_standing",
 }
 
 
@@ -36,9 +37,10 @@ def _need(tool: str):
 
 
 def _filed(obligation, users, *, party: bool):
-    if party:
+    if party:  # the Party committee's standing committee issues it, and Từ Sơn's head is its secretary
         obligation.form.header = ReportForm.Header.PARTY
         obligation.form.save(update_fields=["header"])
+        make_signer(users["head_tu_son"], obligation.unit, title="Bí thư Đảng ủy")
     report = fill(obligation, users["reporter_tu_son"])
     document = PARTY_DOCUMENT if party else {"doc_symbol": "12/BC-UBND", "doc_date": datetime.date(2026, 4, 3)}
     services.report_save_draft(
