@@ -20,17 +20,19 @@ otherwise; Đông Ngàn's returned report (2026 Q2) was filed on time and accept
 """
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from reports import generation, periods, services
 from reports.models import FormAssignment, Obligation, Report, Status
-from tests.factories import make_unit, make_user
+from tests.factories import make_body, make_unit, make_user
 from tests.reports.conftest import entry, form_by_code
-from units.models import Headship, Person, RoleGrant, Unit, UnitSuccession
+from units.models import BodyMembership, Headship, Person, RoleGrant, Unit, UnitSuccession
 
 TODAY = datetime.date(2026, 11, 29)
 TZ = timezone.get_fixed_timezone(7 * 60)
@@ -156,3 +158,15 @@ def ward_official(tree):
 @pytest.fixture
 def leader_ha_noi(tree):
     return make_user("leader_hn", role=RoleGrant.Role.LEADER, unit=tree["ha_noi"])
+
+
+def summary_pdf(client, unit) -> bytes:
+    """The summary as its form proposes it, under a steering committee of the unit's own."""
+    body = make_body(unit, name=f"Ban Chỉ đạo QCDC {unit.name}")
+    person = Person.objects.create(full_name="Nguyễn Văn Minh", unit=unit)
+    BodyMembership.objects.create(
+        body=body, person=person, role=BodyMembership.Role.HEAD, started_on=datetime.date(2025, 7, 1)
+    )
+    url = reverse("reports:dashboard_summary", args=[unit.pk]) + "?" + urlencode({"from": "2025-01", "to": "2026-12"})
+    form = client.get(url).context["form"]
+    return client.post(url, {**{name: form[name].value() for name in form.fields}, "format": "pdf"}).content

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.dashboards.conftest import summary_pdf
 from tests.dashboards.test_pages import RANGE
 
 
@@ -31,7 +32,7 @@ def test_the_units_table_heads_the_reports_due_phai_nop(tree, users, history):
 def test_the_pdf_and_the_workbook_use_the_same_words(tree, users, history, tmp_path):
     client = _vietnamese(users)
     pdf = tmp_path / "s.pdf"
-    pdf.write_bytes(client.get(reverse("reports:dashboard_pdf", args=[tree["bac_ninh"].pk]), RANGE).content)
+    pdf.write_bytes(summary_pdf(client, tree["bac_ninh"]))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.casefold()
     assert "tiếp nhận" not in text and "muộn" not in text
     assert "được chấp nhận trong hạn" in text and "nộp chậm" in text and "phải nộp" in text
