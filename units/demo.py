@@ -103,18 +103,22 @@ class _Loader:
         return person
 
 
-PARTY_SECRETARY, CHAIRMAN = "Bí thư Đảng ủy", "Chủ tịch UBND"
+CHAIRMAN = "Chủ tịch UBND"
 
 
 def _staff_unit(loader: _Loader, unit: Unit, *, legacy: bool) -> None:
-    """The heads of a commune or ward's Party committee and People's Committee (one of them the accountable
-    head) and a steering committee, unless it has them. Each body's documents are signed by its own head."""
+    """The heads of a province's, commune's or ward's Party committee and People's Committee (one of them the
+    accountable head) and a steering committee, unless it has them. Each body's documents are signed by its own
+    head."""
     seed = f"qcdc-demo:{unit.code_scheme}:{unit.code}"
     rng = random.Random(seed)
     names = person_names(seed, [None, None, *(woman for _role, _post, woman in _COMMITTEE)])
     place = _lower_first(unit.name)
-    title = PARTY_SECRETARY if rng.random() < 0.7 else CHAIRMAN
-    other_title = CHAIRMAN if title == PARTY_SECRETARY else PARTY_SECRETARY
+    province = unit.kind in (Unit.Kind.PROVINCE, Unit.Kind.CITY)
+    party_committee = "Tỉnh ủy" if province else "Đảng ủy"  # a province's Party committee is its Tỉnh ủy
+    secretary = f"Bí thư {party_committee}"
+    title = secretary if rng.random() < 0.7 else CHAIRMAN
+    other_title = CHAIRMAN if title == secretary else secretary
     other_name = next(n for n in person_names(f"{seed}:other", [None] * 4) if n not in names)
     started, ended = LEGACY_TERM if legacy else (CURRENT_TERM, None)
     decided = LEGACY_COMMITTEE_DECIDED if legacy else COMMITTEE_DECIDED
@@ -145,7 +149,7 @@ def _staff_unit(loader: _Loader, unit: Unit, *, legacy: bool) -> None:
             unit=unit,
             kind=Body.Kind.STEERING_COMMITTEE,
             name=f"Ban Chỉ đạo xây dựng và thực hiện QCDC ở cơ sở {place}",
-            decision_symbol=f"{rng.randint(1, 40):02d}-QĐ/ĐU",
+            decision_symbol=f"{rng.randint(1, 40):02d}-QĐ/{'TU' if province else 'ĐU'}",
             decision_date=decided,
             dissolved_on=official_lists.REFORM_DATE if legacy else None,
         )
@@ -154,6 +158,7 @@ def _staff_unit(loader: _Loader, unit: Unit, *, legacy: bool) -> None:
             for full_name, start, end in terms
         ]
         for full_name, (role, post, _woman) in zip(names[2:], _COMMITTEE, strict=True):
+            post = post.replace("Đảng ủy", party_committee)
             members.append((loader.person(unit, full_name, f"{post} {place}"), role, decided, ended))
         for person, role, start, end in members:
             membership_add(actor=loader.actor, body=body, person=person, role=role, started_on=start, ended_on=end)
@@ -216,8 +221,8 @@ def demo_load(*, progress: bool = False) -> list[DemoLogin]:
     legacy_tu_son = Unit.objects.get(code_scheme=Unit.CodeScheme.LEGACY, code=LEGACY_TU_SON)
     legacy_wards = list(Unit.objects.filter(parent=legacy_tu_son).order_by("code"))
 
-    loader = _Loader([*communes, *legacy_wards])
-    for unit in communes:
+    loader = _Loader([bac_ninh, *communes, *legacy_wards])
+    for unit in [bac_ninh, *communes]:  # the province's committee issues the dashboard's summary
         _staff_unit(loader, unit, legacy=False)
     for unit in legacy_wards:
         _staff_unit(loader, unit, legacy=True)

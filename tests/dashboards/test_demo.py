@@ -55,3 +55,15 @@ def test_loading_the_history_again_changes_nothing(demo):
     before = Obligation.objects.filter(report__isnull=False).count()
     assert history_load(tu_son=tu_son, admin=User.objects.get(username="admin")) == 0
     assert Obligation.objects.filter(report__isnull=False).count() == before
+
+
+@pytest.mark.django_db
+def test_the_leader_prints_the_provinces_summary_issued_by_its_steering_committee(demo, client):
+    assert client.login(username="lanhdao.bacninh", password=PASSWORD)
+    bac_ninh = Unit.objects.get(code_scheme="2025", code="24")
+    url = reverse("reports:dashboard_summary", args=[bac_ninh.pk])
+    form = client.get(url).context["form"]
+    assert "Ban Chỉ đạo" in dict(form.fields["body"].choices)[form["body"].value()]
+    data = {name: form[name].value() for name in form.fields}
+    response = client.post(url, {**data, "format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -132,7 +132,7 @@ def test_the_admin_sees_the_whole_country(demo):
 
 
 @pytest.mark.django_db
-def test_every_commune_of_bac_ninh_and_former_ward_of_tu_son_has_a_head_and_a_committee(demo):
+def test_bac_ninh_its_communes_and_the_former_wards_of_tu_son_have_a_head_and_a_committee(demo):
     today = datetime.date(2026, 1, 15)
     communes = Unit.objects.filter(parent=unit(CURRENT, "24"), kind__in=Unit.COMMUNAL_KINDS)
     former_wards = Unit.objects.filter(parent=unit(LEGACY, "261"))
@@ -143,7 +143,10 @@ def test_every_commune_of_bac_ninh_and_former_ward_of_tu_son_has_a_head_and_a_co
         assert head_on(ward, datetime.date(2024, 6, 1)) is not None
         assert head_on(ward, today) is None  # the ward no longer exists
     committees = Body.objects.filter(kind=Body.Kind.STEERING_COMMITTEE)
-    assert set(committees.values_list("unit", flat=True)) == {u.pk for u in [*communes, *former_wards]}
+    province = unit(CURRENT, "24")  # its committee issues the dashboard's summary
+    assert set(committees.values_list("unit", flat=True)) == {u.pk for u in [province, *communes, *former_wards]}
+    assert head_on(province, today).title in {"Bí thư Tỉnh ủy", "Chủ tịch UBND"}
+    assert committees.get(unit=province).decision_symbol.endswith("-QĐ/TU")
     roles = set(BodyMembership.objects.values_list("role", flat=True))
     assert roles == {"head", "standing_deputy", "member", "secretary"}
 
