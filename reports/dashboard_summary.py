@@ -181,6 +181,15 @@ def _row_name(row, unit) -> str:
     return f"{unit.name} (báo cáo của chính đơn vị)" if row.bucket == SELF else row.name
 
 
+def _as_confirmed(typed: str, proposals: set[str], proposal: str) -> str:
+    """What the form proposed follows the header and signer finally chosen; what staff typed stays as typed.
+
+    The form opens with the Party header's body above and the committee head's authority; switching to the
+    State header or to a deputy without retyping them must not print "T/M" on a State document."""
+    typed = (typed or "").strip()
+    return proposal if not typed or typed in {p.strip() for p in proposals} else typed
+
+
 def summary_context(data: dict, choice: dict) -> dict:
     """The document's context from the dashboard's figures (``data``: ``dashboard_pages.summary_data``) and what
     was confirmed on the form (``choice``: its cleaned data)."""
@@ -202,7 +211,9 @@ def summary_context(data: dict, choice: dict) -> dict:
     number = choice["symbol"].strip() or "…"
     return {
         "party": party,
-        "parent_lines": _lines(choice["parent"]),
+        "parent_lines": _lines(
+            _as_confirmed(choice["parent"], {parent_body(unit, party=not party)}, parent_body(unit, party=party))
+        ),
         "issuer_lines": [body.name.upper()],
         "symbol_line": symbol,
         "date_line": periods.document_date_vi(choice["place"], day),
@@ -250,7 +261,13 @@ def summary_context(data: dict, choice: dict) -> dict:
             for o in overdue
         ],
         "overdue_more": max(0, h.overdue - len(overdue)),
-        "signer_lines": _lines(choice["signer_title"]) or _lines(signer_title(signer, party=party)),
+        "signer_lines": _lines(
+            _as_confirmed(
+                choice["signer_title"],
+                {signer_title(m, party=p) for m in body.memberships.select_related("body") for p in (True, False)},
+                signer_title(signer, party=party),
+            )
+        ),
         "signer_name": signer.person.full_name,
         "recipients": _lines(choice["recipients"]),
         "annex_title": "Kết quả thực hiện chế độ báo cáo của các đơn vị",

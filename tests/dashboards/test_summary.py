@@ -185,6 +185,20 @@ def test_a_deputy_signs_for_the_head_and_a_state_header_takes_decree_30s_symbol(
     assert "ĐẢNG CỘNG SẢN" not in flat and "Nguyễn Văn Minh" not in flat
 
 
+def test_switching_to_the_state_header_without_retyping_prints_the_state_forms(
+    client, tree, users, history, committee, tmp_path
+):
+    _need("pdftotext")
+    client.force_login(users["staff"])
+    data = {**_form(client, tree), "header": "state", "format": "pdf"}  # the rest as the form proposed it
+    flat = " ".join(_pdf_text(client.post(_url(tree), data).content, tmp_path, layout=False).split())
+    assert "ỦY BAN NHÂN DÂN TỈNH BẮC NINH" in flat and "TỈNH ỦY BẮC NINH" not in flat
+    assert "TM. BAN CHỈ ĐẠO" in flat and "T/M" not in flat
+    typed = {**data, "signer_title": "TM. BAN CHỈ ĐẠO\nPHÓ TRƯỞNG BAN TRỰC", "signer": committee["deputy"].pk}
+    flat = " ".join(_pdf_text(client.post(_url(tree), typed).content, tmp_path, layout=False).split())
+    assert "PHÓ TRƯỞNG BAN TRỰC" in flat  # what staff typed is printed as typed
+
+
 def test_the_signer_must_belong_to_the_issuing_body(client, tree, users, history, committee, english):
     client.force_login(users["staff"])
     other = make_body(tree["ha_noi"], name="Ban Chỉ đạo QCDC Hà Nội")
