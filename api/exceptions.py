@@ -45,6 +45,18 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()  # never say whose object it was, or whether it exists
     elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
         exc = exceptions.ParseError(_("The body is not valid JSON."))  # DRF's text is English only
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        exc = exceptions.PermissionDenied(  # DRF's text is English only
+            _("The CSRF check failed: send the X-CSRFToken header with the csrftoken cookie, or use a token."),
+            code="csrf_failed",
+        )
+    elif isinstance(exc, exceptions.Throttled):
+        # DRF appends an English sentence to its own text; the wait is in Retry-After as well.
+        wait = exc.wait
+        exc = exceptions.Throttled(wait=wait)
+        exc.detail = exceptions.ErrorDetail(
+            _("Too many requests: wait %(n)d seconds before trying again.") % {"n": wait or 1}, code="throttled"
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

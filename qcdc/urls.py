@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("api.urls")),
 ]
 
+handler400 = "qcdc.errors.bad_request"
+
 admin.site.site_header = "QCDC"
 admin.site.site_title = "QCDC"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from qcdc.spreadsheets import safe_row, sheet_title
 from reports import periods
 from reports.documents import DATE_FORMAT
 from reports.services import place_of
@@ -61,16 +62,16 @@ def workbook(title: str, subtitle: str, headers: list[str], rows: list[list]) ->
     """One sheet: a title, what it covers, a bold header row frozen above the rows."""
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([title])
+    sheet.title = sheet_title(title)
+    sheet.append(safe_row(sheet, [title]))
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([subtitle])
+    sheet.append(safe_row(sheet, [subtitle]))
     sheet.append([])
-    sheet.append(headers)
+    sheet.append(safe_row(sheet, headers))
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(sheet, row))
         for cell in sheet[sheet.max_row]:
             if hasattr(cell.value, "year"):
                 cell.number_format = DATE_FORMAT

@@ -38,7 +38,6 @@ from units.models import Unit, User
 from units.services import audit_record, head_on
 
 DOCUMENT_FIELDS = ("doc_symbol", "doc_place", "doc_date", "issuer", "signer_title", "signer_name", "recipients")
-MAX_NARRATIVE = 50_000
 
 
 class EditConflict(Exception):
@@ -127,7 +126,10 @@ def report_save_draft(
     for section in sections:
         key = str(section.pk)
         if narrative is not None and key in narrative:
-            text[key] = (narrative[key] or "").replace("\r\n", "\n")[:MAX_NARRATIVE]
+            text[key] = (narrative[key] or "").replace("\r\n", "\n")
+            too_long = validation.narrative_length_error(text[key])
+            if too_long:
+                raise ValidationError({section.field_name: [too_long]})
     changes = {"narrative": text, "updated_by": _actor(actor), "updated_at": timezone.now()}
     for name, value in (document or {}).items():
         if name in DOCUMENT_FIELDS:

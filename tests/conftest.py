@@ -19,6 +19,15 @@ def _services_are_real(django_db_setup, django_db_blocker):
             assert connection.vendor == "postgresql", "REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The API's request counts live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def tree(db):
     """Việt Nam > Bắc Ninh > (Từ Sơn ward, Đông Ngàn ward > Thôn Đông) and Hà Nội > Hoàn Kiếm."""

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from qcdc import archives
 from units import scope, services
 from units.models import AuditEvent, RoleGrant, Unit, User
 from units.text import search_key
@@ -430,6 +431,11 @@ class _Importer:
         if not head.startswith(b"PK\x03\x04"):
             self.error(None, None, self.not_xlsx_message())
             return False
+        try:
+            archives.check_zip(file, max_uncompressed=settings.IMPORT_MAX_UNCOMPRESSED)
+        except ValidationError as exc:  # not a zip at all: not a workbook either
+            self.error(None, None, self.not_xlsx_message() if exc.code == "damaged" else exc.messages[0])
+            return False
         return True
 
     @staticmethod
@@ -451,7 +457,9 @@ class _Importer:
                 self.error(None, None, self.not_xlsx_message())
                 return []
             return self._read_sheet(sheet)
-        except (ValueError, TypeError, KeyError, zipfile.BadZipFile, OSError):
+        # Sheets are parsed while they are read: truncated XML is a SyntaxError (ParseError), entities are
+        # refused by defusedxml (a ValueError).
+        except (ValueError, TypeError, KeyError, IndexError, SyntaxError, EOFError, zipfile.BadZipFile, OSError):
             self.error(None, None, _("The file is damaged and cannot be read. Save it again in Excel and retry."))
             return []
         finally:
