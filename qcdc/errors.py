@@ -60,3 +60,37 @@ def csrf_failure(request, reason="", template_name="403_csrf.html"):
     if _is_api(request):
         return JsonResponse({"detail": message, "code": "csrf_failed", "errors": {}}, status=403)
     return render(request, template_name, {"message": message}, status=403)
+
+
+def record_denial(request, reason: str = "") -> None:
+    """A refused request in the log (time, user, address, path) and, for a signed-in user, in the audit."""
+    from units.services import audit_record
+
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    address = client_ip(request)
+    log.warning(
+        "access denied: user=%s address=%s method=%s path=%s reason=%s",
+        user.get_username() if signed_in else "-",
+        address,
+        request.method,
+        request.path,
+        reason,
+    )
+    if signed_in:
+        audit_record(
+            actor=user,
+            action="access.denied",
+            obj=user,
+            unit=None,
+            summary=_("Access denied: %(method)s %(path)s") % {"method": request.method, "path": request.path[:400]},
+            data={"path": request.path, "method": request.method, "address": address, "reason": reason[:500]},
+        )
+
+
+def permission_denied(request, exception=None, template_name="403.html"):
+    record_denial(request, str(exception or ""))
+    if _is_api(request):
+        message = str(exception) if exception and str(exception) else _("You may not do this.")
+        return JsonResponse({"detail": message, "code": "permission_denied", "errors": {}}, status=403)
+    return render(request, template_name, {"exception": str(exception) if exception else ""}, status=403)

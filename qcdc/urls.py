@@ -19,6 +19,7 @@ urlpatterns = [
 ]
 
 handler400 = "qcdc.errors.bad_request"
+handler403 = "qcdc.errors.permission_denied"
 
 admin.site.site_header = "QCDC"
 admin.site.site_title = "QCDC"

@@ -121,6 +121,9 @@ def report_save_draft(
     if not access.may_edit(actor, obligation.unit):
         raise PermissionDenied(_("Only the unit's reporter or head may write its report."))
     report, created = _report_for(obligation, actor)
+    if created and revision != 0:
+        # Nothing to conflict with: the copy this save claims to come from never existed.
+        raise ValidationError({"revision": [_("A report not yet started is saved from revision 0.")]})
     sections, indicators, _rules = _form_parts(obligation.form)
     text = dict(report.narrative)
     for section in sections:

@@ -65,5 +65,5 @@ def test_an_api_csrf_failure_is_json_in_vietnamese(users):
     response = client.post("/api/v1/directives/", {}, format="json")
     assert response.status_code == 403
     body = response.json()
-    assert body["code"] == "csrf_failed" and "CSRF" in body["detail"] and "X-CSRFToken" in body["detail"]
+    assert body["code"] == "permission_denied" and "CSRF" in body["detail"] and "X-CSRFToken" in body["detail"]
     assert body["detail"].startswith("Kiểm tra CSRF")
