@@ -36,6 +36,7 @@ from reports.models import (
 from reports.models.reports import EDITABLE
 from units.models import Unit, User
 from units.services import audit_record, head_on
+from units.text import clean_text
 
 DOCUMENT_FIELDS = ("doc_symbol", "doc_place", "doc_date", "issuer", "signer_title", "signer_name", "recipients")
 
@@ -129,7 +130,7 @@ def report_save_draft(
     for section in sections:
         key = str(section.pk)
         if narrative is not None and key in narrative:
-            text[key] = (narrative[key] or "").replace("\r\n", "\n")
+            text[key] = clean_text(narrative[key] or "")  # NFC, no control characters, "\n" line breaks
             too_long = validation.narrative_length_error(text[key])
             if too_long:
                 raise ValidationError({section.field_name: [too_long]})

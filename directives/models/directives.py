@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.querysets import DirectiveQuerySet
 from directives.symbols import parse_symbol
-from units.text import search_key
+from units.text import clean_line, clean_text, search_key
 
 # Nothing in the register is older than 1945 (the Democratic Republic of Viet Nam was founded on 02/09/1945).
 EARLIEST_ISSUE = datetime.date(1945, 1, 1)
@@ -141,7 +141,8 @@ class Directive(models.Model):
         self.symbol_issuer_code = parts.issuer_code
         self.symbol_year = parts.year
         self.year = parts.year or (self.issued_on.year if self.issued_on else None)
-        self.issuer = " ".join((self.issuer or "").split())
+        self.issuer = clean_line(self.issuer)
+        self.abstract = clean_text(self.abstract)
         self.issuer_key = search_key(self.issuer)[:255]
         type_name = self.doc_type.name if self.doc_type_id else ""
         self.search_key = search_key(f"{self.symbol} {type_name} {self.issuer} {self.abstract} {self.signer}")[:1000]

@@ -50,3 +50,15 @@ def test_the_api_refuses_an_over_long_text_naming_the_limit(api, obligation, use
     messages = [m for key, found in errors.items() if key.startswith("narrative") for m in found]
     assert messages and any("50000" in m or "50.000" in m for m in messages), errors
     assert Report.objects.get(pk=draft.pk).narrative[str(section.pk)] != LONG
+
+
+def test_report_text_is_stored_in_nfc_without_control_characters(client, obligation, users, draft):
+    import unicodedata
+
+    section = obligation.form.sections.first()
+    client.force_login(users["reporter_tu_son"])
+    typed = unicodedata.normalize("NFD", "Đã họp dân\x07 ở thôn\u202e Đồng Tâm\r\nlần 2\x1b")
+    data = post_data(obligation, draft, **{section.field_name: typed, "action": "save"})
+    client.post(reverse("reports:report_edit", args=[obligation.pk]), data)
+    stored = Report.objects.get(pk=draft.pk).narrative[str(section.pk)]
+    assert stored == "Đã họp dân ở thôn Đồng Tâm\nlần 2"
