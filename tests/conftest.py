@@ -21,10 +21,20 @@ def _services_are_real(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The API's request counts live in the cache: each test starts with none."""
-    from django.core.cache import cache
+    """The API's request counts (and the marks of wrong tokens) live in the cache: each test starts with none.
 
-    cache.clear()
+    Only those keys: on Redis the same database holds Celery's queues and bindings, which must stay.
+    """
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(None, write=True)
+        for pattern in ("*throttle_*", "*api-token-failed:*"):
+            for key in client.scan_iter(match=pattern):
+                client.delete(key)
+    else:
+        cache.clear()
     yield
 
 
