@@ -35,7 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from qcdc import archives
 from units import scope, services
 from units.models import AuditEvent, RoleGrant, Unit, User
-from units.text import search_key
+from units.text import clean_line, search_key
 
 MANAGER_ROLES = (RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
 IMPORTABLE_KINDS = (
@@ -263,12 +263,13 @@ def _write_instructions(ws, notes: dict[str, str]) -> None:
 
 
 def _text(value) -> str:
-    """A cell as clean text: NFC (some tools write decomposed Vietnamese), one space between words."""
+    """A cell as clean text: NFC (some tools write decomposed Vietnamese), no control characters, one space
+    between words."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    return clean_line(str(value))
 
 
 def _fold(text: str) -> str:

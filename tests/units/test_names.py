@@ -38,3 +38,22 @@ def test_control_characters_never_reach_a_stored_name(client, tree, users):
     person = make_person(unicodedata.normalize("NFD", "Nguyễn Văn\tAn\x07"))
     person.refresh_from_db()
     assert person.full_name == "Nguyễn Văn An"
+
+
+def test_an_imported_name_is_stored_clean_too(client, tree, users):
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    book = openpyxl.Workbook()
+    book.active.append(["Tên đơn vị", "Loại"])
+    book.active.append([unicodedata.normalize("NFD", "Thôn\u200b Đồng Tâm"), "Thôn"])
+    out = io.BytesIO()
+    book.save(out)
+    client.force_login(users["staff"])
+    response = client.post(
+        "/units/import/", {"parent": tree["tu_son"].pk, "file": SimpleUploadedFile("don-vi.xlsx", out.getvalue())}
+    )
+    assert response.status_code == 302
+    assert list(tree["tu_son"].children.values_list("name", flat=True)) == [NFC]
