@@ -51,3 +51,17 @@ def sheet_title(text: str, default: str = "Sheet") -> str:
     """A sheet name Excel accepts: at most 31 characters, none of ``[]:*?/\\`` nor control characters."""
     title = re.sub(r"[\[\]:*?/\\]", " ", clean_text(text)).strip().strip("'")[:31].strip()
     return title or default
+
+
+def put(sheet, row: int, column: int, value) -> Cell:
+    """``sheet.cell(row, column, value)`` of an ordinary workbook, with text always written as text."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = clean_text(value)
+        cell.value = value
+        if value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell

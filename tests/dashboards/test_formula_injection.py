@@ -49,11 +49,25 @@ def exports(tree, history, report):
         "head": (reverse("reports:head_detail_xlsx", args=[bn, person]), [PERSON]),
         "register": (reverse("directives:directive_export"), [TAB, ABSTRACT, ISSUER]),
         "report": (reverse("reports:report_xlsx", args=[report.obligation_id]), [NARRATIVE]),
+        "units template": (reverse("units:excel_template"), []),
     }
 
 
 @pytest.mark.parametrize(
-    "name", ["units", "heatmap", "trend", "overdue", "indicators", "directives", "heads", "head", "register", "report"]
+    "name",
+    [
+        "units",
+        "heatmap",
+        "trend",
+        "overdue",
+        "indicators",
+        "directives",
+        "heads",
+        "head",
+        "register",
+        "report",
+        "units template",
+    ],
 )
 def test_no_export_writes_a_formula(client, tree, users, history, planted, name):
     url, expected = exports(tree, history, planted)[name]
