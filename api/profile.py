@@ -35,6 +35,7 @@ def profile(request):
             form.add_error("name" if hasattr(exc, "error_dict") else None, exc.messages)
         else:
             form = TokenForm()
+    services.tokens_revoke_stale(user=request.user)
     tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at", "-id")
     preference = ReminderPreference.objects.filter(user=request.user).first()
     return render(

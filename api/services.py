@@ -97,3 +97,12 @@ def _revoke_for(token: ApiToken, summary: str, reason: str) -> None:
             audit_record(
                 actor=None, action="api_token.revoked", obj=token, unit=None, summary=summary, data={"reason": reason}
             )
+
+
+def tokens_revoke_stale(*, user: User) -> int:
+    """Revoke now the tokens ``user`` made before their last password change (the profile page lists the truth)."""
+    stamp = password_stamp(user)
+    stale = [t for t in ApiToken.objects.filter(user=user, revoked_at__isnull=True) if t.password_stamp != stamp]
+    for token in stale:
+        _revoke_for(token, _("API token revoked: the password was changed (%s)") % token.name, "password_changed")
+    return len(stale)

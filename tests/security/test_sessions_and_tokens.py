@@ -71,6 +71,18 @@ def test_a_password_change_revokes_the_owners_tokens(users, tokens):
     assert _client(tokens["staff"]).get(ME).status_code == 200
 
 
+def test_the_profile_page_shows_tokens_revoked_by_a_password_change(users, tokens):
+    user = users["reporter_tu_son"]
+    user.set_password("Mat-khau-moi-2027")
+    user.save()
+    page = Client()
+    page.force_login(user)
+    html = page.get("/profile/").content.decode()
+    token = ApiToken.objects.get(user=user)
+    assert token.revoked_at is not None
+    assert reverse("api:token_revoke", args=[token.pk]) not in html and "đã thu hồi" in html.lower()
+
+
 def test_disabling_the_account_revokes_for_good(users, tokens):
     user = users["reporter_tu_son"]
     client = _client(tokens["reporter_tu_son"])
