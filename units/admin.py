@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit, UnitSuccession, User
@@ -108,8 +109,31 @@ class SuccessorInline(admin.TabularInline):
     verbose_name_plural = _("successors")
 
 
+class HeadshipFormSet(BaseInlineFormSet):
+    """Terms typed together on one unit's page may not overlap each other either (each is checked against the
+    saved ones by ``Headship.clean``): the error is on the form, not a refused save."""
+
+    def clean(self):
+        super().clean()
+        terms = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("started_on") or not data.get("title"):
+                continue
+            terms.append((form, data))
+        for i, (form, a) in enumerate(terms):
+            for _other, b in terms[:i]:
+                same_post = a["title"].strip().casefold() == b["title"].strip().casefold()
+                if not (same_post or (a.get("is_principal") and b.get("is_principal"))):
+                    continue
+                a_end, b_end = a.get("ended_on"), b.get("ended_on")
+                if (b_end is None or b_end >= a["started_on"]) and (a_end is None or b["started_on"] <= a_end):
+                    form.add_error(None, _("These terms of the same post overlap: end one before the other starts."))
+
+
 class HeadshipInline(admin.TabularInline):
     model = Headship
+    formset = HeadshipFormSet
     extra = 0
     autocomplete_fields = ["person"]
 

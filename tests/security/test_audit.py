@@ -97,3 +97,37 @@ def test_an_overlapping_headship_in_the_admin_is_an_error_on_the_form(tree, user
     assert response.status_code == 200
     assert "Nguyễn Văn An" in response.content.decode() and "01/07/2025" in response.content.decode()
     assert Headship.objects.filter(unit=tree["tu_son"]).count() == 1
+
+
+def test_two_overlapping_terms_typed_together_on_the_unit_page_are_an_error_not_a_500(tree, users):
+    client, _admin_user = _admin(None)
+    village = tree["village"]
+    a, b = make_person("Lê Văn A", unit=village), make_person("Lê Văn B", unit=village)
+    data = {
+        "name": village.name,
+        "kind": village.kind,
+        "type_name": village.type_name,
+        "parent": village.parent_id,
+        "code": "",
+        "code_scheme": village.code_scheme,
+        "address": "",
+        "headships-TOTAL_FORMS": "2",
+        "headships-INITIAL_FORMS": "0",
+        "succession_links_out-TOTAL_FORMS": "0",
+        "succession_links_out-INITIAL_FORMS": "0",
+    }
+    for i, person in enumerate((a, b)):
+        data.update(
+            {
+                f"headships-{i}-person": person.pk,
+                f"headships-{i}-title": "Trưởng thôn",
+                f"headships-{i}-is_principal": "on",
+                f"headships-{i}-started_on": f"2026-0{i + 1}-01",
+                f"headships-{i}-ended_on": "",
+                f"headships-{i}-decision": "",
+            }
+        )
+    response = client.post(reverse("admin:units_unit_change", args=[village.pk]), data)
+    assert response.status_code == 200
+    assert "chồng lên nhau" in response.content.decode()
+    assert not Headship.objects.filter(unit=village).exists()
