@@ -13,30 +13,6 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-MAX_DEPTH = 32
-
-
-def _depth_ok(stream: bytes) -> bool:
-    depth = 0
-    in_string = escaped = False
-    for byte in stream:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return False
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
-    return True
-
 
 class BoundedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
@@ -44,6 +20,7 @@ class BoundedJSONParser(JSONParser):
         body = stream.read() if limit is None else stream.read(limit + 1)
         if limit is not None and len(body) > limit:
             raise ParseError(_("The body is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
-        if not _depth_ok(body):
-            raise ParseError(_("The body nests deeper than %(n)d levels.") % {"n": MAX_DEPTH})
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("The body nests too deeply to be read.")) from None

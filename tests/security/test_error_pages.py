@@ -49,7 +49,7 @@ def test_a_deeply_nested_json_body_is_a_400_not_a_500(api, users):
     response = api("staff").post("/api/v1/directives/", body, content_type="application/json")
     assert response.status_code == 400
     data = response.json()
-    assert data["code"] == "parse_error" and "32" in data["detail"]
+    assert data["code"] == "parse_error" and "lồng nhau quá sâu" in data["detail"]
 
 
 def test_an_api_body_over_the_limit_is_a_json_400(api, settings):
