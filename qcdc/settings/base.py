@@ -109,7 +109,9 @@ AUTHENTICATION_BACKENDS = ["qcdc.logins.ThrottledLoginBackend", "django.contrib.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCK_MINUTES", default=15.0) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Failures expire with the lock time only: were a good login to reset them, a guesser could log in to an
+# account of their own between guesses and wipe the count of the address, the victim's included.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_SENSITIVE_PARAMETERS: list = []  # log lines name the username tried and the address (never the password)
 AXES_LOCKOUT_CALLABLE = "qcdc.logins.lockout_response"
