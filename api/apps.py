@@ -9,3 +9,4 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from api import schema  # noqa: F401  (registers the OpenAPI extension of the token authentication)
+        from qcdc import middleware  # noqa: F401  (notes the time of each login for the idle timeout)

@@ -13,6 +13,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from qcdc.errors import record_denial
+
 
 def _flatten(data, prefix: str = "") -> dict[str, list[str]]:
     """Nested serializer errors as ``{"field": [...], "units.3": [...]}``: one level, lists of strings."""
@@ -45,9 +47,22 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()  # never say whose object it was, or whether it exists
     elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
         exc = exceptions.ParseError(_("The body is not valid JSON."))  # DRF's text is English only
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        exc = exceptions.PermissionDenied(  # DRF's text is English only
+            _("The CSRF check failed: send the X-CSRFToken header with the csrftoken cookie, or use a token.")
+        )
+    elif isinstance(exc, exceptions.Throttled):
+        # DRF appends an English sentence to its own text; the wait is in Retry-After as well.
+        wait = exc.wait
+        exc = exceptions.Throttled(wait=wait)
+        exc.detail = exceptions.ErrorDetail(
+            _("Too many requests: wait %(n)d seconds before trying again.") % {"n": wait or 1}, code="throttled"
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if response.status_code == 403 and context.get("request") is not None:
+        record_denial(context["request"]._request, str(exc.detail))
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         general = errors.get(api_settings.NON_FIELD_ERRORS_KEY)

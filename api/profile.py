@@ -1,9 +1,12 @@
 """The profile page: the user's reminder preference and API tokens, changed by the user alone."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -22,11 +25,17 @@ def profile(request):
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, secret = services.token_create(user=request.user, name=form.cleaned_data["name"])
+            days = form.cleaned_data.get("expires_in")
+            token, secret = services.token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
+            )
         except ValidationError as exc:
             form.add_error("name" if hasattr(exc, "error_dict") else None, exc.messages)
         else:
             form = TokenForm()
+    services.tokens_revoke_stale(user=request.user)
     tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at", "-id")
     preference = ReminderPreference.objects.filter(user=request.user).first()
     return render(

@@ -60,3 +60,26 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "description": "A token made on the profile page (/profile/): "
             "`Authorization: Token <secret>` or `Authorization: Bearer <secret>`.",
         }
+
+
+THROTTLED = (
+    "Too many requests from this user or address, or too many failed logins from this address: wait the "
+    "seconds in `Retry-After`."
+)
+
+
+def document_throttling(result, generator, request, public):
+    """Every operation may answer 429 (the API's rates and the login lock): say so in each of them."""
+    error = {"$ref": "#/components/schemas/Error"}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault(
+                    "429",
+                    {
+                        "description": THROTTLED,
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+                        "content": {"application/json": {"schema": error}},
+                    },
+                )
+    return result

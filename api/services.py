@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.models import ApiToken, new_secret, token_digest
+from api.models import ApiToken, new_secret, password_stamp, token_digest
 from units.models import User
 from units.services import audit_record
 
@@ -18,8 +18,11 @@ LAST_USED_EVERY = datetime.timedelta(minutes=1)
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; returns it with its secret, which is never stored nor shown again."""
+def token_create(*, user: User, name: str, expires_at: datetime.datetime | None = None) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns it with its secret, which is never stored nor shown again.
+
+    With ``expires_at`` it stops working then by itself; it stops at once if the owner's password changes.
+    """
     User.objects.select_for_update().filter(pk=user.pk).first()  # counts of active tokens stay true under races
     name = " ".join((name or "").split())
     if not name:
@@ -28,8 +31,17 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         raise ValidationError(
             _("You already have %(n)d tokens in use; revoke one you no longer need first.") % {"n": MAX_ACTIVE_TOKENS}
         )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     secret = new_secret()
-    token = ApiToken(user=user, name=name, digest=token_digest(secret), hint=secret[:12])
+    token = ApiToken(
+        user=user,
+        name=name,
+        digest=token_digest(secret),
+        hint=secret[:12],
+        expires_at=expires_at,
+        password_stamp=password_stamp(user),
+    )
     token.full_clean()
     token.save()
     audit_record(
@@ -55,14 +67,19 @@ def token_revoke(*, user: User, token: ApiToken) -> ApiToken:
 
 
 def token_authenticate(secret: str) -> ApiToken | None:
-    """The active token of an active user that ``secret`` belongs to, with its user; notes when it was used."""
-    token = (
-        ApiToken.objects.active()
-        .filter(digest=token_digest(secret), user__is_active=True)
-        .select_related("user")
-        .first()
-    )
+    """The active token of an active user that ``secret`` belongs to, with its user; notes when it was used.
+
+    A token whose owner was disabled or changed their password since it was made is revoked here, for
+    good: enabling the account again does not bring it back.
+    """
+    token = ApiToken.objects.active().filter(digest=token_digest(secret)).select_related("user").first()
     if token is None:
+        return None
+    if not token.user.is_active:
+        _revoke_for(token, _("API token revoked: the account was disabled (%s)") % token.name, "account_disabled")
+        return None
+    if token.password_stamp != password_stamp(token.user):
+        _revoke_for(token, _("API token revoked: the password was changed (%s)") % token.name, "password_changed")
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
@@ -71,3 +88,21 @@ def token_authenticate(secret: str) -> ApiToken | None:
         ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def _revoke_for(token: ApiToken, summary: str, reason: str) -> None:
+    with transaction.atomic():
+        # Conditional: parallel requests with the same token revoke it, and record it, once.
+        if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+            audit_record(
+                actor=None, action="api_token.revoked", obj=token, unit=None, summary=summary, data={"reason": reason}
+            )
+
+
+def tokens_revoke_stale(*, user: User) -> int:
+    """Revoke now the tokens ``user`` made before their last password change (the profile page lists the truth)."""
+    stamp = password_stamp(user)
+    stale = [t for t in ApiToken.objects.filter(user=user, revoked_at__isnull=True) if t.password_stamp != stamp]
+    for token in stale:
+        _revoke_for(token, _("API token revoked: the password was changed (%s)") % token.name, "password_changed")
+    return len(stale)

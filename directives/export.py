@@ -7,6 +7,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from qcdc.spreadsheets import text_cell
+
 DATE_FORMAT = "DD/MM/YYYY"
 
 
@@ -50,7 +52,7 @@ def register_workbook(directives) -> io.BytesIO:
     for directive in directives.iterator(chunk_size=1000):
         row = []
         for _heading, _width, value in columns:
-            cell = WriteOnlyCell(sheet, value=value(directive) or None)
+            cell = text_cell(sheet, value(directive) or None)
             if cell.is_date:
                 cell.number_format = DATE_FORMAT
             cell.alignment = wrap

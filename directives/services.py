@@ -58,8 +58,16 @@ BATCH = 1000
 class DuplicateDirective(ValidationError):
     """The same symbol from the same issuer in the same year is already registered; ``existing`` is that entry."""
 
-    def __init__(self, existing: Directive):
-        self.existing = existing
+    def __init__(self, existing: Directive, *, visible: bool = True):
+        # Nothing about an entry the user may not see: not its owner, not its address, not its details.
+        self.existing = existing if visible else None
+        if not visible:
+            message = _(
+                "This number and symbol of this issuer and year cannot be entered. Check them, or ask your "
+                "committee's staff."
+            )
+            super().__init__({"symbol": [ValidationError(message, code="duplicate")]})
+            return
         message = _("%(symbol)s of %(issuer)s (%(year)s) is already in the register, entered by %(unit)s: %(url)s") % {
             "symbol": existing.symbol,
             "issuer": existing.issuer,
@@ -131,15 +139,20 @@ def _duplicate_of(directive: Directive) -> Directive | None:
     )
 
 
-def _check(directive: Directive) -> None:
+def _duplicate(existing: Directive, actor) -> DuplicateDirective:
+    visible = actor is not None and Directive.objects.visible_to(actor).filter(pk=existing.pk).exists()
+    return DuplicateDirective(existing, visible=visible)
+
+
+def _check(directive: Directive, actor) -> None:
     directive.derive()
     directive.full_clean(exclude=DERIVED, validate_constraints=False)
     existing = _duplicate_of(directive)
     if existing is not None:
-        raise DuplicateDirective(existing)
+        raise _duplicate(existing, actor)
 
 
-def _save(directive: Directive) -> None:
+def _save(directive: Directive, actor) -> None:
     try:
         with transaction.atomic():
             directive.save()
@@ -147,7 +160,7 @@ def _save(directive: Directive) -> None:
         existing = _duplicate_of(directive)
         if existing is None:
             raise
-        raise DuplicateDirective(existing) from None
+        raise _duplicate(existing, actor) from None
 
 
 def _event(*, directive: Directive, actor, kind: str, note: str = "", changes=None, assignment=None) -> DirectiveEvent:
@@ -179,8 +192,8 @@ def directive_create(
         created_by=_actor(actor),
         **fields,
     )
-    _check(directive)
-    _save(directive)
+    _check(directive, actor)
+    _save(directive, actor)
     _event(
         directive=directive,
         actor=actor,
@@ -215,11 +228,11 @@ def directive_update(*, actor: User, directive: Directive, note: str = "", **fie
     before = _snapshot(directive, DIRECTIVE_FIELDS)
     for name, value in fields.items():
         setattr(directive, name, value)
-    _check(directive)
+    _check(directive, actor)
     changes = _diff(before, _snapshot(directive, DIRECTIVE_FIELDS))
     if not changes:
         return directive
-    _save(directive)
+    _save(directive, actor)
     kind = DirectiveEvent.Kind.STATUS if set(changes) == {"status"} else DirectiveEvent.Kind.UPDATED
     _event(directive=directive, actor=actor, kind=kind, note=note, changes=changes)
     audit_record(
@@ -381,6 +394,16 @@ def assignment_targets(
     return qs
 
 
+def _check_deadline(directive: Directive, deadline: datetime.date | None) -> None:
+    if deadline and directive.issued_on and deadline < directive.issued_on:
+        raise ValidationError(
+            {
+                "deadline": _("The deadline cannot come before the directive was issued (%(day)s).")
+                % {"day": directive.issued_on.strftime("%d/%m/%Y")}
+            }
+        )
+
+
 @transaction.atomic
 def assignment_bulk_create(
     *,
@@ -409,6 +432,7 @@ def assignment_bulk_create(
     task = (task or "").strip()
     if not task:
         raise ValidationError({"task": _("Describe the task.")})
+    _check_deadline(directive, deadline)
     kinds = list(kinds)
     targets = assignment_targets(
         actor=actor, root=root, kinds=kinds, include_root=include_root, only_open=only_open, units=units
@@ -497,6 +521,8 @@ def assignment_update(*, actor: User, assignment: Assignment, reason: str, **fie
         setattr(assignment, name, value.strip() if name == "task" else value)
     if not assignment.task:
         raise ValidationError({"task": _("Describe the task.")})
+    if "deadline" in fields:
+        _check_deadline(assignment.directive, assignment.deadline)
     changes = _diff(before, _snapshot(assignment, ASSIGNMENT_FIELDS))
     if not changes:
         return assignment

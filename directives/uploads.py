@@ -23,6 +23,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qcdc import archives
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -123,6 +125,13 @@ def check(file) -> Checked:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="empty")
     file.seek(0)
     head = file.read(16)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            archives.check_zip(file)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("“%(name)s”: %(reason)s") % {"name": name, "reason": exc.messages[0]}, code=exc.code
+            ) from None
     code = sniff(head, file)
     allowed = ", ".join(k.label for k in KINDS.values())
     if code is None:

@@ -160,6 +160,13 @@ def directive_detail(request, pk: int):
         assignments.select_related("unit").order_by("unit__search_key", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("apage"))
     can_manage = services.can_manage(user, directive.owner_unit)
+    # A task handed to many units is one event with no assignment: it names the task, how many units and
+    # where. Only those who manage the directive, or hold that task themselves, read it.
+    own_rows = Q(assignment__in=assignments)
+    untied = Q(assignment__isnull=True) & ~Q(kind=DirectiveEvent.Kind.ASSIGNED)
+    bulk = Q(assignment__isnull=True, kind=DirectiveEvent.Kind.ASSIGNED)
+    if not can_manage:
+        bulk &= Q(note__in=assignments.values("task"))
     context = {
         "directive": directive,
         "parents": cascade_up(directive, user),
@@ -171,7 +178,7 @@ def directive_detail(request, pk: int):
         "assignment_page": assignment_page,
         "events": _with_change_rows(
             DirectiveEvent.objects.filter(directive=directive)
-            .filter(Q(assignment__isnull=True) | Q(assignment__in=assignments))  # not other units' tasks
+            .filter(own_rows | untied | bulk)  # nothing of other units' tasks
             .select_related("actor__person", "assignment__unit")[:100]
         ),
         "can_manage": can_manage,

@@ -1,5 +1,14 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpResponseNotAllowed
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+
+LAST_SEEN = "qcdc_last_seen"
 
 
 class DefaultLanguageMiddleware:
@@ -25,3 +34,71 @@ class DefaultLanguageMiddleware:
         if "Cookie" not in patch:
             response.headers["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
         return response
+
+
+class NoStoreMiddleware:
+    """Pages of a signed-in user and every API answer are never kept by the browser or a proxy.
+
+    After logging out on a shared office PC, Back must not show the last report from the cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" in response.headers and "no-store" in response.headers["Cache-Control"]:
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+@receiver(user_logged_in)
+def _seen_at_login(sender, request, user, **kwargs):
+    # Saved with the login itself: the first page after logging in writes nothing more.
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())
+
+
+class IdleTimeoutMiddleware:
+    """Log out a session left unused for ``SESSION_IDLE_TIMEOUT`` seconds (an office day by default).
+
+    The last activity is written at most once a minute, so reading pages does not write the session
+    on every request; the session cookie's own age is the same limit, refreshed with it.
+    """
+
+    WRITE_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_SEEN)
+            if isinstance(last, int) and now - last > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                request.session_idle_expired = True
+            elif not isinstance(last, int) or now - last >= self.WRITE_EVERY:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class PageMethodsMiddleware:
+    """The site's pages are read with GET and changed with POST: any other method is a 405, never the page.
+
+    The API (``/api/``) answers for itself, method by method.
+    """
+
+    ALLOWED = ("GET", "HEAD", "POST", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED and not request.path.startswith("/api/"):
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        return self.get_response(request)

@@ -18,5 +18,8 @@ urlpatterns = [
     path("", include("api.urls")),
 ]
 
+handler400 = "qcdc.errors.bad_request"
+handler403 = "qcdc.errors.permission_denied"
+
 admin.site.site_header = "QCDC"
 admin.site.site_title = "QCDC"

@@ -8,10 +8,10 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qcdc.spreadsheets import safe_cell, sheet_title, text_cell
 from reports.documents import DATE_FORMAT
 from reports.numbers import rounded_float
 from units.text import search_key
@@ -63,23 +63,23 @@ def workbook(title: str, subtitle: str, headers: list[str], rows) -> bytes:
     Written in openpyxl's write-only mode, row after row, so a national table of tens of thousands of rows
     holds them all without building each cell as an object first; ``rows`` may be a generator."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
+    sheet = book.create_sheet(sheet_title(title))
     sheet.freeze_panes = "A5"
     sheet.column_dimensions["A"].width = 36
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
 
     def styled(value, **style):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = text_cell(sheet, value)  # text stays text: never a formula
         for name, v in style.items():
             setattr(cell, name, v)
         return cell
 
     sheet.append([styled(title, font=Font(bold=True, size=13))])
-    sheet.append([subtitle])
+    sheet.append([safe_cell(sheet, subtitle)])
     sheet.append([])
     sheet.append([styled(h, font=Font(bold=True)) for h in headers])
     for row in rows:
-        sheet.append([styled(v, number_format=DATE_FORMAT) if hasattr(v, "year") else v for v in row])
+        sheet.append([styled(v, number_format=DATE_FORMAT) if hasattr(v, "year") else safe_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from qcdc.spreadsheets import safe_row
 from reports import pages, periods, signing
 from reports.models import Report
 from reports.models.obligations import FILED
@@ -191,7 +192,7 @@ def render_xlsx(report: Report) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     for column, width in zip("ABCDE", (6, 60, 14, 16, 24), strict=True):
         sheet.column_dimensions[column].width = width
-    sheet.append([None, f"{form.name} — {obligation.period_label}"])
+    sheet.append(safe_row(sheet, [None, f"{form.name} — {obligation.period_label}"]))
     sheet["B1"].font = Font(bold=True, size=13)
     facts = [
         (_("Unit"), obligation.unit.name),
@@ -203,21 +204,21 @@ def render_xlsx(report: Report) -> bytes:
         (_("Signed by"), report.signer_name),
     ]
     for label, value in facts:
-        sheet.append([None, label, value])
+        sheet.append(safe_row(sheet, [None, label, value]))
         cell = sheet.cell(row=sheet.max_row, column=3)
         if hasattr(value, "year"):
             cell.number_format = DATE_FORMAT
     sheet.append([])
     for section in form.sections.all():
-        sheet.append([None, section.title])
+        sheet.append(safe_row(sheet, [None, section.title]))
         sheet.cell(row=sheet.max_row, column=2).font = bold
-        sheet.append([None, report.narrative.get(str(section.pk), "")])
+        sheet.append(safe_row(sheet, [None, report.narrative.get(str(section.pk), "")]))
         cell = sheet.cell(row=sheet.max_row, column=2)
         cell.alignment = wrap
         sheet.merge_cells(start_row=sheet.max_row, start_column=2, end_row=sheet.max_row, end_column=5)
     sheet.append([])
     header_row = sheet.max_row + 1
-    sheet.append([_("No."), _("Indicator"), _("Unit of measure"), _("Value"), _("Code")])
+    sheet.append(safe_row(sheet, [_("No."), _("Indicator"), _("Unit of measure"), _("Value"), _("Code")]))
     for column in range(1, 6):
         sheet.cell(row=header_row, column=column).font = bold
     rows = {v.indicator_id: v for v in report.values.all()}
@@ -233,7 +234,7 @@ def render_xlsx(report: Report) -> bytes:
             value = int(row.value_decimal)
         else:
             value = float(row.value_decimal)
-        sheet.append([number, indicator.label, indicator.unit, value, indicator.code])
+        sheet.append(safe_row(sheet, [number, indicator.label, indicator.unit, value, indicator.code]))
         sheet.cell(row=sheet.max_row, column=2).alignment = wrap
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.print_options.gridLines = False

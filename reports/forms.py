@@ -88,7 +88,10 @@ class ReportEntryForm(forms.Form):
         return [self[name] for name in DOCUMENT_FIELDS]
 
     def narrative(self) -> dict[str, str]:
-        return {str(s.pk): self.cleaned_data.get(s.field_name, "") or "" for s in self.sections}
+        # A section refused by its field (a NUL character…) is left out, so it keeps its saved text.
+        return {
+            str(s.pk): self.cleaned_data[s.field_name] or "" for s in self.sections if s.field_name in self.cleaned_data
+        }
 
     def values(self) -> dict[int, str]:
         return {i.pk: self.cleaned_data.get(i.field_name, "") or "" for i in self.indicators}

@@ -36,11 +36,11 @@ from reports.models import (
 from reports.models.reports import EDITABLE
 from units.models import Unit, User
 from units.services import audit_record
+from units.text import clean_text
 
 DOCUMENT_FIELDS = ("doc_symbol", "doc_place", "doc_date", "issuer", "signer_title", "signer_name", "recipients")
 # What the unit types; the signer follows the issuing body and, once approved, the approval.
 TYPED_DOCUMENT_FIELDS = ("issuing_body", "doc_symbol", "doc_place", "doc_date", "issuer", "recipients")
-MAX_NARRATIVE = 50_000
 
 
 class EditConflict(Exception):
@@ -123,12 +123,18 @@ def report_save_draft(
     if not access.may_edit(actor, obligation.unit):
         raise PermissionDenied(_("Only the unit's reporter or head may write its report."))
     report, created = _report_for(obligation, actor)
+    if created and revision != 0:
+        # Nothing to conflict with: the copy this save claims to come from never existed.
+        raise ValidationError({"revision": [_("A report not yet started is saved from revision 0.")]})
     sections, indicators, _rules = _form_parts(obligation.form)
     text = dict(report.narrative)
     for section in sections:
         key = str(section.pk)
         if narrative is not None and key in narrative:
-            text[key] = (narrative[key] or "").replace("\r\n", "\n")[:MAX_NARRATIVE]
+            text[key] = clean_text(narrative[key] or "")  # NFC, no control characters, "\n" line breaks
+            too_long = validation.narrative_length_error(text[key])
+            if too_long:
+                raise ValidationError({section.field_name: [too_long]})
     changes = {"narrative": text, "updated_by": _actor(actor), "updated_at": timezone.now()}
     for name, value in (document or {}).items():
         if name in TYPED_DOCUMENT_FIELDS:

@@ -21,6 +21,17 @@ _DECIMAL = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 YES = {"yes", "y", "có", "co", "x", "1", "true", "đạt", "dat"}
 NO = {"no", "n", "không", "khong", "0", "false"}
 MAX_TEXT = 2000
+MAX_NARRATIVE = 50_000  # characters in one section of a report's text
+
+
+def narrative_length_error(text: str) -> str | None:
+    """What to tell the user when a section's text is over the limit (it is refused whole, never cut)."""
+    if len(text) <= MAX_NARRATIVE:
+        return None
+    return _("This text has %(n)s characters; the limit is %(limit)s. Shorten it, or attach the rest as a file.") % {
+        "n": number_format(len(text), force_grouping=True),
+        "limit": number_format(MAX_NARRATIVE, force_grouping=True),
+    }
 
 
 @dataclass(frozen=True)

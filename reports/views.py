@@ -200,8 +200,14 @@ def report_edit(request, pk: int):
             form.is_valid()
             status = 409
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("reports:report_detail", pk=obligation.pk)
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, " ".join(exc.messages))
+                return redirect("reports:report_detail", pk=obligation.pk)
+            # A text over its limit: nothing was saved, the form comes back with what was typed.
+            for name, errors in exc.message_dict.items():
+                if name in form.fields and name not in form.errors:
+                    form.add_error(name, errors)
+            status = 400
         else:
             response, problems = _after_save(request, obligation, report, form, action)
             if response is not None:
@@ -326,6 +332,10 @@ def report_autosave(request, pk: int):
     except services.EditConflict as exc:
         return JsonResponse({"error": "conflict", **_conflict(exc.report, form)}, status=409)
     except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            return JsonResponse(
+                {"error": "invalid", "message": " ".join(exc.messages), "errors": exc.message_dict}, status=400
+            )
         return JsonResponse(
             {
                 "error": "not_editable",

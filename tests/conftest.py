@@ -28,6 +28,25 @@ def _fresh_working_calendar():
     periods.calendar_changed()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The API's request counts (and the marks of wrong tokens) live in the cache: each test starts with none.
+
+    Only those keys: on Redis the same database holds Celery's queues and bindings, which must stay.
+    """
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(None, write=True)
+        for pattern in ("*throttle_*", "*api-token-failed:*"):
+            for key in client.scan_iter(match=pattern):
+                client.delete(key)
+    else:
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def tree(db):
     """Việt Nam > Bắc Ninh > (Từ Sơn ward, Đông Ngàn ward > Thôn Đông) and Hà Nội > Hoàn Kiếm."""

@@ -32,9 +32,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from qcdc import archives
+from qcdc.spreadsheets import put
 from units import scope, services
 from units.models import AuditEvent, RoleGrant, Unit, User
-from units.text import search_key
+from units.text import clean_line, search_key
 
 MANAGER_ROLES = (RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
 IMPORTABLE_KINDS = (
@@ -156,7 +158,7 @@ def excel_template() -> bytes:
     required_fill = PatternFill("solid", fgColor="B3261E")
     optional_fill = PatternFill("solid", fgColor="5F6368")
     for index, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index, value=column.heading)
+        cell = put(ws, 1, index, column.heading)
         cell.font = heading_font
         cell.fill = required_fill if column.required else optional_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -177,7 +179,7 @@ def excel_template() -> bytes:
     lists.sheet_state = "hidden"
     labels = _kind_labels()
     for index, label in enumerate(labels, start=1):
-        lists.cell(row=index, column=1, value=label)
+        put(lists, index, 1, label)
     # A range on a hidden sheet rather than an inline list: labels may hold commas, and an inline
     # list is limited to 255 characters.
     validation = DataValidation(
@@ -226,21 +228,21 @@ def _write_instructions(ws, notes: dict[str, str]) -> None:
         _("7. At most %(limit)s rows per file. If any row has a problem, nothing is saved.")
         % {"limit": formats.number_format(MAX_ROWS, force_grouping=True)},
     ]
-    ws.cell(row=1, column=1, value=lines[0]).font = Font(bold=True, size=14)
+    put(ws, 1, 1, lines[0]).font = Font(bold=True, size=14)
     row = 2
     for line in lines[1:]:
-        ws.cell(row=row, column=1, value=line)
+        put(ws, row, 1, line)
         row += 1
     row += 1
-    ws.cell(row=row, column=1, value=_("Columns")).font = Font(bold=True, size=12)
+    put(ws, row, 1, _("Columns")).font = Font(bold=True, size=12)
     row += 1
     for column in COLUMNS:
-        ws.cell(row=row, column=1, value=column.heading).font = Font(bold=True)
-        cell = ws.cell(row=row, column=2, value=notes[column.field])
+        put(ws, row, 1, column.heading).font = Font(bold=True)
+        cell = put(ws, row, 2, notes[column.field])
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
     row += 1
-    ws.cell(row=row, column=1, value=_("Example")).font = Font(bold=True, size=12)
+    put(ws, row, 1, _("Example")).font = Font(bold=True, size=12)
     row += 1
     label = dict(zip(IMPORTABLE_KINDS, _kind_labels(), strict=True))
     example = [
@@ -251,7 +253,7 @@ def _write_instructions(ws, notes: dict[str, str]) -> None:
     ]
     for index, values in enumerate(example):
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
+            cell = put(ws, row, col, value)
             if index == 0:
                 cell.font = Font(bold=True)
         row += 1
@@ -262,12 +264,13 @@ def _write_instructions(ws, notes: dict[str, str]) -> None:
 
 
 def _text(value) -> str:
-    """A cell as clean text: NFC (some tools write decomposed Vietnamese), one space between words."""
+    """A cell as clean text: NFC (some tools write decomposed Vietnamese), no control characters, one space
+    between words."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    return clean_line(str(value))
 
 
 def _fold(text: str) -> str:
@@ -430,6 +433,11 @@ class _Importer:
         if not head.startswith(b"PK\x03\x04"):
             self.error(None, None, self.not_xlsx_message())
             return False
+        try:
+            archives.check_zip(file, max_uncompressed=settings.IMPORT_MAX_UNCOMPRESSED)
+        except ValidationError as exc:  # not a zip at all: not a workbook either
+            self.error(None, None, self.not_xlsx_message() if exc.code == "damaged" else exc.messages[0])
+            return False
         return True
 
     @staticmethod
@@ -451,7 +459,9 @@ class _Importer:
                 self.error(None, None, self.not_xlsx_message())
                 return []
             return self._read_sheet(sheet)
-        except (ValueError, TypeError, KeyError, zipfile.BadZipFile, OSError):
+        # Sheets are parsed while they are read: truncated XML is a SyntaxError (ParseError), entities are
+        # refused by defusedxml (a ValueError).
+        except (ValueError, TypeError, KeyError, IndexError, SyntaxError, EOFError, zipfile.BadZipFile, OSError):
             self.error(None, None, _("The file is damaged and cannot be read. Save it again in Excel and retry."))
             return []
         finally:

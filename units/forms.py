@@ -136,16 +136,18 @@ class GrantForm(forms.Form):
         help_text=_("Give it to the person; they should change it after logging in."),
     )
 
-    def __init__(self, *args, roles=(), **kwargs):
+    def __init__(self, *args, roles=(), logins=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, label) for r, label in RoleGrant.Role.choices if r in roles]
+        # Only logins of people the granting user manages are found; any other name reads as unknown.
+        self.logins = User.objects.all() if logins is None else logins
 
     def clean(self):
         from django.contrib.auth.password_validation import validate_password
 
         data = super().clean()
         username = (data.get("username") or "").strip()
-        data["user"] = User.objects.filter(username__iexact=username).first()
+        data["user"] = self.logins.filter(username__iexact=username).first()
         if data["user"] is None and username:
             if not data.get("full_name"):
                 self.add_error("full_name", _("No login has this user name: give the full name to create it."))

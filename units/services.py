@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from units import scope
 from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit, UnitSuccession, User
 from units.querysets import in_office_q
 
@@ -332,11 +333,23 @@ def role_revoke(*, actor: User | None, grant: RoleGrant) -> None:
     grant.delete()
 
 
+def manageable_logins(actor: User):
+    """Logins the actor may give a role to: of people in, or roles over, units the actor manages."""
+    managers = (RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
+    q = scope.in_scope_q(actor, "person__unit__path", managers)
+    if q is None:
+        return User.objects.none()
+    if q == Q():
+        return User.objects.all()
+    grants = scope.in_scope_q(actor, "role_grants__unit__path", managers)
+    return User.objects.filter(pk__in=User.objects.filter(q | grants).values("pk"))
+
+
 @transaction.atomic
 def account_create(*, actor: User | None, username: str, full_name: str, email: str, password: str, unit: Unit) -> User:
     """A login for a person of ``unit``; the person row carries the name and e-mail used for reminders."""
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("This user name is taken.")})
+        raise ValidationError({"username": _("This user name cannot be used: choose another one.")})
     user = User.objects.create_user(username=username, email=email, password=password)
     person = Person.objects.filter(unit=unit, user__isnull=True, email__iexact=email).first() if email else None
     if person is None:

@@ -423,7 +423,7 @@ def unit_access(request, pk: int):
     roles = _grantable_roles(request.user, unit)
     if not roles:
         raise PermissionDenied(_("Only committee staff or administrators of this unit may manage its logins."))
-    form = GrantForm(request.POST or None, roles=roles)
+    form = GrantForm(request.POST or None, roles=roles, logins=services.manageable_logins(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

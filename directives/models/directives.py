@@ -1,13 +1,19 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directives.querysets import DirectiveQuerySet
 from directives.symbols import parse_symbol
-from units.text import search_key
+from units.text import clean_line, clean_text, search_key
+
+# Nothing in the register is older than 1945 (the Democratic Republic of Viet Nam was founded on 02/09/1945).
+EARLIEST_ISSUE = datetime.date(1945, 1, 1)
 
 
 class Directive(models.Model):
@@ -117,6 +123,10 @@ class Directive(models.Model):
         return reverse("directives:directive_detail", args=[self.pk])
 
     def clean(self):
+        if self.issued_on and self.issued_on > timezone.localdate():
+            raise ValidationError({"issued_on": _("The issue date cannot be in the future.")})
+        if self.issued_on and self.issued_on < EARLIEST_ISSUE:
+            raise ValidationError({"issued_on": _("The issue date cannot be before 1945.")})
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
             raise ValidationError({"effective_to": _("The end of the effect cannot come before its start.")})
 
@@ -131,7 +141,8 @@ class Directive(models.Model):
         self.symbol_issuer_code = parts.issuer_code
         self.symbol_year = parts.year
         self.year = parts.year or (self.issued_on.year if self.issued_on else None)
-        self.issuer = " ".join((self.issuer or "").split())
+        self.issuer = clean_line(self.issuer)
+        self.abstract = clean_text(self.abstract)
         self.issuer_key = search_key(self.issuer)[:255]
         type_name = self.doc_type.name if self.doc_type_id else ""
         self.search_key = search_key(f"{self.symbol} {type_name} {self.issuer} {self.abstract} {self.signer}")[:1000]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "units",
     "directives",
     "reports",
@@ -41,14 +43,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qcdc.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "qcdc.middleware.PageMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qcdc.middleware.IdleTimeoutMiddleware",
+    "qcdc.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a login refused for a lock into the lockout page
 ]
 
 ROOT_URLCONF = "qcdc.urls"
@@ -99,6 +106,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The first backend refuses a locked-out account or address before any password is hashed.
+AUTHENTICATION_BACKENDS = ["qcdc.logins.ThrottledLoginBackend", "django.contrib.auth.backends.ModelBackend"]
+# Logins: after LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one address, that account or
+# address is locked for LOGIN_LOCK_MINUTES (an administrator lifts a lock in the admin: Axes → access attempts).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCK_MINUTES", default=15.0) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures expire with the lock time only: were a good login to reset them, a guesser could log in to an
+# account of their own between guesses and wipe the count of the address, the victim's included.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS: list = []  # log lines name the username tried and the address (never the password)
+AXES_LOCKOUT_CALLABLE = "qcdc.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "qcdc.logins.client_ip"
+# Addresses of the reverse proxies whose X-Forwarded-For is believed (e.g. nginx on 127.0.0.1).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -118,6 +141,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + 1024 * 1024
+# Zip-based documents (DOCX, XLSX, ODT): most entries, and most bytes once unpacked, before anything is read.
+ARCHIVE_MAX_ENTRIES = env.int("ARCHIVE_MAX_ENTRIES", default=1000)
+ARCHIVE_MAX_UNCOMPRESSED = env.int("ARCHIVE_MAX_UNCOMPRESSED", default=100 * 1024 * 1024)
+# A unit import is parsed cell by cell: its workbook is held to less.
+IMPORT_MAX_UNCOMPRESSED = env.int("IMPORT_MAX_UNCOMPRESSED", default=30 * 1024 * 1024)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 # The longest a web request waits for Redis (connecting, then each answer); also the reminders' publisher.
@@ -210,11 +238,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousThrottle", "api.throttling.UserThrottle"],
     "PAGE_SIZE": 50,
+}
+# API requests per address (no login) and per user. A wrong API token is a failed login of its address.
+API_THROTTLE_RATES = {
+    "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
+    "user": env.str("API_THROTTLE_USER", default="1200/minute"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "QCDC API",
@@ -231,6 +265,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.document_throttling"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # No call to the public validator: nothing of the documentation page may leave the server.
@@ -256,14 +291,35 @@ SPECTACULAR_SETTINGS = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+CSRF_FAILURE_VIEW = "qcdc.errors.csrf_failure"
+# A session unused this long (seconds) is logged out: by default an office day, 9 hours.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=9 * 3600)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Everything from this server only; no inline script, handler or style attribute anywhere (behaviour lives
+# in static files). Uploaded files are served with their own, stricter policy (directives.uploads.download).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }

@@ -19,7 +19,7 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -271,6 +271,12 @@ def deliveries_send(ids: list[int], *, today: datetime.date | None = None) -> di
                     _send_email(delivery, content)
                 else:
                     _send_inapp(delivery, content)
+            except (BadHeaderError, ValueError) as exc:
+                # This message can never be sent as it is (a CR/LF in a header): failed now, the batch goes on.
+                Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=repr(exc)[:2000])
+                counts["failed"] += 1
+                logger.warning("delivery %s cannot be sent: %s", delivery.pk, exc)
+                continue
             except MAIL_ERRORS as exc:
                 if _failed(delivery, exc):
                     counts["undeliverable"] += 1

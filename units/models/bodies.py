@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
@@ -105,6 +106,31 @@ class Headship(models.Model):
             if any(word in key for word in words):
                 return function, deputy
         return cls.Function.OTHER.value, deputy
+
+    def clean(self):
+        """The database's overlap rule, said on the form (the admin's included) instead of failing the save."""
+        super().clean()
+        if not (self.unit_id and self.started_on and self.title):
+            return
+        if self.ended_on is not None and self.ended_on < self.started_on:
+            return  # the check constraint's own message
+        deputy = self.is_deputy or self.function_of(self.title)[1]  # deputies may share a title
+        same = Q(pk__in=[]) if deputy else Q(title__iexact=self.title.strip(), is_deputy=False)
+        if self.is_principal:
+            same |= Q(is_principal=True)
+        clash = (
+            Headship.objects.filter(same, unit_id=self.unit_id)
+            .exclude(pk=self.pk)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.started_on))
+        )
+        if self.ended_on is not None:
+            clash = clash.filter(started_on__lte=self.ended_on)
+        clash = clash.select_related("person").first()
+        if clash:
+            raise ValidationError(
+                _("%(person)s already holds this post (%(title)s) from %(start)s; end that term first.")
+                % {"person": clash.person, "title": clash.title, "start": clash.started_on.strftime("%d/%m/%Y")}
+            )
 
 
 class Body(models.Model):

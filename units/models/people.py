@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from units.querysets import PersonQuerySet
-from units.text import search_key
+from units.text import clean_line, search_key
 
 
 class User(AbstractUser):
@@ -63,6 +63,7 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
+        self.full_name = clean_line(self.full_name)
         self.search_key = search_key(f"{self.full_name} {self.email}")
         super().save(*args, **kwargs)
 

@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from units.querysets import UnitQuerySet
-from units.text import search_key
+from units.text import clean_line, name_identity, search_key
 
 
 class Unit(models.Model):
@@ -97,6 +98,9 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Whoever saves (form, import, admin): names are stored in NFC without control characters.
+        self.name = clean_line(self.name)
+        self.address = clean_line(self.address) if self.address else self.address
         self.search_key = search_key(f"{self.name} {self.code}")
         super().save(*args, **kwargs)
         expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
@@ -114,6 +118,20 @@ class Unit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("units:unit_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        self.name = clean_line(self.name)
+        if not self.parent_id or not self.name:
+            return
+        same = name_identity(self.name)
+        siblings = Unit.objects.filter(parent_id=self.parent_id, kind=self.kind, closed_on__isnull=True).exclude(
+            pk=self.pk
+        )
+        if self.closed_on is None and any(name_identity(n) == same for n in siblings.values_list("name", flat=True)):
+            raise ValidationError(
+                {"name": _("There is already a unit of this kind called “%(name)s” here.") % {"name": self.name}}
+            )
 
     @property
     def ancestor_ids(self) -> list[int]:
