@@ -25,7 +25,7 @@ import time_machine
 from reports import services
 from reports.models import Delivery, Notification, Obligation
 from tests.conftest import REQUIRE_SERVICES
-from tests.factories import make_user
+from tests.factories import make_signer, make_user
 from tests.reminders.conftest import TZ
 from tests.reminders.services import Beat, RedisServer, SMTPServer, Worker, require_postgresql, wait_for
 from tests.reports.conftest import fill
@@ -141,6 +141,7 @@ def soak_chain(chain):
     head = chain["people"]["sibling_head"]
     head.user = chain["users"]["head_dong_ngan"] = make_user("head_dn", role=RoleGrant.Role.HEAD, unit=dong_ngan)
     head.save()
+    make_signer(head.user, dong_ngan)  # the post that signs the form's reports: the People's Committee's chair
     return chain
 
 
