@@ -222,7 +222,7 @@ def summary_context(data: dict, choice: dict) -> dict:
                 "Được chấp nhận trong hạn (trên số phải nộp)",
                 f"{_count(h.accepted_on_time)} ({_pct(h.accepted_on_time_rate)})",
             ),
-            ("Nộp chậm; số ngày chậm trung bình", f"{_count(h.late)}; {_decimal(h.average_days_late)}"),
+            ("Nộp chậm; số ngày làm việc chậm trung bình", f"{_count(h.late)}; {_decimal(h.average_days_late)}"),
             ("Bị trả lại để bổ sung (số báo cáo; số lượt)", f"{_count(h.returned)}; {_count(h.returns)}"),
             ("Quá hạn chưa nộp (kể cả báo cáo bị trả lại chưa nộp lại)", _count(h.overdue)),
         ],

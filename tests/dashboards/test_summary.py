@@ -324,3 +324,12 @@ def test_the_signers_authority_follows_their_role(role, party, title):
 
     membership = BodyMembership(role=role, body=Body(kind=Body.Kind.STEERING_COMMITTEE, name="Ban Chỉ đạo"))
     assert signer_title(membership, party=party) == title
+
+
+def test_the_summary_says_its_days_late_are_working_days(client, tree, users, history, committee, tmp_path):
+    """As the dashboard does: 3 late reports, 16 working days late between them (the hand count), 5,3 on average."""
+    _need("pdftotext")
+    client.force_login(users["staff"])
+    response = client.post(_url(tree), {**_form(client, tree), "format": "pdf"})
+    flat = " ".join(_pdf_text(response.content, tmp_path, layout=False).split())
+    assert "Nộp chậm; số ngày làm việc chậm trung bình 3; 5,3" in flat
