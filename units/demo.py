@@ -55,6 +55,14 @@ _COMMITTEE = [
     (BodyMembership.Role.SECRETARY, "Công chức Văn phòng Đảng ủy", None),
 ]
 
+# The province's committee: the Party secretary heads it; the demo's leader (head of the Party's mass mobilisation
+# commission, as is usual) is its standing deputy and the demo's staff its secretary. Role, post, a woman?
+_PROVINCE_COMMITTEE = [
+    (BodyMembership.Role.HEAD, "Bí thư Tỉnh ủy {}", None),
+    (BodyMembership.Role.MEMBER, "Phó Chủ tịch Ủy ban nhân dân tỉnh {}", None),
+    (BodyMembership.Role.MEMBER, "Chủ tịch Ủy ban MTTQ Việt Nam tỉnh {}", True),
+]
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -143,6 +151,31 @@ def _staff_unit(loader: _Loader, unit: Unit, *, legacy: bool) -> None:
             membership_add(actor=loader.actor, body=body, person=person, role=role, started_on=start, ended_on=end)
 
 
+def _staff_province(actor: User, province: Unit, *, standing_deputy: Person, secretary: Person) -> None:
+    """The province's steering committee, which issues its summary report, unless it has one."""
+    if Body.objects.filter(unit=province, kind=Body.Kind.STEERING_COMMITTEE).exists():
+        return
+    place = _lower_first(province.name)
+    body = body_create(
+        actor=actor,
+        unit=province,
+        kind=Body.Kind.STEERING_COMMITTEE,
+        name=f"Ban Chỉ đạo xây dựng và thực hiện Quy chế dân chủ ở cơ sở {place}",
+        decision_symbol="25-QĐ/TU",
+        decision_date=COMMITTEE_DECIDED,
+    )
+    seed = f"qcdc-demo:{province.code_scheme}:{province.code}"
+    short = province.name.removeprefix("Tỉnh ")
+    names = person_names(seed, [woman for _role, _post, woman in _PROVINCE_COMMITTEE])
+    members = [
+        (person_create(actor=actor, full_name=name, position=post.format(short), unit=province), role)
+        for name, (role, post, _woman) in zip(names, _PROVINCE_COMMITTEE, strict=True)
+    ]
+    members += [(standing_deputy, BodyMembership.Role.STANDING_DEPUTY), (secretary, BodyMembership.Role.SECRETARY)]
+    for person, role in members:
+        membership_add(actor=actor, body=body, person=person, role=role, started_on=COMMITTEE_DECIDED)
+
+
 def _user(username: str, *, email: str, superuser: bool = False) -> User:
     user, created = User.objects.get_or_create(username=username, defaults={"email": email})
     changed = created
@@ -228,6 +261,11 @@ def demo_load(*, progress: bool = False) -> list[DemoLogin]:
     ]:
         person = head_of_tu_son if username == "truong.tuson" else None
         logins.append(_login(admin, username, role, unit, full_name=full_name, position=position, person=person)[1])
+    people = {
+        p.user.username: p
+        for p in Person.objects.filter(user__username__in=["lanhdao.bacninh", "canbo.bacninh"]).select_related("user")
+    }
+    _staff_province(admin, bac_ninh, standing_deputy=people["lanhdao.bacninh"], secretary=people["canbo.bacninh"])
     _load_reports(nation=nation, bac_ninh=bac_ninh, tu_son=tu_son, dong_nguyen=dong_nguyen, admin=admin)
     return logins
 

@@ -133,7 +133,8 @@ def test_every_commune_of_bac_ninh_and_former_ward_of_tu_son_has_a_head_and_a_co
         assert head_on(ward, datetime.date(2024, 6, 1)) is not None
         assert head_on(ward, today) is None  # the ward no longer exists
     committees = Body.objects.filter(kind=Body.Kind.STEERING_COMMITTEE)
-    assert set(committees.values_list("unit", flat=True)) == {u.pk for u in [*communes, *former_wards]}
+    province = unit(CURRENT, "24")  # the province's own committee issues its summary
+    assert set(committees.values_list("unit", flat=True)) == {u.pk for u in [province, *communes, *former_wards]}
     roles = set(BodyMembership.objects.values_list("role", flat=True))
     assert roles == {"head", "standing_deputy", "member", "secretary"}
 
