@@ -69,7 +69,7 @@ def test_the_average_days_late_reads_4_3_everywhere(client, tree, users, quarter
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     headers = [c.value for c in sheet[4]]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
-    assert rows["Phường Từ Sơn"][headers.index("Average days late")] == 4.3
+    assert rows["Phường Từ Sơn"][headers.index("Average working days late")] == 4.3
     # The summary Từ Sơn's steering committee prints, as its form proposes it.
     body = make_body(tu_son, name="Ban Chỉ đạo QCDC phường Từ Sơn")
     person = Person.objects.create(full_name="Nguyễn Văn Minh", unit=tu_son)

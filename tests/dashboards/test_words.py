@@ -4,12 +4,14 @@ nhận*, which reads as "received"), *chậm* for late (never *muộn*)."""
 
 import io
 import subprocess
+from urllib.parse import urlencode
 
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.dashboards.test_pages import RANGE
+from tests.dashboards.test_summary import committee  # noqa: F401  (fixture: Bắc Ninh's steering committee)
 
 
 def _vietnamese(users):
@@ -28,10 +30,14 @@ def test_the_units_table_heads_the_reports_due_phai_nop(tree, users, history):
     assert "được chấp nhận trong hạn" in text and "nộp chậm" in text
 
 
-def test_the_pdf_and_the_workbook_use_the_same_words(tree, users, history, tmp_path):
+def test_the_pdf_and_the_workbook_use_the_same_words(tree, users, history, committee, tmp_path):  # noqa: F811
     client = _vietnamese(users)
     pdf = tmp_path / "s.pdf"
-    pdf.write_bytes(client.get(reverse("reports:dashboard_pdf", args=[tree["bac_ninh"].pk]), RANGE).content)
+    url = reverse("reports:dashboard_summary", args=[tree["bac_ninh"].pk]) + "?" + urlencode(RANGE)
+    form = client.get(url).context["form"]  # the summary as its form proposes it
+    response = client.post(url, {**{name: form[name].value() for name in form.fields}, "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    pdf.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.casefold()
     assert "tiếp nhận" not in text and "muộn" not in text
     assert "được chấp nhận trong hạn" in text and "nộp chậm" in text and "phải nộp" in text
