@@ -137,6 +137,15 @@ class SummaryDocumentForm(forms.Form):
         body, signer = data.get("body"), data.get("signer")
         if body and signer and signer.body_id != body.pk:
             self.add_error("signer", _("The signer must be a member of the issuing body."))
+        # The title proposed for the proposed signer, left as it was while another signer or header was chosen,
+        # is not what was meant: the chosen signer's own authority is printed instead.
+        proposed = self.initial["signer_title"]
+        if (
+            proposed
+            and _lines(data.get("signer_title", "")) == _lines(proposed)
+            and (getattr(signer, "pk", None), data.get("header")) != (self.initial["signer"], self.initial["header"])
+        ):
+            data["signer_title"] = ""
         return data
 
 
