@@ -144,19 +144,6 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _count(n: int) -> str:
-    """1.386: thousands with a dot, the Vietnamese way."""
-    return number(n)
-
-
-def _pct(value) -> str:
-    return percent(value)
-
-
-def _decimal(value) -> str:
-    return average(value)
-
-
 def period_phrase(start: datetime.date, end: datetime.date) -> str:
     """The period in official wording: "năm 2026", "6 tháng đầu năm 2026", "từ tháng 01 đến tháng 11 năm 2026"."""
     if start.year == end.year:
@@ -186,8 +173,8 @@ def _as_confirmed(typed: str, proposals: set[str], proposal: str) -> str:
 
     The form opens with the Party header's body above and the committee head's authority; switching to the
     State header or to a deputy without retyping them must not print "T/M" on a State document."""
-    typed = (typed or "").strip()
-    return proposal if not typed or typed in {p.strip() for p in proposals} else typed
+    typed = "\n".join(_lines(typed))  # a textarea posts "\r\n"
+    return proposal if not typed or typed in {"\n".join(_lines(p)) for p in proposals} else typed
 
 
 def summary_context(data: dict, choice: dict) -> dict:
@@ -208,7 +195,7 @@ def summary_context(data: dict, choice: dict) -> dict:
     )[:ATTENTION]
     complete = sum(1 for r in rows if r.figures.on_time == r.figures.expected)
     overdue = data["overdue"][:OVERDUE_NAMED]
-    number = choice["symbol"].strip() or "…"
+    symbol_typed = choice["symbol"].strip() or "…"
     return {
         "party": party,
         "parent_lines": _lines(
@@ -224,38 +211,41 @@ def summary_context(data: dict, choice: dict) -> dict:
             f"{flt.end:%d/%m/%Y}, số liệu tính đến ngày {flt.today:%d/%m/%Y}) như sau:"
         ),
         "headline": [
-            ("Số báo cáo phải nộp (đã đến hạn)", _count(h.expected)),
-            ("Số báo cáo đã nhận (tỷ lệ báo cáo)", f"{_count(h.received)} ({_pct(h.reporting_rate)})"),
-            ("Đã nộp (không tính báo cáo đang bị trả lại)", f"{_count(h.filed)} ({_pct(h.filed_rate)})"),
-            ("Đạt yêu cầu (đã được chấp nhận)", f"{_count(h.accepted)} ({_pct(h.accepted_rate)})"),
-            ("Nộp đúng hạn, tính theo lần nộp đầu (trên số phải nộp)", f"{_count(h.on_time)} ({_pct(h.on_time_rate)})"),
+            ("Số báo cáo phải nộp (đã đến hạn)", number(h.expected)),
+            ("Số báo cáo đã nhận (tỷ lệ báo cáo)", f"{number(h.received)} ({percent(h.reporting_rate)})"),
+            ("Đã nộp (không tính báo cáo đang bị trả lại)", f"{number(h.filed)} ({percent(h.filed_rate)})"),
+            ("Đạt yêu cầu (đã được chấp nhận)", f"{number(h.accepted)} ({percent(h.accepted_rate)})"),
+            (
+                "Nộp đúng hạn, tính theo lần nộp đầu (trên số phải nộp)",
+                f"{number(h.on_time)} ({percent(h.on_time_rate)})",
+            ),
             (
                 "Được chấp nhận trong hạn (trên số phải nộp)",
-                f"{_count(h.accepted_on_time)} ({_pct(h.accepted_on_time_rate)})",
+                f"{number(h.accepted_on_time)} ({percent(h.accepted_on_time_rate)})",
             ),
-            ("Nộp chậm; số ngày chậm trung bình", f"{_count(h.late)}; {_decimal(h.average_days_late)}"),
-            ("Bị trả lại để bổ sung (số báo cáo; số lượt)", f"{_count(h.returned)}; {_count(h.returns)}"),
-            ("Quá hạn chưa nộp (kể cả báo cáo bị trả lại chưa nộp lại)", _count(h.overdue)),
+            ("Nộp chậm; số ngày làm việc chậm trung bình", f"{number(h.late)}; {average(h.average_days_late)}"),
+            ("Bị trả lại để bổ sung (số báo cáo; số lượt)", f"{number(h.returned)}; {number(h.returns)}"),
+            ("Quá hạn chưa nộp (kể cả báo cáo bị trả lại chưa nộp lại)", number(h.overdue)),
         ],
         "note": (
             "Tỷ lệ tính trên số báo cáo phải nộp đã đến hạn; đơn vị chỉ tính trong các kỳ còn hoạt động; "
             "đơn vị cũ đã sáp nhập tính vào đơn vị kế thừa."
         ),
         "units_text": (
-            f"Có {_count(len(rows))} đơn vị phải nộp báo cáo trong kỳ; {_count(complete)} đơn vị nộp đầy đủ, "
+            f"Có {number(len(rows))} đơn vị phải nộp báo cáo trong kỳ; {number(complete)} đơn vị nộp đầy đủ, "
             "đúng hạn. Kết quả của từng đơn vị tại Phụ lục kèm theo."
         ),
         "attention": [
             (
                 _row_name(r, unit),
-                _count(r.figures.expected),
-                _count(r.figures.on_time),
-                _pct(r.figures.on_time_rate),
-                _count(r.figures.overdue),
+                number(r.figures.expected),
+                number(r.figures.on_time),
+                percent(r.figures.on_time_rate),
+                number(r.figures.overdue),
             )
             for r in attention
         ],  # fmt: skip
-        "overdue_total": _count(h.overdue),
+        "overdue_total": number(h.overdue),
         "overdue": [
             (o.unit.name, o.period_label_vi, f"{o.due_date:%d/%m/%Y}", o.head.person.full_name if o.head else "—")
             for o in overdue
@@ -271,7 +261,7 @@ def summary_context(data: dict, choice: dict) -> dict:
         "signer_name": signer.person.full_name,
         "recipients": _lines(choice["recipients"]),
         "annex_title": "Kết quả thực hiện chế độ báo cáo của các đơn vị",
-        "annex_reference": f"(Kèm theo Báo cáo số {number} ngày {day:%d/%m/%Y} của {body.name})",
+        "annex_reference": f"(Kèm theo Báo cáo số {symbol_typed} ngày {day:%d/%m/%Y} của {body.name})",
         "annex_headers": [
             "TT",
             "Đơn vị",
@@ -285,21 +275,21 @@ def summary_context(data: dict, choice: dict) -> dict:
         "annex": [
             (
                 _row_name(r, unit),
-                _count(r.figures.expected),
-                _count(r.figures.received),
-                _pct(r.figures.reporting_rate),
-                _count(r.figures.on_time),
-                _pct(r.figures.on_time_rate),
-                _count(r.figures.overdue),
+                number(r.figures.expected),
+                number(r.figures.received),
+                percent(r.figures.reporting_rate),
+                number(r.figures.on_time),
+                percent(r.figures.on_time_rate),
+                number(r.figures.overdue),
             )
             for r in annex
         ],
         "annex_total": (
-            _count(h.expected),
-            _count(h.received),
-            _pct(h.reporting_rate),
-            _count(h.on_time),
-            _pct(h.on_time_rate),
-            _count(h.overdue),
+            number(h.expected),
+            number(h.received),
+            percent(h.reporting_rate),
+            number(h.on_time),
+            percent(h.on_time_rate),
+            number(h.overdue),
         ),
     }

@@ -124,6 +124,7 @@ def demo_directives_load(
                 issued_place="Bắc Ninh",
                 abstract="Thực hiện Kết luận số 120-KL/TW của Bộ Chính trị về tiếp tục đẩy mạnh, nâng cao chất lượng, "
                 "hiệu quả việc xây dựng và thực hiện Quy chế dân chủ ở cơ sở, nhiệm kỳ 2025–2030",
+                signer="Nguyễn Quốc Khánh",  # invented, as every person of the demo
                 signer_position="Phó Bí thư Thường trực Tỉnh ủy",
                 effective_from=issued,
                 implements=kl120,
@@ -177,6 +178,7 @@ def demo_directives_load(
                 issued_place="Bắc Ninh",
                 abstract="Triển khai thực hiện Luật Thực hiện dân chủ ở cơ sở và Kế hoạch số 45-KH/TU của Tỉnh ủy "
                 "trên địa bàn tỉnh",
+                signer="Trần Đức Toàn",
                 signer_position="Chủ tịch Ủy ban nhân dân tỉnh",
                 effective_from=issued,
                 implements=kh_tu,
@@ -286,6 +288,6 @@ def _thematic_report(*, form: ReportForm, tu_son: Unit, users: dict, staff: User
         directives.assignment_update(
             actor=staff,
             assignment=obligation.assignment,
-            reason="Báo cáo chuyên đề đã được tiếp nhận.",
+            reason="Báo cáo chuyên đề đã được chấp nhận.",
             status=Assignment.Status.DONE,
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.models import Notification
-from reports.reminders import notifications, undeliverable
+from reports.reminders import log, notifications, undeliverable
 from units import scope
 
 PAGE = 25
@@ -76,6 +76,8 @@ def undeliverable_list(request):
     if qs is None:
         raise Http404
     page = Paginator(qs, PAGE * 2).get_page(request.GET.get("page"))
+    for delivery in page.object_list:
+        delivery.message = log.stage_message(delivery.stage)
     return render(
         request,
         "reports/undeliverable.html",

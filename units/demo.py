@@ -55,6 +55,14 @@ _COMMITTEE = [
     (BodyMembership.Role.SECRETARY, "Công chức Văn phòng Đảng ủy", None),
 ]
 
+# The province's committee: the Party secretary heads it; the demo's leader (head of the Party's mass mobilisation
+# commission, as is usual) is its standing deputy and the demo's staff its secretary. Role, post, a woman?
+_PROVINCE_COMMITTEE = [
+    (BodyMembership.Role.HEAD, "Bí thư Tỉnh ủy {}", None),
+    (BodyMembership.Role.MEMBER, "Phó Chủ tịch Ủy ban nhân dân tỉnh {}", None),
+    (BodyMembership.Role.MEMBER, "Chủ tịch Ủy ban MTTQ Việt Nam tỉnh {}", True),
+]
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -103,22 +111,18 @@ class _Loader:
         return person
 
 
-CHAIRMAN = "Chủ tịch UBND"
+PARTY_SECRETARY, CHAIRMAN = "Bí thư Đảng ủy", "Chủ tịch UBND"
 
 
 def _staff_unit(loader: _Loader, unit: Unit, *, legacy: bool) -> None:
-    """The heads of a province's, commune's or ward's Party committee and People's Committee (one of them the
-    accountable head) and a steering committee, unless it has them. Each body's documents are signed by its own
-    head."""
+    """The heads of a commune or ward's Party committee and People's Committee (one of them the accountable
+    head) and a steering committee, unless it has them. Each body's documents are signed by its own head."""
     seed = f"qcdc-demo:{unit.code_scheme}:{unit.code}"
     rng = random.Random(seed)
     names = person_names(seed, [None, None, *(woman for _role, _post, woman in _COMMITTEE)])
     place = _lower_first(unit.name)
-    province = unit.kind in (Unit.Kind.PROVINCE, Unit.Kind.CITY)
-    party_committee = "Tỉnh ủy" if province else "Đảng ủy"  # a province's Party committee is its Tỉnh ủy
-    secretary = f"Bí thư {party_committee}"
-    title = secretary if rng.random() < 0.7 else CHAIRMAN
-    other_title = CHAIRMAN if title == secretary else secretary
+    title = PARTY_SECRETARY if rng.random() < 0.7 else CHAIRMAN
+    other_title = CHAIRMAN if title == PARTY_SECRETARY else PARTY_SECRETARY
     other_name = next(n for n in person_names(f"{seed}:other", [None] * 4) if n not in names)
     started, ended = LEGACY_TERM if legacy else (CURRENT_TERM, None)
     decided = LEGACY_COMMITTEE_DECIDED if legacy else COMMITTEE_DECIDED
@@ -149,7 +153,7 @@ def _staff_unit(loader: _Loader, unit: Unit, *, legacy: bool) -> None:
             unit=unit,
             kind=Body.Kind.STEERING_COMMITTEE,
             name=f"Ban Chỉ đạo xây dựng và thực hiện QCDC ở cơ sở {place}",
-            decision_symbol=f"{rng.randint(1, 40):02d}-QĐ/{'TU' if province else 'ĐU'}",
+            decision_symbol=f"{rng.randint(1, 40):02d}-QĐ/ĐU",
             decision_date=decided,
             dissolved_on=official_lists.REFORM_DATE if legacy else None,
         )
@@ -158,10 +162,34 @@ def _staff_unit(loader: _Loader, unit: Unit, *, legacy: bool) -> None:
             for full_name, start, end in terms
         ]
         for full_name, (role, post, _woman) in zip(names[2:], _COMMITTEE, strict=True):
-            post = post.replace("Đảng ủy", party_committee)
             members.append((loader.person(unit, full_name, f"{post} {place}"), role, decided, ended))
         for person, role, start, end in members:
             membership_add(actor=loader.actor, body=body, person=person, role=role, started_on=start, ended_on=end)
+
+
+def _staff_province(actor: User, province: Unit, *, standing_deputy: Person, secretary: Person) -> None:
+    """The province's steering committee, which issues its summary report, unless it has one."""
+    if Body.objects.filter(unit=province, kind=Body.Kind.STEERING_COMMITTEE).exists():
+        return
+    place = _lower_first(province.name)
+    body = body_create(
+        actor=actor,
+        unit=province,
+        kind=Body.Kind.STEERING_COMMITTEE,
+        name=f"Ban Chỉ đạo xây dựng và thực hiện Quy chế dân chủ ở cơ sở {place}",
+        decision_symbol="25-QĐ/TU",
+        decision_date=COMMITTEE_DECIDED,
+    )
+    seed = f"qcdc-demo:{province.code_scheme}:{province.code}"
+    short = province.name.removeprefix("Tỉnh ")
+    names = person_names(seed, [woman for _role, _post, woman in _PROVINCE_COMMITTEE])
+    members = [
+        (person_create(actor=actor, full_name=name, position=post.format(short), unit=province), role)
+        for name, (role, post, _woman) in zip(names, _PROVINCE_COMMITTEE, strict=True)
+    ]
+    members += [(standing_deputy, BodyMembership.Role.STANDING_DEPUTY), (secretary, BodyMembership.Role.SECRETARY)]
+    for person, role in members:
+        membership_add(actor=actor, body=body, person=person, role=role, started_on=COMMITTEE_DECIDED)
 
 
 def _user(username: str, *, email: str, superuser: bool = False) -> User:
@@ -221,8 +249,8 @@ def demo_load(*, progress: bool = False) -> list[DemoLogin]:
     legacy_tu_son = Unit.objects.get(code_scheme=Unit.CodeScheme.LEGACY, code=LEGACY_TU_SON)
     legacy_wards = list(Unit.objects.filter(parent=legacy_tu_son).order_by("code"))
 
-    loader = _Loader([bac_ninh, *communes, *legacy_wards])
-    for unit in [bac_ninh, *communes]:  # the province's committee issues the dashboard's summary
+    loader = _Loader([*communes, *legacy_wards])
+    for unit in communes:
         _staff_unit(loader, unit, legacy=False)
     for unit in legacy_wards:
         _staff_unit(loader, unit, legacy=True)
@@ -249,6 +277,11 @@ def demo_load(*, progress: bool = False) -> list[DemoLogin]:
     ]:
         person = head_of_tu_son if username == "truong.tuson" else None
         logins.append(_login(admin, username, role, unit, full_name=full_name, position=position, person=person)[1])
+    people = {
+        p.user.username: p
+        for p in Person.objects.filter(user__username__in=["lanhdao.bacninh", "canbo.bacninh"]).select_related("user")
+    }
+    _staff_province(admin, bac_ninh, standing_deputy=people["lanhdao.bacninh"], secretary=people["canbo.bacninh"])
     _load_reports(nation=nation, bac_ninh=bac_ninh, tu_son=tu_son, dong_nguyen=dong_nguyen, admin=admin)
     return logins
 

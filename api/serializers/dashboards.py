@@ -75,7 +75,15 @@ class MonthFiguresSerializer(serializers.Serializer):
     on_time = serializers.IntegerField()
     late = serializers.IntegerField()
     returned = serializers.IntegerField()
-    missing = serializers.IntegerField()
+    overdue = serializers.IntegerField(
+        source="missing",
+        help_text="Past the due date today and not filed now, as the headline's overdue: never filed, or returned "
+        "and not refiled.",
+    )
+    missing = serializers.IntegerField(
+        help_text="The same count as overdue (its former name): unlike the headline's missing, not expected minus "
+        "received."
+    )
 
 
 class IndicatorResultSerializer(serializers.Serializer):

@@ -36,6 +36,21 @@ def stage_label(stage: ReminderStage) -> str:
     return _("Reminded")
 
 
+def stage_message(stage: ReminderStage) -> str:
+    """What a stage's message is, for a list of messages (which may not have reached anyone)."""
+    if stage.ladder == ReminderStage.Ladder.FILED:
+        return _("Notice to the committee of the filing")
+    if stage.ladder == ReminderStage.Ladder.RETURNED:
+        return (
+            _("Escalation to the head of the unit after a return") if stage.is_escalation else _("Notice of the return")
+        )
+    if stage.audience == A.HEAD:
+        return _("Escalation to the head of the unit")
+    if stage.audience == A.PARENT:
+        return _("Escalation to the unit above")
+    return _("Reminder")
+
+
 @dataclass(frozen=True)
 class EscalationReached:
     stage: str

@@ -35,6 +35,13 @@ def test_figures_of_the_province_match_the_dashboard(api, tree, history):  # noq
     children = {c["unit"]["name"]: c["figures"] for c in data["children"]}
     assert children["Phường Từ Sơn"]["expected"] == 9  # with the former Phường Đình Bảng
     assert [m["month"] for m in data["months"]][:2] == ["2025-03-01", "2025-06-01"]
+    # Month by month the overdue reports carry the headline's name and add up to it (Từ Sơn's 2026 Q3, Tân Hồng's two).
+    assert sum(m["overdue"] for m in data["months"]) == h["overdue"] == 3
+    assert {m["month"]: m["overdue"] for m in data["months"] if m["overdue"]} == {
+        "2025-12-01": 1,
+        "2026-03-01": 1,
+        "2026-09-01": 1,
+    }
 
 
 def test_a_form_filter_and_a_wrong_range(api, tree, history):  # noqa: F811

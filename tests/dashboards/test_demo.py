@@ -7,7 +7,7 @@ from django.urls import reverse
 from reports.demo import history_load
 from reports.models import Obligation, Report
 from units.demo import PASSWORD, demo_load
-from units.models import Unit, User
+from units.models import Body, BodyMembership, Unit, User
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +58,18 @@ def test_loading_the_history_again_changes_nothing(demo):
 
 
 @pytest.mark.django_db
-def test_the_leader_prints_the_provinces_summary_issued_by_its_steering_committee(demo, client):
-    assert client.login(username="lanhdao.bacninh", password=PASSWORD)
+def test_the_provinces_leader_issues_the_summary_from_its_steering_committee(demo, client):
     bac_ninh = Unit.objects.get(code_scheme="2025", code="24")
+    assert client.login(username="lanhdao.bacninh", password=PASSWORD)
     url = reverse("reports:dashboard_summary", args=[bac_ninh.pk])
     form = client.get(url).context["form"]
-    assert "Ban Chỉ đạo" in dict(form.fields["body"].choices)[form["body"].value()]
-    data = {name: form[name].value() for name in form.fields}
-    response = client.post(url, {**data, "format": "pdf"})
+    assert not form.no_body
+    body = Body.objects.get(pk=form["body"].value())
+    assert body.unit == bac_ninh and body.kind == Body.Kind.STEERING_COMMITTEE
+    signer = BodyMembership.objects.get(pk=form["signer"].value())
+    assert signer.body == body and signer.role == BodyMembership.Role.HEAD
+    # the leader and the staff of the demo sit on it, as the province's standing deputy and its secretary
+    members = {m.person.user.username: m.role for m in body.memberships.filter(person__user__isnull=False)}
+    assert members == {"lanhdao.bacninh": "standing_deputy", "canbo.bacninh": "secretary"}
+    response = client.post(url, {**{name: form[name].value() for name in form.fields}, "format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

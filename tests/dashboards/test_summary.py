@@ -338,3 +338,31 @@ def test_the_signers_authority_follows_their_role(role, party, title):
 
     membership = BodyMembership(role=role, body=Body(kind=Body.Kind.STEERING_COMMITTEE, name="Ban Chỉ đạo"))
     assert signer_title(membership, party=party) == title
+
+
+def test_the_summary_says_its_days_late_are_working_days(client, tree, users, history, committee, tmp_path):
+    """As the dashboard does: 3 late reports, 16 working days late between them (the hand count), 5,3 on average."""
+    _need("pdftotext")
+    client.force_login(users["staff"])
+    response = client.post(_url(tree), {**_form(client, tree), "format": "pdf"})
+    flat = " ".join(_pdf_text(response.content, tmp_path, layout=False).split())
+    assert "Nộp chậm; số ngày làm việc chậm trung bình 3; 5,3" in flat
+
+
+def test_choosing_another_signer_or_header_prints_their_own_authority_unless_one_was_typed(
+    client, tree, users, history, committee, tmp_path
+):
+    """The form proposes the head's "T/M BAN CHỈ ĐẠO / TRƯỞNG BAN"; a deputy chosen in its place on a State document
+    signs "KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN THƯỜNG TRỰC", though the proposed title was left as it was."""
+    _need("pdftotext")
+    client.force_login(users["staff"])
+    proposed = _form(client, tree)
+    assert proposed["signer_title"] == "T/M BAN CHỈ ĐẠO\nTRƯỞNG BAN"
+    data = {**proposed, "header": "state", "signer": committee["deputy"].pk, "format": "pdf"}
+    data["signer_title"] = proposed["signer_title"].replace("\n", "\r\n")  # as a browser posts a textarea
+    flat = " ".join(_pdf_text(client.post(_url(tree), data).content, tmp_path, layout=False).split())
+    assert "KT. TRƯỞNG BAN PHÓ TRƯỞNG BAN THƯỜNG TRỰC" in flat and "Lê Thị Hoa" in flat and "T/M" not in flat
+    # A title typed by hand is printed as typed.
+    data["signer_title"] = "KT. TRƯỞNG BAN\r\nPHÓ TRƯỞNG BAN"
+    flat = " ".join(_pdf_text(client.post(_url(tree), data).content, tmp_path, layout=False).split())
+    assert "KT. TRƯỞNG BAN PHÓ TRƯỞNG BAN" in flat and "PHÓ TRƯỞNG BAN THƯỜNG TRỰC" not in flat

@@ -149,3 +149,14 @@ def test_loading_the_demo_again_adds_no_directive_task_or_report(demo):
     counts = {model._meta.label: model._default_manager.count() for model in apps.get_models()}
     demo_load()
     assert {model._meta.label: model._default_manager.count() for model in apps.get_models()} == counts
+
+
+@pytest.mark.django_db
+def test_the_register_names_the_plans_signers_and_the_done_task_says_accepted(demo):
+    for symbol in ("45-KH/TU", "215/KH-UBND"):
+        plan = Directive.objects.get(symbol=symbol)
+        assert plan.signer and plan.signer_position, symbol  # the register reads "Người ký: <name>, <position>"
+    # One word per idea: "chấp nhận" is what the committee does to a report that meets the requirements.
+    notes = list(DirectiveEvent.objects.exclude(note="").values_list("note", flat=True))
+    assert any("chấp nhận" in note for note in notes)
+    assert not any("tiếp nhận" in note for note in notes)

@@ -262,3 +262,13 @@ def test_the_staff_find_the_page_from_their_notifications(chain, client):
     assert 'id="undeliverable-link"' in client.get(reverse("reports:notifications")).content.decode()
     client.force_login(chain["users"]["reporter_tu_son"])
     assert 'id="undeliverable-link"' not in client.get(reverse("reports:notifications")).content.decode()
+
+
+def test_the_page_names_each_message_in_words_not_by_its_stages_code(undeliverable, chain, client):
+    bounced = undeliverable.get(obligation=chain["q1"], email="bounce@tuson.vn")  # the reporters' reminder
+    no_address = undeliverable.get(obligation=chain["q1"], name="Trần Tỉnh")  # the escalation to the unit above
+    client.force_login(chain["users"]["staff"])
+    html = client.get(reverse("reports:undeliverable")).content.decode()
+    for row, words in ((bounced, "Nhắc việc"), (no_address, "Đôn đốc, báo cáo lên cấp trên")):
+        cells = html[html.index(f'data-id="{row.pk}"') :].split("</tr>", 1)[0]
+        assert words in cells and row.stage.code not in cells, (row.stage.code, cells)

@@ -3,6 +3,7 @@ same transaction (audited), and filed reports keep the due date they were judged
 
 import datetime
 
+import holidays
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
@@ -170,3 +171,15 @@ def test_the_hourly_run_writes_due_dates_from_the_calendar_as_it_is_now(quarterl
     CalendarDay.objects.create(day=D(2026, 4, 4), is_working=True, reason="Làm bù")  # as the other process left it
     generation.obligations_open_upcoming(today=D(2026, 4, 1))
     assert Obligation.objects.get(unit=tree["tu_son"], year=2026, period_index=1).due_date == D(2026, 4, 6)
+
+
+def test_the_calendar_of_another_year_counts_that_years_working_days_under_its_name(client, settings, users):
+    client.force_login(users["staff"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    year = 2027  # no swapped day is shipped for it: Mondays to Fridays less the public holidays
+    off = set(holidays.country_holidays("VN", years=year))
+    days = (D(year, 1, 1) + datetime.timedelta(days=i) for i in range(365))
+    expected = sum(1 for d in days if d.weekday() < 5 and d not in off)
+    page = client.get(reverse("reports:working_calendar"), {"year": year}).content.decode()
+    assert f"Năm {year} có {expected} ngày làm việc." in page
+    assert "Năm nay" not in page
