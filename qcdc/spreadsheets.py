@@ -20,9 +20,8 @@ def clean_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def text_cell(sheet, value) -> Cell:
-    """A cell of ``sheet`` holding ``value``; text in it is always text."""
-    cell = Cell(sheet, row=1, column=1)  # placed where it is appended
+def _hold(cell: Cell, value) -> Cell:
+    """Put ``value`` in ``cell``; text that a spreadsheet would run is kept as quoted text."""
     if isinstance(value, str):
         value = clean_text(value)
         cell.value = value
@@ -32,6 +31,11 @@ def text_cell(sheet, value) -> Cell:
     else:
         cell.value = value
     return cell
+
+
+def text_cell(sheet, value) -> Cell:
+    """A cell of ``sheet`` holding ``value``; text in it is always text."""
+    return _hold(Cell(sheet, row=1, column=1), value)  # placed where it is appended
 
 
 def safe_cell(sheet, value):
@@ -55,13 +59,4 @@ def sheet_title(text: str, default: str = "Sheet") -> str:
 
 def put(sheet, row: int, column: int, value) -> Cell:
     """``sheet.cell(row, column, value)`` of an ordinary workbook, with text always written as text."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        value = clean_text(value)
-        cell.value = value
-        if value.startswith(FORMULA_STARTS):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
+    return _hold(sheet.cell(row=row, column=column), value)
