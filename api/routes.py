@@ -18,6 +18,6 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("report-forms", ReportFormViewSet, basename="report-form")
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("reports", ReportViewSet, basename="report")
-# Notifications (issue 5) and dashboard figures (issue 6) register theirs in their own modules.
+# Notifications and dashboard figures register theirs in their own modules.
 notifications.register(router)
 dashboards.register(router)

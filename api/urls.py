@@ -1,7 +1,7 @@
 """``/api/v1/`` (the REST API), ``/api/schema/`` and ``/api/docs/`` (its description), ``/healthz`` and ``/profile/``.
 
-Each app's resources are registered on one router; the reports (issue 4), notifications (issue 5) and
-dashboard figures (issue 6) register theirs in ``api.routes`` the same way.
+Each app's resources are registered on one router; the reports, notifications and
+dashboard figures register theirs in ``api.routes`` the same way.
 """
 
 from django.http import JsonResponse

@@ -25,5 +25,5 @@ urlpatterns = [
     path("report-files/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("units/<int:pk>/reports/", views.unit_obligations, name="unit_obligations"),
 ]
-# Notifications and reminders (issue 5) and dashboards (issue 6) keep their addresses in their own modules.
+# Notifications and reminders and the dashboards keep their addresses in their own modules.
 urlpatterns += urls_reminders.urlpatterns + urls_dashboards.urlpatterns

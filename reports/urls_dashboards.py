@@ -1,4 +1,4 @@
-"""Addresses of the leadership dashboards and the heads' accountability pages (issue 6)."""
+"""Addresses of the leadership dashboards and the heads' accountability pages."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Addresses of the in-app notifications and the reminder preference (issue 5)."""
+"""Addresses of the in-app notifications and the reminder preference."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""The user's in-app notifications (issue 5): only ever the user's own; anyone else's is a 404."""
+"""The user's in-app notifications: only ever the user's own; anyone else's is a 404."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action

@@ -1,6 +1,6 @@
-"""Reminders and escalations (issue 5): the ladder, the sweep, the senders and the log.
+"""Reminders and escalations: the ladder, the sweep, the senders and the log.
 
-The dashboards call only ``escalation_reached``; see /work/helpers/contract.md.
+The dashboards call only ``escalation_reached``.
 """
 
 from reports.reminders.log import EscalationReached, escalation_reached, obligation_log
