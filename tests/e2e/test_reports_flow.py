@@ -214,7 +214,11 @@ def test_two_people_on_one_draft_see_each_others_text(browser, live_server, quar
     reporter.reload()
 
     head.fill(field, "Người đứng đầu viết lại phần này.")
-    head.locator("#save-status").filter(has_text=":").wait_for()
+    # The head's save must land first: the status line already reads "…: <time>" for a saved draft.
+    for _ in range(100):
+        if Report.objects.get(obligation=quarter).narrative.get(str(section.pk)) == "Người đứng đầu viết lại phần này.":
+            break
+        head.wait_for_timeout(200)
     reporter.fill(field, "Cán bộ báo cáo bổ sung phần này.")
     panel = reporter.get_by_test_id("conflict-live")
     panel.wait_for()
