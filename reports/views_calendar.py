@@ -78,7 +78,8 @@ def calendar_page(request):
                 return redirect(f"{reverse('reports:working_calendar')}?year={data['day'].year}")
     year = _year(request)
     swapped = list(CalendarDay.objects.filter(day__year=year).select_related("updated_by__person").order_by("day"))
-    days = [(d, str(name), None) for d, name in sorted(periods.holidays_of_year(year).items())]
+    entered = {row.day for row in swapped}  # a swapped day the holiday list also knows is listed once, as entered
+    days = [(d, str(name), None) for d, name in sorted(periods.holidays_of_year(year).items()) if d not in entered]
     days += [(row.day, row.reason, row) for row in swapped]
     days.sort(key=lambda item: (item[0], item[2] is None))
     return render(

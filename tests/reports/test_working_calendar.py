@@ -183,3 +183,10 @@ def test_the_calendar_of_another_year_counts_that_years_working_days_under_its_n
     page = client.get(reverse("reports:working_calendar"), {"year": year}).content.decode()
     assert f"Năm {year} có {expected} ngày làm việc." in page
     assert "Năm nay" not in page
+
+
+def test_a_swapped_day_the_holiday_list_also_knows_is_listed_once(client, users):
+    client.force_login(users["staff"])
+    page = client.get(reverse("reports:working_calendar"), {"year": 2026}).content.decode()
+    rows = [row for row in page.split("<tr")[1:] if "31/08/2026" in row.split("</td>", 1)[0]]
+    assert len(rows) == 1 and 'data-swapped="2026-08-31"' in rows[0]
