@@ -231,16 +231,17 @@ def test_each_e_mail_written_to_the_mail_folder_is_announced_once_with_its_subje
     run_dev = module_from_spec(spec_from_loader("run_dev", loader))
     loader.exec_module(run_dev)
 
-    def send(*messages):
-        EmailBackend(file_path=str(tmp_path)).send_messages(
-            [EmailMessage(subject, "Nội dung", "qcdc@localhost", [to]) for to, subject in messages]
-        )
+    def send(backend, *messages):
+        backend.send_messages([EmailMessage(subject, "Nội dung", "qcdc@localhost", [to]) for to, subject in messages])
         for path in tmp_path.glob("*.log"):  # written and closed a while ago
             os.utime(path, (time.time() - 5, time.time() - 5))
 
-    send(("truong.tuson@qcdc.example", "[QCDC] Thư cũ"))
+    # One backend object keeps its file name, as two connections opened in the same second share one:
+    # what the second writes is appended to a file whose beginning was already there.
+    first = EmailBackend(file_path=str(tmp_path))
+    send(first, ("truong.tuson@qcdc.example", "[QCDC] Thư cũ"))
     folder = run_dev.MailFolder(tmp_path, "data/mail/")
-    old = {p.name for p in tmp_path.glob("*.log")}
+    (shared,) = [p.name for p in tmp_path.glob("*.log")]
     seen = []
 
     class Log:
@@ -249,13 +250,18 @@ def test_each_e_mail_written_to_the_mail_folder_is_announced_once_with_its_subje
 
     reminder = "[QCDC] Nhắc hạn nộp: Báo cáo quý về thực hiện QCDC ở cơ sở, Quý IV/2026, Phường Từ Sơn, hạn 05/01/2027"
     escalation = "[QCDC] Quá hạn: Báo cáo chuyên đề 10 năm thực hiện Kết luận 120-KL/TW, Phường Đồng Nguyên"
-    send(("baocao.tuson@qcdc.example", reminder), ("lanhdao.bacninh@qcdc.example", escalation))
+    send(first, ("baocao.tuson@qcdc.example", reminder), ("lanhdao.bacninh@qcdc.example", escalation))
     folder.poll(Log())
     folder.poll(Log())
-
-    (new_file,) = {p.name for p in tmp_path.glob("*.log")} - old
     assert seen == [
-        ("mail", f"to baocao.tuson@qcdc.example: {reminder}  (data/mail/{new_file})"),
-        ("mail", f"to lanhdao.bacninh@qcdc.example: {escalation}  (data/mail/{new_file})"),
+        ("mail", f"to baocao.tuson@qcdc.example: {reminder}  (data/mail/{shared})"),
+        ("mail", f"to lanhdao.bacninh@qcdc.example: {escalation}  (data/mail/{shared})"),
     ]
-    assert "=?utf-8?" in (tmp_path / new_file).read_text()  # in the file itself the subject is MIME-encoded
+
+    second = EmailBackend(file_path=str(tmp_path))  # alive beside the first: another id, another file
+    send(second, ("chutich.tuson@qcdc.example", "[QCDC] Thư mới"))
+    folder.poll(Log())
+    (new_file,) = {p.name for p in tmp_path.glob("*.log")} - {shared}
+    assert seen[2:] == [("mail", f"to chutich.tuson@qcdc.example: [QCDC] Thư mới  (data/mail/{new_file})")]
+    assert first is not second
+    assert "=?utf-8?" in (tmp_path / shared).read_text()  # in the file itself the subject is MIME-encoded
