@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from reports import periods, signing, validation
+from reports import periods, validation
+from reports.documents import signing
 from reports.models import Indicator, Obligation, Report, Status
 from reports.models.obligations import IN_REVIEW, NOT_FILED, PENDING, is_overdue
 from reports.services import needs_approval

@@ -11,7 +11,7 @@ service would give).
   that very unit (a province's reporter files the province's reports, not its wards'). Administrators
   over the unit may file too.
 - Approving (signing) takes more: the head's role on the unit *and*, on the day, a post that signs for the
-  report's issuing body (``reports.signing`` names those posts): a head whose term has ended cannot approve,
+  report's issuing body (``reports.documents.signing`` names those posts): a head whose term has ended cannot approve,
   whatever grants remain, and neither can an administrator who holds no such post.
 - Reviewing belongs to committee staff and administrators *above* the unit: a ward's report goes to the
   committee above it, not to the ward's own staff.
@@ -91,7 +91,7 @@ def may_file(user, unit) -> bool:
 
 def may_approve(user, unit, *, posts: Collection[str], day: datetime.date | None = None) -> bool:
     """Head of ``unit`` by role and, on ``day`` (today), holder of one of ``posts`` of it (``Headship.function``
-    values: the posts that sign the report, ``reports.signing.posts_signing``)."""
+    values: the posts that sign the report, ``reports.documents.signing.posts_signing``)."""
     if not _active(user) or not any(role == R.HEAD and path == unit.path for role, path in scope.grants(user)):
         return False
     day = day or timezone.localdate()

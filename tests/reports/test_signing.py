@@ -17,7 +17,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from reports import services, signing
+from reports import services
+from reports.documents import signing
 from reports.models import Delivery, Notification, Report, Status
 from reports.reminders import escalation_reached, obligation_log, sending, sweep
 from tests.factories import make_person, make_user

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reports import signing
+from reports.documents import signing
 from reports.models import ReportForm
 from tests.factories import make_body, make_person, make_signer, make_user
 from units import permissions, services

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
-from reports import periods, working_calendar
+from reports import periods
+from reports.calendar.days import calendar_day_remove, calendar_day_set, require_may_change
 from reports.models import CalendarDay
 from units import permissions
 from units.forms import DateInput, add_service_errors
@@ -57,15 +58,15 @@ def calendar_page(request):
     may_change = permissions.may_change_calendar(request.user)
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST":
-        working_calendar.require_may_change(request.user)
+        require_may_change(request.user)
         if request.POST.get("remove"):
             row = get_object_or_404(CalendarDay, pk=request.POST["remove"])
-            _moved(request, working_calendar.calendar_day_remove(actor=request.user, row=row))
+            _moved(request, calendar_day_remove(actor=request.user, row=row))
             return redirect(f"{reverse('reports:working_calendar')}?year={row.day.year}")
         if form.is_valid():
             data = form.cleaned_data
             try:
-                _row, moved = working_calendar.calendar_day_set(
+                _row, moved = calendar_day_set(
                     actor=request.user, day=data["day"], is_working=data["is_working"], reason=data["reason"]
                 )
             except ValidationError as exc:
