@@ -13,10 +13,8 @@ Each is one filter with ``EXISTS`` subqueries: no extra query per row and no dup
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from units import scope
+from units import permissions, scope
 from units.querysets import search_q
-
-MANAGER_ROLES = ("staff", "admin")
 
 
 def _ancestor_ids(paths: list[str]) -> set[int]:
@@ -42,16 +40,11 @@ class DirectiveQuerySet(models.QuerySet):
             scope.in_scope_q(user, "owner_unit__path") | cascaded
         )
         q = ordinary
-        managed = scope.in_scope_q(user, "owner_unit__path", MANAGER_ROLES)
+        managed = scope.in_scope_q(user, "owner_unit__path", permissions.MANAGERS)
         if managed is not None:
             q |= managed
         # Last, so that the database tries the cheap tests on the row before the subquery.
         return self.filter(q | Q(Exists(assigned)))
-
-    def managed_by(self, user) -> "DirectiveQuerySet":
-        """Directives the user may change: staff or administrator over the registering unit."""
-        q = scope.in_scope_q(user, "owner_unit__path", MANAGER_ROLES)
-        return self.none() if q is None else self.filter(q)
 
     def with_implements(self, user) -> "DirectiveQuerySet":
         """Each directive's ``implements``: the visible directives it carries out, oldest first (one query)."""
@@ -71,6 +64,23 @@ class DirectiveQuerySet(models.QuerySet):
     def search(self, text: str) -> "DirectiveQuerySet":
         """Every word must start a word of the symbol, type, issuer, abstract or signer; diacritics ignored."""
         return self.filter(search_q(text))
+
+
+class DirectiveRelationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DirectiveRelationQuerySet":
+        """A link is seen by those who may read both directives it joins."""
+        from directives.models import Directive
+
+        visible = Directive.objects.visible_to(user).values("pk")
+        return self.filter(source__in=visible, target__in=visible)
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AttachmentQuerySet":
+        """A directive's file is seen by those who may read the directive."""
+        from directives.models import Directive
+
+        return self.filter(directive__in=Directive.objects.visible_to(user).values("pk"))
 
 
 class AssignmentQuerySet(models.QuerySet):

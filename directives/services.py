@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from directives import uploads
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation, DirectiveType
 from directives.models.assignments import task_key
-from directives.querysets import MANAGER_ROLES
 from reports.generation import obligations_follow_deadline, obligations_sync_assignments
-from units import scope
+from units import permissions, scope
 from units.models import Unit, User
 from units.services import audit_record
 
@@ -88,15 +87,11 @@ class BulkResult:
         return self.created + self.already
 
 
-def can_manage(user, unit: Unit) -> bool:
-    return scope.has_role(user, MANAGER_ROLES, unit)
-
-
-def _require_manager(actor, unit: Unit) -> None:
-    if not can_manage(actor, unit):
-        raise PermissionDenied(
-            _("Only committee staff or administrators of %(unit)s may do this.") % {"unit": unit.name}
-        )
+def require_registrar(user) -> None:
+    """The refusal of the register's entry form to a user who manages no unit; ``directive_create`` then
+    checks the unit chosen to keep the directive."""
+    if not permissions.is_manager(user):
+        raise PermissionDenied(_("Only committee staff or administrators may enter directives."))
 
 
 def _actor(actor: User | None) -> User | None:
@@ -182,7 +177,7 @@ def directive_create(
     **fields,
 ) -> Directive:
     """Register a directive for ``owner_unit``; refused if its symbol is already registered for the issuer and year."""
-    _require_manager(actor, owner_unit)
+    permissions.require_manage(actor, owner_unit)
     directive = Directive(
         owner_unit=owner_unit,
         doc_type=doc_type,
@@ -221,10 +216,10 @@ def directive_update(*, actor: User, directive: Directive, note: str = "", **fie
     directive = (
         Directive.objects.select_for_update(of=("self",)).select_related("doc_type", "owner_unit").get(pk=directive.pk)
     )
-    _require_manager(actor, directive.owner_unit)
+    permissions.require_manage(actor, directive.owner_unit)
     new_owner = fields.get("owner_unit")
     if new_owner is not None and new_owner.pk != directive.owner_unit_id:
-        _require_manager(actor, new_owner)
+        permissions.require_manage(actor, new_owner)
     before = _snapshot(directive, DIRECTIVE_FIELDS)
     for name, value in fields.items():
         setattr(directive, name, value)
@@ -270,7 +265,7 @@ def directive_relate(
 
     When it replaces a directive in force that the actor also manages, that one becomes *replaced*.
     """
-    _require_manager(actor, source.owner_unit)
+    permissions.require_manage(actor, source.owner_unit)
     if source.pk == target.pk:
         raise ValidationError(_("A directive cannot be linked to itself."))
     if kind != DirectiveRelation.Kind.AMENDS and _reaches(target, source, kind):
@@ -303,7 +298,7 @@ def directive_relate(
     if (
         kind == DirectiveRelation.Kind.REPLACES
         and target.status == Directive.Status.IN_FORCE
-        and can_manage(actor, target.owner_unit)
+        and permissions.may_manage(actor, target.owner_unit)
     ):
         directive_update(
             actor=actor,
@@ -317,7 +312,7 @@ def directive_relate(
 @transaction.atomic
 def directive_unrelate(*, actor: User, relation: DirectiveRelation, note: str = "") -> None:
     source, target = relation.source, relation.target
-    _require_manager(actor, source.owner_unit)
+    permissions.require_manage(actor, source.owner_unit)
     label = relation.get_kind_display()
     relation.delete()
     _event(
@@ -340,7 +335,7 @@ def directive_unrelate(*, actor: User, relation: DirectiveRelation, note: str = 
 @transaction.atomic
 def attachment_add(*, actor: User, directive: Directive, file) -> Attachment:
     """Attach a file after checking its content (see ``uploads``); it is stored under a generated name."""
-    _require_manager(actor, directive.owner_unit)
+    permissions.require_manage(actor, directive.owner_unit)
     checked = uploads.check(file)
     if Attachment.objects.filter(directive=directive, sha256=checked.sha256).exists():
         raise ValidationError(_("“%(name)s” is already attached to this directive.") % {"name": checked.name})
@@ -380,7 +375,7 @@ def assignment_targets(
     units = list(units)
     for unit in [root, *units]:
         if unit is not None:
-            _require_manager(actor, unit)
+            permissions.require_manage(actor, unit)
     kinds = list(kinds)
     wanted = Q(pk__in=[u.pk for u in units])
     if root is not None:
@@ -388,7 +383,7 @@ def assignment_targets(
             wanted |= Q(path__startswith=root.path, kind__in=kinds) & ~Q(pk=root.pk)
         if include_root:
             wanted |= Q(pk=root.pk)
-    qs = Unit.objects.filter(wanted).filter(scope.in_scope_q(actor, "path", MANAGER_ROLES))
+    qs = Unit.objects.filter(wanted).filter(scope.in_scope_q(actor, "path", permissions.MANAGERS))
     if only_open:
         qs = qs.open_on(day or timezone.localdate())
     return qs
@@ -426,7 +421,7 @@ def assignment_bulk_create(
     """
     directive = Directive.objects.select_for_update().get(pk=directive.pk)  # one bulk assignment at a time
     owner = Unit.objects.get(pk=directive.owner_unit_id)
-    _require_manager(actor, owner)
+    permissions.require_manage(actor, owner)
     if directive.status != Directive.Status.IN_FORCE:
         raise ValidationError(_("Only a directive in force can be assigned; change its status first."))
     task = (task or "").strip()
@@ -514,7 +509,7 @@ def assignment_update(*, actor: User, assignment: Assignment, reason: str, **fie
     if unknown:
         raise TypeError(f"assignment_update() cannot change {sorted(unknown)}")
     assignment = _locked_assignment(assignment)
-    _require_manager(actor, assignment.directive.owner_unit)
+    permissions.require_manage(actor, assignment.directive.owner_unit)
     reason = _require_reason(reason)
     before = _snapshot(assignment, ASSIGNMENT_FIELDS)
     for name, value in fields.items():

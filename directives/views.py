@@ -1,12 +1,13 @@
 """Pages of the register. Every directive and assignment is fetched through ``visible_to(user)``.
 
 Out of scope is a 404 everywhere; in scope but not committee staff or administrator over the
-registering unit is a 403 for the pages that change something.
+registering unit is a 403 for the pages that change something: the services refuse, and a page that
+shows a form gives the same refusal (``permissions.require_manage``) before it shows the form.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, F, Max, Min, Q, Value, When
@@ -30,8 +31,7 @@ from directives.forms import (
     RelateForm,
 )
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation
-from directives.querysets import MANAGER_ROLES
-from units import scope
+from units import permissions, scope
 from units.forms import add_service_errors
 from units.models import Unit
 from units.text import search_key
@@ -40,18 +40,13 @@ PAGE_SIZE = 50
 SEARCH_LIMIT = 20
 
 
-def _require_manager(user, unit: Unit) -> None:
-    if not services.can_manage(user, unit):
-        raise PermissionDenied(_("Only committee staff or administrators of %(unit)s may do this.") % {"unit": unit})
-
-
 def _managed_units(user):
-    return Unit.objects.visible_to(user, roles=MANAGER_ROLES)
+    return Unit.objects.visible_to(user, roles=permissions.MANAGERS)
 
 
 def _manager_root(user) -> Unit | None:
     """The top of the user's managed scope when it is one open unit (the usual case)."""
-    return scope.home_unit(user, MANAGER_ROLES)
+    return scope.home_unit(user, permissions.MANAGERS)
 
 
 def _unit_search(user, q: str):
@@ -108,7 +103,7 @@ def directive_list(request):
             "form": form,
             "page": page,
             "filtered": filtered,
-            "can_create": bool(scope.scope_paths(request.user, MANAGER_ROLES)),
+            "can_create": permissions.is_manager(request.user),
             "nav_section": "directives",
         },
     )
@@ -135,11 +130,10 @@ def directive_detail(request, pk: int):
         Directive.objects.visible_to(user).select_related("doc_type", "owner_unit", "created_by__person"), pk=pk
     )
     today = timezone.localdate()
-    visible = Directive.objects.visible_to(user).values("pk")
     other_relations = (
-        DirectiveRelation.objects.filter(Q(source=directive) | Q(target=directive))
+        DirectiveRelation.objects.visible_to(user)
+        .filter(Q(source=directive) | Q(target=directive))
         .exclude(kind=DirectiveRelation.Kind.IMPLEMENTS)
-        .filter(source__in=visible, target__in=visible)
         .select_related("source", "target")
     )
     assignments = Assignment.objects.filter(directive=directive).of_units_in_scope(user)
@@ -159,7 +153,7 @@ def directive_detail(request, pk: int):
     assignment_page = Paginator(
         assignments.select_related("unit").order_by("unit__search_key", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("apage"))
-    can_manage = services.can_manage(user, directive.owner_unit)
+    can_manage = permissions.may_manage(user, directive.owner_unit)
     # A task handed to many units is one event with no assignment: it names the task, how many units and
     # where. Only those who manage the directive, or hold that task themselves, read it.
     own_rows = Q(assignment__in=assignments)
@@ -182,7 +176,7 @@ def directive_detail(request, pk: int):
             .select_related("actor__person", "assignment__unit")[:100]
         ),
         "can_manage": can_manage,
-        "can_create": bool(scope.scope_paths(user, MANAGER_ROLES)),
+        "can_create": permissions.is_manager(user),
         "attachment_form": AttachmentForm() if can_manage else None,
         "today": today,
         "nav_section": "directives",
@@ -243,8 +237,7 @@ def _duplicate_context(user, exc: ValidationError) -> dict:
 @login_required
 def directive_create(request):
     user = request.user
-    if not scope.scope_paths(user, MANAGER_ROLES):
-        raise PermissionDenied(_("Only committee staff or administrators may enter directives."))
+    services.require_registrar(user)
     owner_id = request.POST.get("owner_unit") if request.method == "POST" else request.GET.get("unit")
     owner = _picked_unit(user, owner_id)
     q = request.GET.get("q", "").strip()[:100]
@@ -298,7 +291,7 @@ def directive_create(request):
 def directive_edit(request, pk: int):
     user = request.user
     directive = get_object_or_404(Directive.objects.visible_to(user).select_related("owner_unit"), pk=pk)
-    _require_manager(user, directive.owner_unit)
+    permissions.require_manage(user, directive.owner_unit)
     form = DirectiveForm(request.POST or None, instance=Directive.objects.get(pk=directive.pk), with_files=False)
     extra = {}
     if request.method == "POST" and form.is_valid():
@@ -328,7 +321,7 @@ def directive_edit(request, pk: int):
 def directive_relate(request, pk: int):
     user = request.user
     directive = get_object_or_404(Directive.objects.visible_to(user).select_related("owner_unit"), pk=pk)
-    _require_manager(user, directive.owner_unit)
+    permissions.require_manage(user, directive.owner_unit)
     q = request.GET.get("q", "").strip()[:100]
     kind = request.POST.get("kind") or request.GET.get("kind") or DirectiveRelation.Kind.IMPLEMENTS
     if request.method == "POST":
@@ -372,14 +365,9 @@ def directive_relate(request, pk: int):
 @require_POST
 def relation_delete(request, pk: int):
     user = request.user
-    visible = Directive.objects.visible_to(user)
     relation = get_object_or_404(
-        DirectiveRelation.objects.filter(source__in=visible, target__in=visible).select_related(
-            "source__owner_unit", "target"
-        ),
-        pk=pk,
+        DirectiveRelation.objects.visible_to(user).select_related("source__owner_unit", "target"), pk=pk
     )
-    _require_manager(user, relation.source.owner_unit)
     services.directive_unrelate(actor=user, relation=relation)
     messages.success(request, _("The link was removed."))
     return redirect(relation.source)
@@ -389,7 +377,7 @@ def relation_delete(request, pk: int):
 def attachment_add(request, pk: int):
     user = request.user
     directive = get_object_or_404(Directive.objects.visible_to(user).select_related("owner_unit"), pk=pk)
-    _require_manager(user, directive.owner_unit)
+    permissions.require_manage(user, directive.owner_unit)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -412,9 +400,7 @@ def attachment_add(request, pk: int):
 @login_required
 def attachment_download(request, pk: int):
     """Always a download, never shown inline: the browser must not render an uploaded file as a page."""
-    attachment = get_object_or_404(
-        Attachment.objects.filter(directive__in=Directive.objects.visible_to(request.user).values("pk")), pk=pk
-    )
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
     return uploads.download(attachment)
 
 
@@ -434,12 +420,12 @@ def assignment_create(request, pk: int):
     """Hand one task to many units: pick where to start, which kinds of unit under it, or units one by one."""
     user = request.user
     directive = get_object_or_404(Directive.objects.visible_to(user).select_related("owner_unit", "doc_type"), pk=pk)
-    _require_manager(user, directive.owner_unit)
+    permissions.require_manage(user, directive.owner_unit)
     root_id = request.POST.get("root") if request.method == "POST" else request.GET.get("unit")
     root = _picked_unit(user, root_id)
     q = request.GET.get("q", "").strip()[:100]
     if root is None and not q and request.method != "POST":
-        root = directive.owner_unit if services.can_manage(user, directive.owner_unit) else _manager_root(user)
+        root = directive.owner_unit
     form = AssignForm(request.POST or None, root=root, kind_counts=_kind_counts(root) if root else None)
     if request.method == "POST" and root is None:
         form.add_error(None, _("Choose the unit to start from."))
@@ -493,7 +479,7 @@ def _assignment_for_manager(request, pk: int) -> Assignment:
     assignment = get_object_or_404(
         Assignment.objects.visible_to(request.user).select_related("directive__owner_unit", "unit"), pk=pk
     )
-    _require_manager(request.user, assignment.directive.owner_unit)
+    permissions.require_manage(request.user, assignment.directive.owner_unit)
     return assignment
 
 

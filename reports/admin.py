@@ -5,7 +5,6 @@ keep who did what and when."""
 from django.contrib import admin, messages
 from django.utils.translation import ngettext
 
-from reports import access
 from reports.calendar import days
 from reports.models import (
     CalendarDay,
@@ -23,6 +22,7 @@ from reports.models import (
     ReportVersion,
 )
 from reports.models import ReportForm as ReportFormModel
+from units import permissions
 
 
 class SectionInline(admin.TabularInline):
@@ -77,19 +77,19 @@ class CalendarDayAdmin(admin.ModelAdmin):
     actions = None
 
     def has_module_permission(self, request):
-        return access.may_change_calendar(request.user)
+        return permissions.may_change_calendar(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return access.may_change_calendar(request.user)
+        return permissions.may_change_calendar(request.user)
 
     def has_add_permission(self, request):
-        return access.may_change_calendar(request.user)
+        return permissions.may_change_calendar(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return access.may_change_calendar(request.user)
+        return permissions.may_change_calendar(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return access.may_change_calendar(request.user)
+        return permissions.may_change_calendar(request.user)
 
     def _moved(self, request, moved: int) -> None:
         self.message_user(

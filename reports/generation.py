@@ -17,15 +17,16 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports import access, periods
+from reports import periods
 from reports.models import Delivery, FormAssignment, Obligation, Report, ReportAttachment, ReportForm
+from units import permissions
 from units.models import Unit, User
 from units.services import audit_record
 
@@ -210,8 +211,7 @@ def form_assign(
 ) -> tuple[FormAssignment, int]:
     """Make every unit of ``kinds`` under ``root`` owe a periodic form from ``starts_on``; the periods
     already begun are opened at once. Assigning the same form under the same unit again updates it."""
-    if not access.may_assign(actor, root):
-        raise PermissionDenied(_("Only committee staff or administrators of %(unit)s may do this.") % {"unit": root})
+    permissions.require_manage(actor, root)
     if not form.is_periodic:
         raise ValidationError(_("Only a periodic form is assigned this way; request the others."))
     kinds = sorted(set(kinds))
@@ -262,8 +262,7 @@ def obligations_request(
     due_date: datetime.date,
 ) -> int:
     """Ask units for a one-off (ad hoc or thematic) report on ``form`` covering the given dates."""
-    if not access.may_assign(actor, root):
-        raise PermissionDenied(_("Only committee staff or administrators of %(unit)s may do this.") % {"unit": root})
+    permissions.require_manage(actor, root)
     if form.is_periodic:
         raise ValidationError(_("A periodic form is assigned, not requested."))
     if period_end < period_start:

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from reports import access, periods, validation
+from reports import periods, validation
+from reports.documents import signing
 from reports.models import Indicator, Obligation, Report, Status
 from reports.models.obligations import IN_REVIEW, NOT_FILED, PENDING, is_overdue
 from reports.services import needs_approval
+from units import permissions
 
 working_days_text = periods.working_days_text
 
@@ -71,8 +73,8 @@ def actions_for(user, obligation: Obligation, report: Report | None) -> Actions:
     unit = obligation.unit
     actions = Actions()
     editable = report is None or report.is_editable
-    signs = report is not None and access.may_approve(user, unit, report)
-    if editable and access.may_edit(user, unit):
+    signs = report is not None and permissions.may_approve(user, unit, posts=signing.posts_signing(report))
+    if editable and permissions.may_file(user, unit):
         actions.edit = True
         if report is not None:
             approval = needs_approval(report)
@@ -80,7 +82,7 @@ def actions_for(user, obligation: Obligation, report: Report | None) -> Actions:
             actions.request_approval = approval and not signs
     if report is not None and report.status == Status.AWAITING_APPROVAL and signs:
         actions.approve = actions.send_back = True
-    if report is not None and report.status in IN_REVIEW and access.may_review(user, unit):
+    if report is not None and report.status in IN_REVIEW and permissions.may_review(user, unit):
         actions.review = True
     return actions
 
@@ -90,7 +92,7 @@ def submit_label(report: Report | None, obligation: Obligation, user) -> tuple[s
     form = obligation.form
     returned = obligation.returned_count > 0
     approval = form.requires_approval and (not returned or form.reapproval_required)
-    if approval and not access.may_approve(user, obligation.unit, report):
+    if approval and not permissions.may_approve(user, obligation.unit, posts=signing.posts_signing(report)):
         return "request_approval", _("Send to the head for approval")
     if approval:
         return "submit", _("Approve and submit")

@@ -8,14 +8,14 @@
 from django.db import models
 from django.db.models import Q
 
-from units import scope
+from units import permissions, scope
+from units.querysets import OfUnitQuerySet
 
-REVIEWER_ROLES = ("staff", "admin")
 
-
-def strictly_below_q(user, field: str, roles=REVIEWER_ROLES) -> Q | None:
-    """Rows whose unit (``field`` is a unit path) lies strictly under a unit the user holds ``roles`` over."""
-    paths = scope.scope_paths(user, roles)
+def strictly_below_q(user, field: str) -> Q | None:
+    """Rows whose unit (``field`` is a unit path) lies strictly under a unit the user manages: the rows
+    ``permissions.may_review`` lets them review."""
+    paths = scope.scope_paths(user, permissions.MANAGERS)
     if not paths:
         return None
     q = Q(pk__in=[])
@@ -24,20 +24,14 @@ def strictly_below_q(user, field: str, roles=REVIEWER_ROLES) -> Q | None:
     return q
 
 
-class ObligationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ObligationQuerySet":
-        q = scope.in_scope_q(user, "unit__path")
-        return self.none() if q is None else self.filter(q)
-
+class ObligationQuerySet(OfUnitQuerySet):
     def reviewable_by(self, user) -> "ObligationQuerySet":
         q = strictly_below_q(user, "unit__path")
         return self.none() if q is None else self.filter(q)
 
 
-class ReportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ReportQuerySet":
-        q = scope.in_scope_q(user, "obligation__unit__path")
-        return self.none() if q is None else self.filter(q)
+class ReportQuerySet(OfUnitQuerySet):
+    unit_path = "obligation__unit__path"
 
     def awaiting_signature_of(self, user, day) -> "ReportQuerySet":
         """Reports waiting for ``user`` to approve them: of units they are head of by role, issued by a body
@@ -68,6 +62,18 @@ class ReportQuerySet(models.QuerySet):
     def reviewable_by(self, user) -> "ReportQuerySet":
         q = strictly_below_q(user, "obligation__unit__path")
         return self.none() if q is None else self.filter(q)
+
+
+class ReportAttachmentQuerySet(OfUnitQuerySet):
+    """A report's file is seen by those who see the report."""
+
+    unit_path = "report__obligation__unit__path"
+
+
+class FormAssignmentQuerySet(OfUnitQuerySet):
+    """A form's assignment under a unit is seen within that unit's scope."""
+
+    unit_path = "root__path"
 
 
 class ReportFormQuerySet(models.QuerySet):

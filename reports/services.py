@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives import uploads
-from reports import access, periods, validation
+from reports import periods, validation
 from reports.documents import signing
 from reports.models import (
     Indicator,
@@ -36,6 +36,7 @@ from reports.models import (
 )
 from reports.models.reports import EDITABLE
 from reports.reminders import events
+from units import permissions
 from units.models import Unit, User
 from units.services import audit_record
 from units.text import clean_text
@@ -105,6 +106,12 @@ def _report_for(obligation: Obligation, actor: User) -> tuple[Report, bool]:
     return Report.objects.get_or_create(obligation=obligation, defaults=defaults)
 
 
+def require_may_write(actor: User, unit: Unit) -> None:
+    """The refusal of writing ``unit``'s report, which the report form gives before it shows anything."""
+    if not permissions.may_file(actor, unit):
+        raise PermissionDenied(_("Only the unit's reporter or head may write its report."))
+
+
 @transaction.atomic
 def report_save_draft(
     *,
@@ -122,8 +129,7 @@ def report_save_draft(
     the report's current one, ``ValidationError`` when the report is no longer editable.
     """
     obligation = Obligation.objects.select_related("form", "unit").get(pk=obligation.pk)
-    if not access.may_edit(actor, obligation.unit):
-        raise PermissionDenied(_("Only the unit's reporter or head may write its report."))
+    require_may_write(actor, obligation.unit)
     report, created = _report_for(obligation, actor)
     if created and revision != 0:
         # Nothing to conflict with: the copy this save claims to come from never existed.
@@ -361,7 +367,7 @@ def _file(report: Report, *, actor: User, kind: str, approved: bool, note: str =
 def report_request_approval(*, actor: User, report: Report, note: str = "") -> Report:
     """The reporter sends a complete draft to the head of unit."""
     report = _locked(report)
-    if not access.may_edit(actor, report.obligation.unit):
+    if not permissions.may_file(actor, report.obligation.unit):
         raise PermissionDenied(_("Only the unit's reporter or head may send its report."))
     _require_state(report, EDITABLE, _("Only a draft or a returned report can be sent to the head."))
     if not needs_approval(report):
@@ -376,7 +382,7 @@ def report_request_approval(*, actor: User, report: Report, note: str = "") -> R
 def report_send_back(*, actor: User, report: Report, note: str) -> Report:
     """The head sends the report back to the reporter without approving it; the reason is required."""
     report = _locked(report)
-    if not access.may_approve(actor, report.obligation.unit, report):
+    if not permissions.may_approve(actor, report.obligation.unit, posts=signing.posts_signing(report)):
         raise PermissionDenied(_("Only the head who signs the report may send it back."))
     _require_state(report, [Status.AWAITING_APPROVAL], _("Only a report awaiting approval can be sent back."))
     note = _require_note(note, "note", _("Tell the reporter what to change."))
@@ -388,7 +394,7 @@ def report_send_back(*, actor: User, report: Report, note: str) -> Report:
 def report_approve(*, actor: User, report: Report, note: str = "") -> Report:
     """The head approves (signs) the report awaiting approval; it is submitted at once."""
     report = _locked(report)
-    if not access.may_approve(actor, report.obligation.unit, report):
+    if not permissions.may_approve(actor, report.obligation.unit, posts=signing.posts_signing(report)):
         raise PermissionDenied(
             _("Only the holder of the post that signs this report, in office today, may approve it.")
         )
@@ -402,11 +408,11 @@ def report_submit(*, actor: User, report: Report, note: str = "") -> Report:
     """Submit a draft or a corrected report to the committee. Where the head must approve, only the head may."""
     report = _locked(report)
     unit = report.obligation.unit
-    if not access.may_edit(actor, unit):
+    if not permissions.may_file(actor, unit):
         raise PermissionDenied(_("Only the unit's reporter or head may submit its report."))
     _require_state(report, EDITABLE, _("Only a draft or a returned report can be submitted."))
     approval = needs_approval(report)
-    if approval and not access.may_approve(actor, unit, report):
+    if approval and not permissions.may_approve(actor, unit, posts=signing.posts_signing(report)):
         raise ValidationError(
             _("The head of the unit must approve this report: send it to the head."), code="needs_approval"
         )
@@ -419,7 +425,7 @@ def report_submit(*, actor: User, report: Report, note: str = "") -> Report:
 def report_return(*, actor: User, report: Report, reason: str) -> Report:
     """The committee sends a submitted report back for revision; the reason is required and kept."""
     report = _locked(report)
-    if not access.may_review(actor, report.obligation.unit):
+    if not permissions.may_review(actor, report.obligation.unit):
         raise PermissionDenied(_("Only committee staff above the unit may return its report."))
     _require_state(report, (Status.SUBMITTED, Status.RESUBMITTED), _("Only a submitted report can be returned."))
     reason = _require_note(reason, "reason", _("Say what must be corrected or added."))
@@ -441,7 +447,7 @@ def report_return(*, actor: User, report: Report, reason: str) -> Report:
 def report_accept(*, actor: User, report: Report, note: str = "") -> Report:
     """The committee accepts a submitted report; it is final."""
     report = _locked(report)
-    if not access.may_review(actor, report.obligation.unit):
+    if not permissions.may_review(actor, report.obligation.unit):
         raise PermissionDenied(_("Only committee staff above the unit may accept its report."))
     _require_state(report, (Status.SUBMITTED, Status.RESUBMITTED), _("Only a submitted report can be accepted."))
     now = timezone.now()
@@ -466,7 +472,7 @@ def report_accept(*, actor: User, report: Report, note: str = "") -> Report:
 def report_attachment_add(*, actor: User, report: Report, file) -> ReportAttachment:
     """Attach a file to a draft or returned report, checked by content as a directive's files are."""
     report = _locked(report)
-    if not access.may_edit(actor, report.obligation.unit):
+    if not permissions.may_file(actor, report.obligation.unit):
         raise PermissionDenied(_("Only the unit's reporter or head may attach files to its report."))
     _require_state(report, EDITABLE, _("Files can be attached only while the report is being written."))
     checked = uploads.check(file)
@@ -483,7 +489,7 @@ def report_attachment_add(*, actor: User, report: Report, file) -> ReportAttachm
 def report_attachment_remove(*, actor: User, attachment: ReportAttachment) -> None:
     """Take a file off a report being written. The file stays stored: an earlier version may list it."""
     report = _locked(attachment.report)
-    if not access.may_edit(actor, report.obligation.unit):
+    if not permissions.may_file(actor, report.obligation.unit):
         raise PermissionDenied(_("Only the unit's reporter or head may remove its files."))
     _require_state(report, EDITABLE, _("Files can be removed only while the report is being written."))
     updated = ReportAttachment.objects.filter(pk=attachment.pk, report=report, removed_at__isnull=True).update(

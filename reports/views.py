@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from directives import uploads
-from reports import access, pages, periods, services
+from reports import pages, periods, services
 from reports.forms import NoteForm, ReasonForm, ReportEntryForm, SendBackForm, entry_initial
 from reports.models import Obligation, Report, ReportAttachment, ReportEvent, ReportValue, ReportVersion, Status
 from reports.models.obligations import IN_REVIEW, PENDING
 from reports.reminders import obligation_log
+from units import permissions
 from units.models import RoleGrant, Unit
 
 OPEN_LIMIT = 200
@@ -54,7 +55,7 @@ def _form_parts(obligation: Obligation):
 def my_reports(request):
     """Committee staff go to the reports they review; everyone else straight to their own unit's reports
     (a choice when they hold roles in several units). ``?own=1`` takes staff to their own unit's."""
-    if access.is_form_manager(request.user) and not request.GET.get("own"):
+    if permissions.is_manager(request.user) and not request.GET.get("own"):
         return redirect("reports:review_inbox")
     grants = list(
         RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__depth", "unit__search_key")
@@ -86,7 +87,7 @@ def unit_obligations(request, pk: int):
             "groups": groups,
             "accepted": accepted,
             "today": today,
-            "can_edit": access.may_edit(request.user, unit),
+            "can_edit": permissions.may_file(request.user, unit),
             "truncated": len(open_rows) == OPEN_LIMIT,
             "nav_section": "reports",
         },
@@ -137,11 +138,6 @@ def report_detail(request, pk: int):
     )
 
 
-def _require_edit(request, obligation: Obligation) -> None:
-    if not access.may_edit(request.user, obligation.unit):
-        raise PermissionDenied(_("Only the unit's reporter or head may write its report."))
-
-
 def _conflict(report: Report, form: ReportEntryForm) -> dict:
     """Their saved text beside ours: every field where the saved version differs from what was posted."""
     theirs = entry_initial(report, form.sections, form.indicators)
@@ -166,7 +162,7 @@ def _conflict(report: Report, form: ReportEntryForm) -> dict:
 def report_edit(request, pk: int):
     """The report form: Save draft, and Send to the head or Submit as the form and the user's role allow."""
     obligation = _obligation(request, pk)
-    _require_edit(request, obligation)
+    services.require_may_write(request.user, obligation.unit)
     report = _report(obligation)
     if report is not None and not report.is_editable:
         messages.info(
@@ -313,7 +309,7 @@ def report_autosave(request, pk: int):
     obligation = Obligation.objects.visible_to(request.user).select_related("form", "unit").filter(pk=pk).first()
     if obligation is None:
         return JsonResponse({"error": "not_found"}, status=404)
-    if not access.may_edit(request.user, obligation.unit):
+    if not permissions.may_file(request.user, obligation.unit):
         return JsonResponse({"error": "forbidden"}, status=403)
     sections, indicators = _form_parts(obligation)
     form = ReportEntryForm(request.POST, sections=sections, indicators=indicators)
@@ -404,8 +400,7 @@ def report_version(request, pk: int, number: int):
 @login_required
 def attachment_download(request, pk: int):
     """Always a download, never shown inline: the browser must not render an uploaded file as a page."""
-    visible = Obligation.objects.visible_to(request.user).values("pk")
-    attachment = get_object_or_404(ReportAttachment.objects.filter(report__obligation__in=visible), pk=pk)
+    attachment = get_object_or_404(ReportAttachment.objects.visible_to(request.user), pk=pk)
     return uploads.download(attachment)
 
 
@@ -468,7 +463,7 @@ INBOX_PAGE = 25
 @login_required
 def review_inbox(request):
     """Submitted reports of the units under the user's committee, oldest first, to accept or return."""
-    if not access.is_form_manager(request.user):
+    if not permissions.is_manager(request.user):
         raise PermissionDenied(_("Only committee staff review reports."))
     reports = (
         Report.objects.reviewable_by(request.user)

@@ -10,12 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import access, generation, periods
+from reports import generation, periods
 from reports.forms import FormAssignForm, IndicatorFormSet, ReportFormForm, RequestForm, SectionFormSet
 from reports.models import FormAssignment, ReportForm
-from reports.querysets import REVIEWER_ROLES
 from reports.validation import bounds_hint
-from units import scope
+from units import permissions, scope
 from units.forms import add_service_errors
 from units.models import Unit
 from units.services import audit_record
@@ -24,15 +23,15 @@ ROOT_KINDS = (Unit.Kind.NATION, Unit.Kind.PROVINCE, Unit.Kind.CITY, Unit.Kind.DI
 
 
 def _require_manager(user) -> None:
-    if not access.is_form_manager(user):
+    if not permissions.is_manager(user):
         raise PermissionDenied(_("Report forms are managed by committee staff."))
 
 
 def _roots(user):
     """Where the user may assign a form from: the open provinces and districts they manage, and the
     units at the top of their managed scope."""
-    managed = Unit.objects.visible_to(user, roles=REVIEWER_ROLES).filter(closed_on__isnull=True)
-    tops = [p for p in scope.scope_paths(user, REVIEWER_ROLES) if p != scope.ALL]
+    managed = Unit.objects.visible_to(user, roles=permissions.MANAGERS).filter(closed_on__isnull=True)
+    tops = [p for p in scope.scope_paths(user, permissions.MANAGERS) if p != scope.ALL]
     return managed.filter(Q(kind__in=ROOT_KINDS) | Q(path__in=tops)).order_by("depth", "name")
 
 
@@ -53,7 +52,6 @@ def form_list(request):
 def form_detail(request, pk: int):
     _require_manager(request.user)
     form = get_object_or_404(ReportForm.objects.select_related("owner_unit", "directive"), pk=pk)
-    visible = Unit.objects.visible_to(request.user).values("pk")
     today = timezone.localdate()
     example = None
     if form.is_periodic:
@@ -67,7 +65,7 @@ def form_detail(request, pk: int):
             "due": periods.due_date(period.end, form.due_working_days),
         }
     assignments = list(
-        FormAssignment.objects.filter(form=form, root__in=visible).select_related("root", "created_by__person")
+        FormAssignment.objects.visible_to(request.user).filter(form=form).select_related("root", "created_by__person")
     )
     indicators = list(form.indicators.all())
     for indicator in indicators:
@@ -84,7 +82,7 @@ def form_detail(request, pk: int):
             "rules": list(form.rules.select_related("left", "right")),
             "assignments": assignments,
             "example": example,
-            "can_change": access.may_change_form(request.user, form),
+            "can_change": permissions.may_change_form(request.user, form),
             "can_assign": _roots(request.user).exists(),
             "nav_section": "review",
         },
@@ -92,7 +90,7 @@ def form_detail(request, pk: int):
 
 
 def _home_unit(user) -> Unit | None:
-    return scope.home_unit(user, REVIEWER_ROLES)
+    return scope.home_unit(user, permissions.MANAGERS)
 
 
 @login_required
@@ -100,7 +98,7 @@ def form_edit(request, pk: int | None = None):
     """Create or change a form with its sections and figures (consistency rules: in the admin)."""
     _require_manager(request.user)
     instance = get_object_or_404(ReportForm, pk=pk) if pk else ReportForm()
-    if pk and not access.may_change_form(request.user, instance):
+    if pk and not permissions.may_change_form(request.user, instance):
         raise PermissionDenied(_("Only the committee that defined this form may change it."))
     data = request.POST if request.method == "POST" else None
     form = ReportFormForm(data, instance=instance)

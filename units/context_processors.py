@@ -1,5 +1,4 @@
-from units import scope
-from units.models import RoleGrant
+from units import permissions, scope
 
 
 def navigation(request):
@@ -7,8 +6,4 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = scope.user_roles(user)
-    return {
-        "nav_roles": roles,
-        "can_manage_units": bool(roles & {RoleGrant.Role.ADMIN, RoleGrant.Role.STAFF}),
-    }
+    return {"nav_roles": scope.user_roles(user), "can_manage_units": permissions.is_manager(user)}

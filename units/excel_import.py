@@ -34,11 +34,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from qcdc import archives
 from qcdc.spreadsheets import put
-from units import scope, services
-from units.models import AuditEvent, RoleGrant, Unit, User
+from units import permissions, scope, services
+from units.models import AuditEvent, Unit, User
 from units.text import clean_line, search_key
 
-MANAGER_ROLES = (RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
 IMPORTABLE_KINDS = (
     Unit.Kind.VILLAGE,
     Unit.Kind.RESIDENTIAL_GROUP,
@@ -395,7 +394,7 @@ class _Importer:
         self.parent = parent
         self.errors: list[RowError] = []
         self.headings: dict[str, str] = {}
-        self.manage_paths = scope.scope_paths(actor, MANAGER_ROLES)
+        self.manage_paths = scope.scope_paths(actor, permissions.MANAGERS)
         self.visible_paths = scope.scope_paths(actor)
         self.kinds = _kind_lookup()
 
@@ -889,7 +888,7 @@ def excel_import(*, actor: User, parent: Unit, file) -> ImportResult:
 
     All or nothing: if any row is wrong, the result lists every problem and nothing is saved.
     """
-    if not scope.has_role(actor, MANAGER_ROLES, parent):
+    if not permissions.may_manage(actor, parent):
         raise ValidationError(_("You may not add units under %(unit)s.") % {"unit": parent.name})
     importer = _Importer(actor=actor, parent=parent)
     rows = importer.read(file) if importer.check_file(file) else []

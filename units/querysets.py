@@ -65,7 +65,32 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(search_q(text))
 
 
-class BodyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "BodyQuerySet":
-        q = scope.in_scope_q(user, "unit__path")
+class OfUnitQuerySet(models.QuerySet):
+    """Rows that belong to one unit (reached through ``unit_path``, a lookup of its path): visible when that
+    unit is in the user's scope."""
+
+    unit_path = "unit__path"
+
+    def visible_to(self, user):
+        q = scope.in_scope_q(user, self.unit_path)
         return self.none() if q is None else self.filter(q)
+
+
+class BodyQuerySet(OfUnitQuerySet):
+    pass
+
+
+class HeadshipQuerySet(OfUnitQuerySet):
+    pass
+
+
+class BodyMembershipQuerySet(OfUnitQuerySet):
+    unit_path = "body__unit__path"
+
+
+class RoleGrantQuerySet(OfUnitQuerySet):
+    """A grant is seen by those whose scope holds its unit (the logins page requires more: ``permissions``)."""
+
+
+class AuditEventQuerySet(OfUnitQuerySet):
+    """A change is seen within the scope of the unit it was made in; one of no unit, by superusers only."""

@@ -14,8 +14,8 @@ ALL = "/"
 MAX_MERGER_DEPTH = 20  # a longer chain of successions is a loop in the data, not history
 
 
-def _minimal(paths: Iterable[str]) -> list[str]:
-    """Drop every path that lies under another one in the list."""
+def minimal_paths(paths: Iterable[str]) -> list[str]:
+    """The same set of subtrees, sorted, with every path that lies under another one in the list dropped."""
     kept: list[str] = []
     for path in sorted(set(paths)):
         if not kept or not path.startswith(kept[-1]):
@@ -23,7 +23,8 @@ def _minimal(paths: Iterable[str]) -> list[str]:
     return kept
 
 
-def _prefix_q(field: str, paths: list[str]) -> Q:
+def paths_q(field: str, paths: Iterable[str]) -> Q:
+    """A filter on ``field`` (a unit path) matching the subtrees of ``paths``; none at all if empty."""
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(**{f"{field}__startswith": path})
@@ -38,13 +39,25 @@ def scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
         return [ALL]
     from units.models import RoleGrant
 
-    grants = getattr(user, "_qcdc_grants", None)
-    if grants is None:
-        grants = list(RoleGrant.objects.filter(user=user).values_list("role", "unit__path"))
-        user._qcdc_grants = grants
     wanted = set(roles) if roles is not None else None
-    direct = _minimal(path for role, path in grants if wanted is None or role in wanted or role == RoleGrant.Role.ADMIN)
+    direct = minimal_paths(
+        path for role, path in grants(user) if wanted is None or role in wanted or role == RoleGrant.Role.ADMIN
+    )
     return _with_former_units(user, direct)
+
+
+def grants(user) -> list[tuple[str, str]]:
+    """(role, unit path) of each of the user's own grants, read once per request; none for an inactive user,
+    and none for a superuser, whose scope is everything without them."""
+    from units.models import RoleGrant
+
+    if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
+        return []
+    cached = getattr(user, "_qcdc_grants", None)
+    if cached is None:
+        cached = list(RoleGrant.objects.filter(user=user).values_list("role", "unit__path"))
+        user._qcdc_grants = cached
+    return cached
 
 
 def _with_former_units(user, direct: list[str]) -> list[str]:
@@ -57,17 +70,17 @@ def _with_former_units(user, direct: list[str]) -> list[str]:
         return cache[key]
     result = direct
     # Most national-level scopes already hold every former unit: one cheap check spares the join.
-    if direct and Unit.objects.filter(closed_on__isnull=False).exclude(_prefix_q("path", direct)).exists():
+    if direct and Unit.objects.filter(closed_on__isnull=False).exclude(paths_q("path", direct)).exists():
         # At any depth: the former wards of the wards merged into this one come too (a query per level).
         frontier = direct
         for _level in range(MAX_MERGER_DEPTH):
-            former = UnitSuccession.objects.filter(_prefix_q("successor__path", frontier)).exclude(
-                _prefix_q("predecessor__path", result)
+            former = UnitSuccession.objects.filter(paths_q("successor__path", frontier)).exclude(
+                paths_q("predecessor__path", result)
             )
-            frontier = _minimal(former.values_list("predecessor__path", flat=True))
+            frontier = minimal_paths(former.values_list("predecessor__path", flat=True))
             if not frontier:
                 break
-            result = _minimal([*result, *frontier])
+            result = minimal_paths([*result, *frontier])
     cache[key] = result
     return result
 
@@ -79,7 +92,7 @@ def in_scope_q(user, field: str = "path", roles: Iterable[str] | None = None) ->
         return None
     if paths == [ALL]:
         return Q()
-    return _prefix_q(field, paths)
+    return paths_q(field, paths)
 
 
 def has_role(user, roles: Iterable[str], unit) -> bool:
@@ -99,8 +112,7 @@ def user_roles(user) -> set[str]:
 
     if user.is_superuser:
         return set(RoleGrant.Role.values)
-    scope_paths(user)
-    return {role for role, _path in getattr(user, "_qcdc_grants", [])}
+    return {role for role, _path in grants(user)}
 
 
 def home_unit(user, roles: Iterable[str] | None = None):

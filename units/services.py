@@ -1,13 +1,17 @@
-"""Every write to units, heads, bodies and grants: one atomic function each, with an audit row."""
+"""Every write to units, heads, bodies and grants: one atomic function each, with an audit row.
+
+Each refuses a user who may not do it (``units.permissions``): committee staff and administrators change
+the units they manage. ``actor=None`` is the system's own loaders (official lists, the demo, commands).
+"""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from units import scope
+from units import permissions, scope
 from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit, UnitSuccession, User
 from units.querysets import in_office_q
 
@@ -24,6 +28,25 @@ def audit_record(*, actor: User | None, action: str, obj, unit: Unit | None, sum
     )
 
 
+def _require_manage(actor: User | None, unit: Unit | None) -> None:
+    """A user may change only what belongs to a unit they manage; what belongs to no unit, only a superuser."""
+    if actor is None:
+        return
+    if unit is None:
+        if not actor.is_superuser:
+            raise PermissionDenied(_("Only a system administrator may do this."))
+        return
+    permissions.require_manage(actor, unit)
+
+
+def require_may_give_roles(actor: User, unit: Unit) -> list[str]:
+    """The roles ``actor`` may give over ``unit`` (the logins page's choice); refused if none."""
+    roles = permissions.grantable_roles(actor, unit)
+    if not roles:
+        raise PermissionDenied(_("Only committee staff or administrators of this unit may manage its logins."))
+    return roles
+
+
 def _changes(instance, fields: dict) -> dict:
     changed = {}
     for name, value in fields.items():
@@ -36,6 +59,7 @@ def _changes(instance, fields: dict) -> dict:
 
 @transaction.atomic
 def unit_create(*, actor: User | None, name: str, kind: str, parent: Unit | None, **fields) -> Unit:
+    _require_manage(actor, parent)
     unit = Unit(name=name, kind=kind, parent=parent, **fields)
     unit.full_clean(exclude=["path"])
     unit.save()
@@ -46,7 +70,10 @@ def unit_create(*, actor: User | None, name: str, kind: str, parent: Unit | None
 @transaction.atomic
 def unit_update(*, actor: User | None, unit: Unit, **fields) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _require_manage(actor, unit)
     new_parent = fields.get("parent", unit.parent)
+    if new_parent != unit.parent:
+        _require_manage(actor, new_parent)
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise ValidationError({"parent": _("A unit cannot be placed under itself or one of its own units.")})
     changed = _changes(unit, fields)
@@ -150,6 +177,7 @@ def headship_create(
 
     The body the post heads (``function``) is read from the title unless given, and so is a deputy's rank.
     """
+    _require_manage(actor, unit)
     Unit.objects.select_for_update().filter(pk=unit.pk).first()  # serialise appointments per unit
     is_deputy = is_deputy or Headship.function_of(title)[1]
     # A body has one head at a time but may have several deputies (two Phó Chủ tịch UBND): deputies share a title.
@@ -194,6 +222,7 @@ def headship_create(
 @transaction.atomic
 def headship_end(*, actor: User | None, headship: Headship, ended_on: datetime.date) -> Headship:
     headship = Headship.objects.select_for_update().get(pk=headship.pk)
+    _require_manage(actor, headship.unit)
     if ended_on < headship.started_on:
         raise ValidationError({"ended_on": _("A term cannot end before it starts.")})
     headship.ended_on = ended_on
@@ -211,6 +240,7 @@ def headship_end(*, actor: User | None, headship: Headship, ended_on: datetime.d
 
 @transaction.atomic
 def person_create(*, actor: User | None, full_name: str, **fields) -> Person:
+    _require_manage(actor, fields.get("unit"))
     person = Person(full_name=full_name.strip(), **fields)
     person.full_clean()
     person.save()
@@ -223,6 +253,7 @@ def person_create(*, actor: User | None, full_name: str, **fields) -> Person:
 @transaction.atomic
 def person_update(*, actor: User | None, person: Person, **fields) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
+    _require_manage(actor, person.unit)
     changed = _changes(person, fields)
     if changed:
         person.full_clean()
@@ -240,6 +271,7 @@ def person_update(*, actor: User | None, person: Person, **fields) -> Person:
 
 @transaction.atomic
 def body_create(*, actor: User | None, unit: Unit, kind: str, name: str, **fields) -> Body:
+    _require_manage(actor, unit)
     body = Body(unit=unit, kind=kind, name=name, **fields)
     body.full_clean()
     body.save()
@@ -250,6 +282,7 @@ def body_create(*, actor: User | None, unit: Unit, kind: str, name: str, **field
 @transaction.atomic
 def body_update(*, actor: User | None, body: Body, **fields) -> Body:
     body = Body.objects.select_for_update().get(pk=body.pk)
+    _require_manage(actor, body.unit)
     changed = _changes(body, fields)
     if changed:
         body.full_clean()
@@ -275,6 +308,7 @@ def membership_add(
     started_on: datetime.date,
     ended_on: datetime.date | None = None,
 ) -> BodyMembership:
+    _require_manage(actor, body.unit)
     membership = BodyMembership(body=body, person=person, role=role, started_on=started_on, ended_on=ended_on)
     membership.full_clean()
     membership.save()
@@ -291,6 +325,7 @@ def membership_add(
 
 @transaction.atomic
 def membership_end(*, actor: User | None, membership: BodyMembership, ended_on: datetime.date) -> BodyMembership:
+    _require_manage(actor, membership.body.unit)
     if ended_on < membership.started_on:
         raise ValidationError({"ended_on": _("A term cannot end before it starts.")})
     membership.ended_on = ended_on
@@ -307,6 +342,8 @@ def membership_end(*, actor: User | None, membership: BodyMembership, ended_on: 
 
 @transaction.atomic
 def role_grant(*, actor: User | None, user: User, role: str, unit: Unit) -> RoleGrant:
+    if actor is not None and role not in require_may_give_roles(actor, unit):
+        raise PermissionDenied(_("You may not give this role."))
     grant, created = RoleGrant.objects.get_or_create(user=user, role=role, unit=unit, defaults={"granted_by": actor})
     if created:
         audit_record(
@@ -322,6 +359,11 @@ def role_grant(*, actor: User | None, user: User, role: str, unit: Unit) -> Role
 
 @transaction.atomic
 def role_revoke(*, actor: User | None, grant: RoleGrant) -> None:
+    if actor is not None:
+        if grant.role not in permissions.grantable_roles(actor, grant.unit):
+            raise PermissionDenied(_("You may not take this role away."))
+        if grant.user_id == actor.pk and grant.role == RoleGrant.Role.ADMIN:
+            raise ValidationError(_("You cannot take away your own administrator role."))
     audit_record(
         actor=actor,
         action="role.revoked",
@@ -335,7 +377,7 @@ def role_revoke(*, actor: User | None, grant: RoleGrant) -> None:
 
 def manageable_logins(actor: User):
     """Logins the actor may give a role to: of people in, or roles over, units the actor manages."""
-    managers = (RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
+    managers = permissions.MANAGERS
     q = scope.in_scope_q(actor, "person__unit__path", managers)
     if q is None:
         return User.objects.none()
@@ -348,6 +390,8 @@ def manageable_logins(actor: User):
 @transaction.atomic
 def account_create(*, actor: User | None, username: str, full_name: str, email: str, password: str, unit: Unit) -> User:
     """A login for a person of ``unit``; the person row carries the name and e-mail used for reminders."""
+    if actor is not None:
+        require_may_give_roles(actor, unit)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name cannot be used: choose another one.")})
     user = User.objects.create_user(username=username, email=email, password=password)

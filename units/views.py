@@ -1,4 +1,8 @@
-"""Pages of units, heads, bodies and people. Every object is fetched through ``visible_to(user)``."""
+"""Pages of units, heads, bodies and people. Every object is fetched through ``visible_to(user)``.
+
+The services refuse a user who may not change what they post; a page that shows a form asks the same
+refusal (``permissions.require_manage``) before it shows the form, and the predicates decide which
+buttons a page shows."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units import scope, services
+from units import permissions, scope, services
 from units.forms import (
     BodyForm,
     EndTermForm,
@@ -24,17 +28,7 @@ from units.forms import (
 )
 from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit
 
-MANAGERS = (RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
 PAGE_SIZE = 50
-
-
-def can_manage(user, unit: Unit) -> bool:
-    return scope.has_role(user, MANAGERS, unit)
-
-
-def _require_manage(user, unit: Unit) -> None:
-    if not can_manage(user, unit):
-        raise PermissionDenied(_("Only committee staff or administrators of this unit may change it."))
 
 
 def _with_child_flags(qs):
@@ -110,7 +104,12 @@ def unit_detail(request, pk: int):
     if not show_closed:
         children = children.filter(closed_on__isnull=True)
     children_page = Paginator(children.order_by("name").only("pk", "name", "kind", "code", "closed_on"), PAGE_SIZE)
-    headships = list(Headship.objects.filter(unit=unit).select_related("person").order_by("-started_on")[:50])
+    headships = list(
+        Headship.objects.visible_to(request.user)
+        .filter(unit=unit)
+        .select_related("person")
+        .order_by("-started_on")[:50]
+    )
     current_heads = [h for h in headships if h.started_on <= today and (h.ended_on is None or h.ended_on >= today)]
     current_members = (
         BodyMembership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
@@ -134,8 +133,8 @@ def unit_detail(request, pk: int):
         "predecessor_links": list(
             unit.succession_links_in.select_related("predecessor").order_by("predecessor__name")[:100]
         ),
-        "events": AuditEvent.objects.filter(unit=unit).select_related("actor__person")[:6],
-        "can_manage": can_manage(request.user, unit),
+        "events": AuditEvent.objects.visible_to(request.user).filter(unit=unit).select_related("actor__person")[:6],
+        "can_manage": permissions.may_manage(request.user, unit),
         "nav_section": "units",
         "today": today,
     }
@@ -145,7 +144,7 @@ def unit_detail(request, pk: int):
 @login_required
 def unit_create(request, parent_pk: int):
     parent = get_object_or_404(Unit.objects.visible_to(request.user), pk=parent_pk)
-    _require_manage(request.user, parent)
+    permissions.require_manage(request.user, parent)
     form = UnitForm(request.POST or None, initial={"kind": _default_child_kind(parent)})
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,7 +170,7 @@ def _default_child_kind(parent: Unit) -> str:
 @login_required
 def unit_edit(request, pk: int):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
-    _require_manage(request.user, unit)
+    permissions.require_manage(request.user, unit)
     form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,7 +200,7 @@ def _person_from(form, *, actor, unit: Unit) -> Person:
 @login_required
 def headship_create(request, pk: int):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
-    _require_manage(request.user, unit)
+    permissions.require_manage(request.user, unit)
     form = HeadshipForm(request.POST or None, people=_people_for(unit), initial={"started_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -236,10 +235,8 @@ def headship_create(request, pk: int):
 
 @login_required
 def headship_end(request, pk: int):
-    headship = get_object_or_404(
-        Headship.objects.filter(unit__in=Unit.objects.visible_to(request.user)).select_related("unit", "person"), pk=pk
-    )
-    _require_manage(request.user, headship.unit)
+    headship = get_object_or_404(Headship.objects.visible_to(request.user).select_related("unit", "person"), pk=pk)
+    permissions.require_manage(request.user, headship.unit)
     form = EndTermForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,7 +256,7 @@ def headship_end(request, pk: int):
 @login_required
 def body_create(request, pk: int):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
-    _require_manage(request.user, unit)
+    permissions.require_manage(request.user, unit)
     form = BodyForm(
         request.POST or None, initial={"name": _("Steering committee for grassroots democracy, %s") % unit.name}
     )
@@ -287,7 +284,7 @@ def body_detail(request, pk: int):
             "unit": body.unit,
             "current": [m for m in memberships if m.ended_on is None or m.ended_on >= today],
             "former": [m for m in memberships if m.ended_on is not None and m.ended_on < today],
-            "can_manage": can_manage(request.user, body.unit),
+            "can_manage": permissions.may_manage(request.user, body.unit),
             "nav_section": "units",
         },
     )
@@ -296,7 +293,7 @@ def body_detail(request, pk: int):
 @login_required
 def body_edit(request, pk: int):
     body = get_object_or_404(Body.objects.visible_to(request.user).select_related("unit"), pk=pk)
-    _require_manage(request.user, body.unit)
+    permissions.require_manage(request.user, body.unit)
     form = BodyForm(request.POST or None, instance=Body.objects.get(pk=body.pk))
     if request.method == "POST" and form.is_valid():
         services.body_update(actor=request.user, body=body, **form.cleaned_data)
@@ -310,7 +307,7 @@ def body_edit(request, pk: int):
 @login_required
 def membership_add(request, pk: int):
     body = get_object_or_404(Body.objects.visible_to(request.user).select_related("unit"), pk=pk)
-    _require_manage(request.user, body.unit)
+    permissions.require_manage(request.user, body.unit)
     form = MembershipForm(
         request.POST or None,
         people=_people_for(body.unit),
@@ -343,12 +340,9 @@ def membership_add(request, pk: int):
 @require_POST
 def membership_end(request, pk: int):
     membership = get_object_or_404(
-        BodyMembership.objects.filter(body__in=Body.objects.visible_to(request.user)).select_related(
-            "body__unit", "person"
-        ),
-        pk=pk,
+        BodyMembership.objects.visible_to(request.user).select_related("body__unit", "person"), pk=pk
     )
-    _require_manage(request.user, membership.body.unit)
+    permissions.require_manage(request.user, membership.body.unit)
     form = EndTermForm(request.POST)
     if form.is_valid():
         try:
@@ -375,9 +369,8 @@ def person_list(request):
 @login_required
 def person_detail(request, pk: int):
     person = get_object_or_404(Person.objects.visible_to(request.user).select_related("unit", "user"), pk=pk)
-    visible = Unit.objects.visible_to(request.user)
-    headships = person.headships.filter(unit__in=visible).select_related("unit").order_by("-started_on")
-    memberships = person.memberships.filter(body__unit__in=visible).select_related("body__unit").order_by("-started_on")
+    headships = person.headships.visible_to(request.user).select_related("unit").order_by("-started_on")
+    memberships = person.memberships.visible_to(request.user).select_related("body__unit").order_by("-started_on")
     return render(
         request,
         "units/person_detail.html",
@@ -385,7 +378,7 @@ def person_detail(request, pk: int):
             "person": person,
             "headships": headships,
             "memberships": memberships,
-            "can_manage": person.unit is not None and can_manage(request.user, person.unit),
+            "can_manage": person.unit is not None and permissions.may_manage(request.user, person.unit),
             "nav_section": "people",
             "today": timezone.localdate(),
         },
@@ -397,7 +390,7 @@ def person_edit(request, pk: int):
     person = get_object_or_404(Person.objects.visible_to(request.user).select_related("unit"), pk=pk)
     if person.unit is None:
         raise PermissionDenied
-    _require_manage(request.user, person.unit)
+    permissions.require_manage(request.user, person.unit)
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
     if request.method == "POST" and form.is_valid():
         services.person_update(actor=request.user, person=person, **form.cleaned_data)
@@ -406,23 +399,11 @@ def person_edit(request, pk: int):
     return render(request, "units/person_form.html", {"form": form, "person": person, "nav_section": "people"})
 
 
-def _grantable_roles(user, unit: Unit) -> list[str]:
-    """Administrators give any role; committee staff give the roles of the units they serve."""
-    R = RoleGrant.Role
-    if scope.has_role(user, [R.ADMIN], unit):
-        return list(R.values)
-    if scope.has_role(user, [R.STAFF], unit):
-        return [R.REPORTER, R.HEAD, R.LEADER]
-    return []
-
-
 @login_required
 def unit_access(request, pk: int):
     """Who holds which role over this unit, and giving a role (with a new login if needed)."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
-    roles = _grantable_roles(request.user, unit)
-    if not roles:
-        raise PermissionDenied(_("Only committee staff or administrators of this unit may manage its logins."))
+    roles = services.require_may_give_roles(request.user, unit)
     form = GrantForm(request.POST or None, roles=roles, logins=services.manageable_logins(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -446,7 +427,12 @@ def unit_access(request, pk: int):
                 % {"user": user.display_name, "role": grant.get_role_display(), "unit": unit},
             )
             return redirect("units:unit_access", pk=unit.pk)
-    grants = RoleGrant.objects.filter(unit=unit).select_related("user__person").order_by("role", "user__username")
+    grants = (
+        RoleGrant.objects.visible_to(request.user)
+        .filter(unit=unit)
+        .select_related("user__person")
+        .order_by("role", "user__username")
+    )
     return render(
         request,
         "units/unit_access.html",
@@ -457,14 +443,11 @@ def unit_access(request, pk: int):
 @login_required
 @require_POST
 def grant_revoke(request, pk: int):
-    grant = get_object_or_404(
-        RoleGrant.objects.filter(unit__in=Unit.objects.visible_to(request.user)).select_related("unit", "user"), pk=pk
-    )
-    if grant.role not in _grantable_roles(request.user, grant.unit):
-        raise PermissionDenied(_("You may not take this role away."))
-    if grant.user_id == request.user.pk and grant.role == RoleGrant.Role.ADMIN:
-        messages.error(request, _("You cannot take away your own administrator role."))
-    else:
+    grant = get_object_or_404(RoleGrant.objects.visible_to(request.user).select_related("unit", "user"), pk=pk)
+    try:
         services.role_revoke(actor=request.user, grant=grant)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
         messages.success(request, _("The role was taken away."))
     return redirect("units:unit_access", pk=grant.unit_id)

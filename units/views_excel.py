@@ -15,9 +15,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from units import scope
+from units import permissions, scope
 from units.excel_import import (
-    MANAGER_ROLES,
     MAX_ROWS,
     TEMPLATE_FILENAME,
     XLSX_CONTENT_TYPE,
@@ -54,17 +53,17 @@ class UnitImportForm(forms.Form):
 
 
 def _require_importer(user) -> None:
-    if not scope.scope_paths(user, MANAGER_ROLES):
+    if not permissions.is_manager(user):
         raise PermissionDenied(_("Only committee staff or administrators may import units."))
 
 
 def _manageable(user):
-    return Unit.objects.visible_to(user, roles=MANAGER_ROLES)
+    return Unit.objects.visible_to(user, roles=permissions.MANAGERS)
 
 
 def _default_unit(user) -> Unit | None:
     """The top of the user's managed scope when it is one open unit (the usual case)."""
-    return scope.home_unit(user, MANAGER_ROLES)
+    return scope.home_unit(user, permissions.MANAGERS)
 
 
 @login_required

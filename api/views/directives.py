@@ -1,10 +1,8 @@
 """The register and the tasks it hands out. Reads go through ``visible_to(user)``; every change through
 ``directives.services``, which checks the role and writes the history, exactly as the pages do."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -16,15 +14,8 @@ from api.serializers import directives as s
 from api.views.base import ApiViewSet, of_unit
 from directives import services
 from directives.models import Assignment, Directive, DirectiveType
-from directives.querysets import MANAGER_ROLES
-from units import scope
-from units.models import Unit
+from units import permissions
 from units.text import search_key
-
-
-def require_manager(user, unit: Unit) -> None:
-    if not services.can_manage(user, unit):
-        raise PermissionDenied(_("Only committee staff or administrators of %(unit)s may do this.") % {"unit": unit})
 
 
 @extend_schema_view(
@@ -89,8 +80,7 @@ class DirectiveViewSet(ApiViewSet):
 
     def create(self, request):
         user = request.user
-        if not scope.scope_paths(user, MANAGER_ROLES):
-            raise PermissionDenied(_("Only committee staff or administrators may enter directives."))
+        services.require_registrar(user)  # before the body is read: a reader is refused, whatever they send
         serializer = s.DirectiveCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -124,7 +114,7 @@ class DirectiveViewSet(ApiViewSet):
                 .order_by("unit__search_key", "pk")
             )
             return self.page_of(qs, s.AssignmentSerializer, context={"today": timezone.localdate()})
-        require_manager(user, directive.owner_unit)
+        permissions.require_manage(user, directive.owner_unit)  # the service's refusal, before the body is read
         serializer = s.AssignSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         result = services.assignment_bulk_create(actor=user, directive=directive, **serializer.validated_data)

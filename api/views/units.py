@@ -89,7 +89,7 @@ class UnitViewSet(ApiViewSet):
     def heads(self, request, pk=None):
         unit = get_object_or_404(self.get_queryset(), pk=pk)
         f = self.filters(s.HeadshipFilterSerializer)
-        qs = Headship.objects.filter(unit=unit).select_related("person")
+        qs = Headship.objects.visible_to(request.user).filter(unit=unit).select_related("person")
         if f.get("current") is not None:
             current = in_office_q(timezone.localdate())
             qs = qs.filter(current) if f["current"] else qs.exclude(current)

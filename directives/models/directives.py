@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directives.querysets import DirectiveQuerySet
+from directives.querysets import AttachmentQuerySet, DirectiveQuerySet, DirectiveRelationQuerySet
 from directives.symbols import parse_symbol
 from units.text import clean_line, clean_text, search_key
 
@@ -177,6 +177,8 @@ class DirectiveRelation(models.Model):
     )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
+    objects = DirectiveRelationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("directive relation")
         verbose_name_plural = _("directive relations")
@@ -218,6 +220,8 @@ class Attachment(StoredFile):
     directive = models.ForeignKey(
         Directive, verbose_name=_("directive"), on_delete=models.PROTECT, related_name="attachments"
     )
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import access, periods
+from reports import periods
 from reports.models import CalendarDay, Obligation, ReportForm
+from units import permissions
 from units.models import User
 from units.services import audit_record
 
@@ -43,8 +44,9 @@ def due_dates_follow_calendar(*, today: datetime.date | None = None, cal: period
     return moved
 
 
-def _require(actor: User) -> None:
-    if not access.may_change_calendar(actor):
+def require_may_change(actor: User) -> None:
+    """The refusal of every change to the calendar, which the calendar page gives before it reads a change."""
+    if not permissions.may_change_calendar(actor):
         raise PermissionDenied(_("Only national committee staff or administrators may change the working calendar."))
 
 
@@ -66,7 +68,7 @@ def _after_change(action: str, day: CalendarDay, actor: User, summary: str) -> i
 @transaction.atomic
 def calendar_day_set(*, actor: User, day: datetime.date, is_working: bool, reason: str) -> tuple[CalendarDay, int]:
     """Make ``day`` a working day or a day off; returns the row and how many due dates moved."""
-    _require(actor)
+    require_may_change(actor)
     list(CalendarDay.objects.select_for_update())  # one change of the calendar at a time
     row = CalendarDay.objects.filter(day=day).first() or CalendarDay(day=day)
     row.is_working, row.reason = is_working, reason.strip()
@@ -81,7 +83,7 @@ def calendar_day_set(*, actor: User, day: datetime.date, is_working: bool, reaso
 @transaction.atomic
 def calendar_day_remove(*, actor: User, row: CalendarDay) -> int:
     """Take a swapped day out of the calendar (it is again what weekends and holidays make it)."""
-    _require(actor)
+    require_may_change(actor)
     list(CalendarDay.objects.select_for_update())
     row = CalendarDay.objects.get(pk=row.pk)
     summary = _("%(day)s is no longer a swapped day") % {"day": f"{row.day:%d/%m/%Y}"}

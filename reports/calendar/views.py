@@ -7,16 +7,16 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from reports import access, periods
-from reports.calendar.days import calendar_day_remove, calendar_day_set
+from reports import periods
+from reports.calendar.days import calendar_day_remove, calendar_day_set, require_may_change
 from reports.models import CalendarDay
+from units import permissions
 from units.forms import DateInput, add_service_errors
 
 
@@ -55,13 +55,10 @@ def _moved(request, moved: int) -> None:
 
 @login_required
 def calendar_page(request):
-    may_change = access.may_change_calendar(request.user)
+    may_change = permissions.may_change_calendar(request.user)
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST":
-        if not may_change:
-            raise PermissionDenied(
-                _("Only national committee staff or administrators may change the working calendar.")
-            )
+        require_may_change(request.user)
         if request.POST.get("remove"):
             row = get_object_or_404(CalendarDay, pk=request.POST["remove"])
             _moved(request, calendar_day_remove(actor=request.user, row=row))

@@ -20,13 +20,12 @@ from reports.dashboards import summary as summary_document
 from reports.documents import pdf, word
 from reports.numbers import rounded_float
 from reports.selectors.heads import SORTS as HEAD_SORTS
-from units import scope
+from units import permissions, scope
 from units.models import Person, RoleGrant, Unit
 from units.services import audit_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-HEADS_ROLES = (RoleGrant.Role.LEADER, RoleGrant.Role.STAFF, RoleGrant.Role.ADMIN)
 HEADS_PAGE = 25
 
 
@@ -94,7 +93,7 @@ def dashboard(request, pk: int):
         hidden_units=len(rows) - len(shown),
         show_all=show_all,
         charts=pages.chart_data(context),
-        may_see_heads=scope.has_role(request.user, HEADS_ROLES, unit),
+        may_see_heads=permissions.may_see_heads(request.user, unit),
         sort_columns=[
             ("name", _("Unit")),
             ("expected", _("Expected")),
@@ -194,7 +193,7 @@ def _heads(request, unit):
 @login_required
 def heads(request, pk: int):
     """Every person who headed a unit in the subtree, with their record over the chosen periods."""
-    unit = _unit(request, pk, HEADS_ROLES)
+    unit = _unit(request, pk, permissions.HEADS_READERS)
     flt, form, sort, q, records = _heads(request, unit)
     page = Paginator(records, HEADS_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -218,7 +217,7 @@ def heads(request, pk: int):
 
 @login_required
 def heads_xlsx(request, pk: int):
-    unit = _unit(request, pk, HEADS_ROLES)
+    unit = _unit(request, pk, permissions.HEADS_READERS)
     flt, _form, _sort, _q, records = _heads(request, unit)
     headers = [
         _("Head of unit"),
@@ -260,7 +259,7 @@ def _person(request, unit, person_pk):
 @login_required
 def head_detail(request, pk: int, person_pk: int):
     """One head's record: each tenure in the subtree, and the reports of their tenures that went wrong."""
-    unit = _unit(request, pk, HEADS_ROLES)
+    unit = _unit(request, pk, permissions.HEADS_READERS)
     flt, form, person, tenures = _person(request, unit, person_pk)
     gaps = selectors.heads.tenure_gaps(flt, tenures)
     return render(
@@ -283,7 +282,7 @@ def head_detail(request, pk: int, person_pk: int):
 
 @login_required
 def head_detail_xlsx(request, pk: int, person_pk: int):
-    unit = _unit(request, pk, HEADS_ROLES)
+    unit = _unit(request, pk, permissions.HEADS_READERS)
     flt, _form, person, tenures = _person(request, unit, person_pk)
     headers = [
         _("Unit"),

@@ -109,10 +109,11 @@ def tenure_of(user, unit: Unit, issuing_body: str, day: datetime.date) -> Headsh
     )
 
 
-def any_tenure(user, unit: Unit, day: datetime.date) -> bool:
-    """Does ``user`` hold, on ``day``, a post that signs some body's reports of ``unit``?"""
-    functions = {b.function for b in BODIES.values()}
-    return Headship.objects.filter(in_office_q(day), unit=unit, function__in=functions, person__user=user).exists()
+def posts_signing(report=None) -> set[str]:
+    """The posts (``Headship.function``) that sign ``report``: of its issuing body; of any body without one."""
+    if report is not None:
+        return {body(report.issuing_body).function}
+    return {b.function for b in BODIES.values()}
 
 
 def signature(issuing_body: str, headship: Headship | None) -> tuple[str, str]:

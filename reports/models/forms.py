@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from reports import periods
-from reports.querysets import ReportFormQuerySet
+from reports.querysets import FormAssignmentQuerySet, ReportFormQuerySet
 
 
 class ReportForm(models.Model):
@@ -278,6 +278,8 @@ class FormAssignment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    objects = FormAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("form assignment")

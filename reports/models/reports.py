@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.models.directives import StoredFile
 from reports.models.obligations import Status
-from reports.querysets import ReportQuerySet
+from reports.querysets import ReportAttachmentQuerySet, ReportQuerySet
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
@@ -197,6 +197,8 @@ class ReportAttachment(StoredFile):
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="attachments")
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    objects = ReportAttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report attachment")

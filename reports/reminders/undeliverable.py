@@ -8,16 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.models import Delivery
-from units import scope
-from units.models import RoleGrant
+from units import permissions, scope
 from units.services import audit_record
-
-ROLES = [RoleGrant.Role.STAFF]  # administrators are included by the scope itself
 
 
 def deliveries_visible_to(user):
     """Deliveries of the obligations of units within the user's staff scope; None if they are not staff."""
-    q = scope.in_scope_q(user, "obligation__unit__path", roles=ROLES)
+    q = scope.in_scope_q(user, "obligation__unit__path", roles=permissions.MANAGERS)
     return None if q is None else Delivery.objects.filter(q)
 
 

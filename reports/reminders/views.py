@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from reports.models import Notification
 from reports.reminders import log, notifications, undeliverable
-from units import scope
+from units import permissions
 
 PAGE = 25
 
@@ -32,7 +32,7 @@ def notification_list(request):
             "page": page,
             "unread_only": unread_only,
             "nav_section": "notifications",
-            "is_staff_of_units": scope.scope_paths(request.user, undeliverable.ROLES) != [],
+            "is_staff_of_units": permissions.is_manager(request.user),
         },
     )
 

@@ -10,7 +10,7 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from units.models import Unit, UnitSuccession
-from units.scope import _minimal, _prefix_q  # the scope's own path-prefix logic
+from units.scope import minimal_paths, paths_q
 
 SELF = ""  # the bucket of the dashboard unit's own obligations
 
@@ -32,7 +32,7 @@ class DashboardFilter:
 
     def subtree_q(self, prefix: str = "") -> Q:
         """Rows whose unit (reached through ``prefix``) lies under one of ``paths``."""
-        return _prefix_q(f"{prefix}unit__path", self.paths)
+        return paths_q(f"{prefix}unit__path", self.paths)
 
     def obligations_q(self, prefix: str = "", due_only: bool = True) -> Q:
         """The obligations counted, as a filter on a model that reaches Obligation through ``prefix``."""
@@ -102,7 +102,7 @@ def former_units(paths: list[str]) -> dict[str, str]:
         if not frontier:
             break
         links = (
-            UnitSuccession.objects.filter(_prefix_q("successor__path", frontier), kind__in=HISTORY_KINDS)
+            UnitSuccession.objects.filter(paths_q("successor__path", frontier), kind__in=HISTORY_KINDS)
             .values_list("predecessor__path", "successor__path")
             .order_by("successor__path", "predecessor__path")
         )
@@ -162,6 +162,6 @@ def dashboard_filter(
         form_ids=sorted({int(f) for f in form_ids or []}),
         today=today,
         clamped=(start, end) != asked,
-        paths=_minimal([unit.path, *outside]),
+        paths=minimal_paths([unit.path, *outside]),
         remap=sorted(remap.items(), key=lambda item: -len(item[0])),
     )

@@ -5,9 +5,10 @@ pages), and the review inbox for committee staff."""
 from django import template
 from django.utils import timezone
 
-from reports import access, pages
+from reports import pages
 from reports.models import Obligation, Report, Status
 from reports.models.obligations import IN_REVIEW, PENDING
+from units import permissions, scope
 from units.models import RoleGrant
 
 register = template.Library()
@@ -19,9 +20,7 @@ def reports_home_panel(context):
     user = context["request"].user
     if not user.is_authenticated:
         return {"show": False}
-    grants = [
-        (role, path) for role, path in access.grants(user) if role in (RoleGrant.Role.REPORTER, RoleGrant.Role.HEAD)
-    ]
+    grants = [(role, path) for role, path in scope.grants(user) if role in permissions.FILERS]
     today = timezone.localdate()
     todo = []
     unit_ids = {int(path.strip("/").split("/")[-1]) for _role, path in grants}
@@ -43,7 +42,7 @@ def reports_home_panel(context):
         )
         to_sign_count = len(to_sign) if len(to_sign) <= SHOWN else waiting.count()
     inbox = None
-    if access.is_form_manager(user):
+    if permissions.is_manager(user):
         inbox = Report.objects.reviewable_by(user).filter(status__in=IN_REVIEW).count()
     return {
         "show": bool(unit_ids) or inbox is not None,

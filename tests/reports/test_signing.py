@@ -17,11 +17,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from reports import access, services
+from reports import services
+from reports.documents import signing
 from reports.models import Delivery, Notification, Report, Status
 from reports.reminders import escalation_reached, obligation_log, sending, sweep
 from tests.factories import make_person, make_user
 from tests.reports.conftest import TZ, fill, post_data
+from units import permissions
 from units.models import Headship, RoleGrant, Unit
 from units.services import head_on
 
@@ -337,11 +339,13 @@ def test_a_head_whose_term_ended_cannot_approve_with_his_remaining_grant(client,
     assert RoleGrant.objects.filter(user=chairman, role=RoleGrant.Role.HEAD).exists()  # the grant was left
     with at(D(2026, 11, 30)):
         report = awaiting(obligation, people["reporter"])
-        assert access.may_approve(chairman, tree["tu_son"], report)  # his last day in office
+        assert permissions.may_approve(
+            chairman, tree["tu_son"], posts=signing.posts_signing(report)
+        )  # his last day in office
     with at(D(2026, 12, 1)):
         with pytest.raises(PermissionDenied):
             services.report_approve(actor=chairman, report=report)
-        assert not access.may_approve(chairman, tree["tu_son"], report)
+        assert not permissions.may_approve(chairman, tree["tu_son"], posts=signing.posts_signing(report))
         client.force_login(chairman)
         detail = client.get(reverse("reports:report_detail", args=[obligation.pk])).content.decode()
         assert 'data-testid="approve"' not in detail

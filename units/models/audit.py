@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from units.querysets import AuditEventQuerySet
+
 
 class AuditEvent(models.Model):
     """One change made by someone: what, to which object, in which unit, when.
@@ -26,6 +28,8 @@ class AuditEvent(models.Model):
     summary = models.CharField(_("summary"), max_length=500)
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")

@@ -4,7 +4,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from units.querysets import BodyQuerySet
+from units.querysets import BodyMembershipQuerySet, BodyQuerySet, HeadshipQuerySet
 from units.text import search_key
 
 # Words of a title (folded as ``search_key`` folds them) that tell which body the post heads.
@@ -76,6 +76,8 @@ class Headship(models.Model):
     ended_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Leave empty while in office."))
     decision = models.CharField(_("appointing decision"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = HeadshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("headship")
@@ -181,6 +183,8 @@ class BodyMembership(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = BodyMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("body membership")

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from units.querysets import PersonQuerySet
+from units.querysets import PersonQuerySet, RoleGrantQuerySet
 from units.text import clean_line, search_key
 
 
@@ -95,6 +95,8 @@ class RoleGrant(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    objects = RoleGrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role grant")
