@@ -13,15 +13,10 @@ Each is one filter with ``EXISTS`` subqueries: no extra query per row and no dup
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from units import scope
+from units import scope, tree
 from units.querysets import search_q
 
 MANAGER_ROLES = ("staff", "admin")
-
-
-def _ancestor_ids(paths: list[str]) -> set[int]:
-    """Every unit on the way from the root down to each scope unit: materialised paths are chains of ids."""
-    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
 
 
 class DirectiveQuerySet(models.QuerySet):
@@ -37,7 +32,7 @@ class DirectiveQuerySet(models.QuerySet):
         assigned = Assignment.objects.filter(scope.in_scope_q(user, "unit__path"), directive=OuterRef("pk")).exclude(
             status=Assignment.Status.CANCELLED
         )
-        cascaded = Q(owner_unit_id__in=_ancestor_ids(paths)) & ~Q(status=model.Status.DRAFT)
+        cascaded = Q(owner_unit_id__in=tree.ids_on_paths(paths)) & ~Q(status=model.Status.DRAFT)
         ordinary = Q(confidentiality=model.Confidentiality.NORMAL) & (
             scope.in_scope_q(user, "owner_unit__path") | cascaded
         )

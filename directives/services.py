@@ -20,7 +20,7 @@ from directives.models import Assignment, Attachment, Directive, DirectiveEvent,
 from directives.models.assignments import task_key
 from directives.querysets import MANAGER_ROLES
 from reports.generation import obligations_follow_deadline, obligations_sync_assignments
-from units import scope
+from units import scope, tree
 from units.models import Unit, User
 from units.services import audit_record
 
@@ -384,10 +384,7 @@ def assignment_targets(
     kinds = list(kinds)
     wanted = Q(pk__in=[u.pk for u in units])
     if root is not None:
-        if kinds:
-            wanted |= Q(path__startswith=root.path, kind__in=kinds) & ~Q(pk=root.pk)
-        if include_root:
-            wanted |= Q(pk=root.pk)
+        wanted |= tree.targets_q(root, kinds, include_root)
     qs = Unit.objects.filter(wanted).filter(scope.in_scope_q(actor, "path", MANAGER_ROLES))
     if only_open:
         qs = qs.open_on(day or timezone.localdate())

@@ -31,7 +31,7 @@ from directives.forms import (
 )
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation
 from directives.querysets import MANAGER_ROLES
-from units import scope
+from units import scope, tree
 from units.forms import add_service_errors
 from units.models import Unit
 from units.text import search_key
@@ -62,7 +62,7 @@ def _unit_search(user, q: str):
         .search(q)
         .filter(closed_on__isnull=True)
         .select_related("parent")
-        .order_by("depth", "name")[:SEARCH_LIMIT]
+        .order_by("depth", "sort_key", "pk")[:SEARCH_LIMIT]
     )
 
 
@@ -157,7 +157,7 @@ def directive_detail(request, pk: int):
         .order_by("-last_deadline", "task")[:100]
     )
     assignment_page = Paginator(
-        assignments.select_related("unit").order_by("unit__search_key", "pk"), PAGE_SIZE
+        assignments.select_related("unit").order_by("unit__sort_key", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("apage"))
     can_manage = services.can_manage(user, directive.owner_unit)
     # A task handed to many units is one event with no assignment: it names the task, how many units and
@@ -557,7 +557,7 @@ def unit_tasks(request, pk: int):
     subtree = request.GET.get("sub") == "1"
     shown = request.GET.get("status") if request.GET.get("status") in TASK_FILTERS else "all"
     base = Assignment.objects.visible_to(user)
-    base = base.filter(unit__path__startswith=unit.path) if subtree else base.filter(unit=unit)
+    base = base.filter(tree.subtree_q(unit.path, "unit__path")) if subtree else base.filter(unit=unit)
     counts = base.aggregate(
         open=Count("id", filter=Q(status=Assignment.Status.OPEN)),
         overdue=Count("id", filter=Q(status=Assignment.Status.OPEN, deadline__lt=today)),
@@ -597,7 +597,7 @@ def my_tasks(request):
     from units.models import RoleGrant
 
     grants = list(
-        RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__depth", "unit__search_key")
+        RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__depth", "unit__sort_key")
     )
     units = list({g.unit.pk: g.unit for g in grants}.values())
     if len(units) == 1:

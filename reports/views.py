@@ -57,7 +57,7 @@ def my_reports(request):
     if access.is_form_manager(request.user) and not request.GET.get("own"):
         return redirect("reports:review_inbox")
     grants = list(
-        RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__depth", "unit__search_key")
+        RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__depth", "unit__sort_key")
     )
     units = list({g.unit.pk: g.unit for g in grants}.values())
     if len(units) == 1:

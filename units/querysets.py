@@ -3,7 +3,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 
-from units import scope
+from units import scope, tree
 from units.text import search_key
 
 
@@ -13,7 +13,7 @@ class UnitQuerySet(models.QuerySet):
         return self.none() if q is None else self.filter(q)
 
     def subtree(self, unit, include_self: bool = True) -> "UnitQuerySet":
-        qs = self.filter(path__startswith=unit.path)
+        qs = self.filter(tree.subtree_q(unit.path))
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def open_on(self, day: datetime.date) -> "UnitQuerySet":

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units import scope, services
+from units import scope, services, tree
 from units.forms import (
     BodyForm,
     EndTermForm,
@@ -68,10 +68,10 @@ def _scope_roots(user, show_closed: bool = False, limit: int = 50):
     if paths == [scope.ALL]:
         roots = Unit.objects.filter(parent__isnull=True)
     else:
-        roots = Unit.objects.filter(pk__in=[int(p.strip("/").split("/")[-1]) for p in paths[:limit]])
+        roots = Unit.objects.filter(pk__in=[tree.unit_id_of(p) for p in paths[:limit]])
     if not show_closed:
         roots = roots.filter(closed_on__isnull=True)
-    return list(_with_child_flags(roots).order_by("closed_on", "name"))
+    return list(_with_child_flags(roots).order_by("closed_on", "sort_key", "pk"))
 
 
 @login_required
@@ -83,7 +83,7 @@ def unit_tree(request):
         results = Unit.objects.visible_to(request.user).search(q)
         if not context["show_closed"]:
             results = results.filter(closed_on__isnull=True)
-        results = results.select_related("parent").order_by("depth", "name")
+        results = results.select_related("parent").order_by("depth", "sort_key", "pk")
         context["page"] = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
         context["roots"] = _scope_roots(request.user, context["show_closed"])
@@ -97,7 +97,9 @@ def unit_children(request, pk: int):
     children = Unit.objects.filter(parent=unit)
     if not _show_closed(request):
         children = children.filter(closed_on__isnull=True)
-    page = Paginator(_with_child_flags(children).order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_with_child_flags(children).order_by("sort_key", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "units/_tree_nodes.html", {"unit": unit, "page": page, "show_closed": _show_closed(request)})
 
 
@@ -109,13 +111,15 @@ def unit_detail(request, pk: int):
     show_closed = _show_closed(request)
     if not show_closed:
         children = children.filter(closed_on__isnull=True)
-    children_page = Paginator(children.order_by("name").only("pk", "name", "kind", "code", "closed_on"), PAGE_SIZE)
+    children_page = Paginator(
+        children.order_by("sort_key", "pk").only("pk", "name", "kind", "code", "closed_on"), PAGE_SIZE
+    )
     headships = list(Headship.objects.filter(unit=unit).select_related("person").order_by("-started_on")[:50])
     current_heads = [h for h in headships if h.started_on <= today and (h.ended_on is None or h.ended_on >= today)]
     current_members = (
         BodyMembership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         .select_related("person")
-        .order_by(BodyMembership.role_order(), "person__full_name")
+        .order_by(BodyMembership.role_order(), "person__sort_key")
     )
     bodies = list(
         Body.objects.filter(unit=unit)
@@ -132,7 +136,7 @@ def unit_detail(request, pk: int):
         "bodies": bodies,
         "successor_links": list(unit.succession_links_out.select_related("successor")),
         "predecessor_links": list(
-            unit.succession_links_in.select_related("predecessor").order_by("predecessor__name")[:100]
+            unit.succession_links_in.select_related("predecessor").order_by("predecessor__sort_key")[:100]
         ),
         "events": AuditEvent.objects.filter(unit=unit).select_related("actor__person")[:6],
         "can_manage": can_manage(request.user, unit),
@@ -368,7 +372,7 @@ def person_list(request):
     people = Person.objects.visible_to(request.user).select_related("unit")
     if q:
         people = people.search(q)
-    page = Paginator(people.order_by("full_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(people.order_by("sort_key", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "units/person_list.html", {"page": page, "q": q, "nav_section": "people"})
 
 

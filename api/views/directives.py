@@ -121,7 +121,7 @@ class DirectiveViewSet(ApiViewSet):
                 Assignment.objects.filter(directive=directive)
                 .of_units_in_scope(user)
                 .select_related("directive", "unit")
-                .order_by("unit__search_key", "pk")
+                .order_by("unit__sort_key", "pk")
             )
             return self.page_of(qs, s.AssignmentSerializer, context={"today": timezone.localdate()})
         require_manager(user, directive.owner_unit)

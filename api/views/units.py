@@ -62,7 +62,7 @@ class UnitViewSet(ApiViewSet):
         if f.get("parent"):
             qs = qs.filter(parent_id=f["parent"])
         qs = open_filter(qs, f.get("open"))
-        return self.page_of(with_child_flags(qs).order_by("depth", "search_key", "pk"), s.UnitSerializer)
+        return self.page_of(with_child_flags(qs).order_by("depth", "sort_key", "pk"), s.UnitSerializer)
 
     def retrieve(self, request, pk=None):
         qs = with_child_flags(self.get_queryset()).prefetch_related("successors", "predecessors")
@@ -78,7 +78,7 @@ class UnitViewSet(ApiViewSet):
         unit = get_object_or_404(self.get_queryset(), pk=pk)
         f = self.filters(s.ChildrenFilterSerializer)
         qs = open_filter(Unit.objects.filter(parent=unit), f.get("open"))
-        return self.page_of(with_child_flags(qs).order_by("search_key", "pk"), s.UnitSerializer)
+        return self.page_of(with_child_flags(qs).order_by("sort_key", "pk"), s.UnitSerializer)
 
     @extend_schema(
         summary="Who headed a unit, and who heads it now",
@@ -140,7 +140,7 @@ class PersonViewSet(ApiViewSet):
             qs = qs.search(f["q"])
         if f.get("unit"):
             qs = qs.filter(unit_id=f["unit"])
-        return self.page_of(qs.order_by("full_name", "pk"), s.PersonSerializer)
+        return self.page_of(qs.order_by("sort_key", "pk"), s.PersonSerializer)
 
     def retrieve(self, request, pk=None):
         return Response(s.PersonSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
