@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from units import scope, tree
 from units.querysets import search_q
+from units.text import search_key
 
 MANAGER_ROLES = ("staff", "admin")
 
@@ -66,6 +67,26 @@ class DirectiveQuerySet(models.QuerySet):
     def search(self, text: str) -> "DirectiveQuerySet":
         """Every word must start a word of the symbol, type, issuer, abstract or signer; diacritics ignored."""
         return self.filter(search_q(text))
+
+    def register(
+        self, *, q="", doc_type=None, issuer="", year=None, status="", confidentiality=""
+    ) -> "DirectiveQuerySet":
+        """The register narrowed by its filters (page and API alike), newest first and undated last.
+
+        ``doc_type`` is a type or its id; empty filters are left out.
+        """
+        qs = self.search(q) if q else self
+        if doc_type:
+            qs = qs.filter(doc_type=doc_type)
+        if issuer:
+            qs = qs.filter(issuer_key__contains=search_key(issuer))
+        if year:
+            qs = qs.filter(year=year)
+        if status:
+            qs = qs.filter(status=status)
+        if confidentiality:
+            qs = qs.filter(confidentiality=confidentiality)
+        return qs.order_by(models.F("issued_on").desc(nulls_last=True), "-id")
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -34,7 +34,6 @@ from directives.querysets import MANAGER_ROLES
 from units import scope, tree
 from units.forms import add_service_errors
 from units.models import Unit
-from units.text import search_key
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -77,23 +76,9 @@ def _picked_unit(user, value) -> Unit | None:
 def filtered_register(request):
     """The register as the user may see it, narrowed by the filters of the query string."""
     form = RegisterFilterForm(request.GET or None)
-    qs = Directive.objects.visible_to(request.user)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.search(data["q"])
-        if data["doc_type"]:
-            qs = qs.filter(doc_type=data["doc_type"])
-        if data["issuer"]:
-            qs = qs.filter(issuer_key__contains=search_key(data["issuer"]))
-        if data["year"]:
-            qs = qs.filter(year=data["year"])
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["confidentiality"]:
-            qs = qs.filter(confidentiality=data["confidentiality"])
-    qs = qs.select_related("doc_type", "owner_unit").with_implements(request.user)
-    return form, qs.order_by("-issued_on", "-id")
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = Directive.objects.visible_to(request.user).register(**filters)
+    return form, qs.select_related("doc_type", "owner_unit").with_implements(request.user)
 
 
 @login_required

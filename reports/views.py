@@ -71,7 +71,7 @@ def unit_obligations(request, pk: int):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
     today = timezone.localdate()
     base = Obligation.objects.filter(unit=unit).select_related("form", "assignment__directive")
-    open_rows = list(base.exclude(status=Status.ACCEPTED).order_by("due_date", "pk")[:OPEN_LIMIT])
+    open_rows = list(base.listed(today=today, status="open")[:OPEN_LIMIT])
     pages.decorate(open_rows, today)
     accepted = Paginator(base.filter(status=Status.ACCEPTED).order_by("-period_end", "-pk"), ACCEPTED_PAGE).get_page(
         request.GET.get("page")
@@ -474,7 +474,7 @@ def review_inbox(request):
         Report.objects.reviewable_by(request.user)
         .filter(status__in=IN_REVIEW)
         .select_related("obligation__form", "obligation__unit__parent", "approved_by__person", "updated_by__person")
-        .order_by("submitted_at", "pk")
+        .in_review_order()
     )
     page = Paginator(reports, INBOX_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()

@@ -25,6 +25,23 @@ class UnitQuerySet(models.QuerySet):
         """Every word must start a word of the name, diacritics and case ignored: 'tu son' finds 'Từ Sơn'."""
         return self.filter(search_q(text))
 
+    def listed(self, *, q: str = "", kind: str = "", parent=None) -> "UnitQuerySet":
+        """A list of units as pages and API filter it (empty filters left out), top levels first, then by name."""
+        qs = self.search(q) if q else self
+        if kind:
+            qs = qs.filter(kind=kind)
+        if parent:
+            qs = qs.filter(parent=parent)
+        return qs.order_by("depth", "sort_key", "pk")
+
+    def in_name_order(self) -> "UnitQuerySet":
+        """Vietnamese alphabetical order (``units.text.sort_key``)."""
+        return self.order_by("sort_key", "pk")
+
+    def with_child_flags(self) -> "UnitQuerySet":
+        """Each unit's ``has_children``, for a tree that opens a node only when there is something below."""
+        return self.annotate(has_children=models.Exists(self.model.objects.filter(parent=models.OuterRef("pk"))))
+
 
 def in_office_q(day: datetime.date, prefix: str = "") -> Q:
     """Headships and memberships (dated ``started_on``/``ended_on``, ``prefix`` for a related row) held on ``day``."""
@@ -63,6 +80,13 @@ class PersonQuerySet(models.QuerySet):
 
     def search(self, text: str) -> "PersonQuerySet":
         return self.filter(search_q(text))
+
+    def listed(self, *, q: str = "", unit=None) -> "PersonQuerySet":
+        """A list of people as pages and API filter it, by given name then family name."""
+        qs = self.search(q) if q else self
+        if unit:
+            qs = qs.filter(unit=unit)
+        return qs.order_by("sort_key", "pk")
 
 
 class BodyQuerySet(models.QuerySet):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,9 +38,7 @@ def _require_manage(user, unit: Unit) -> None:
 
 
 def _with_child_flags(qs):
-    return qs.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk")))).only(
-        "pk", "name", "kind", "code", "path", "closed_on", "opened_on", "type_name"
-    )
+    return qs.with_child_flags().only("pk", "name", "kind", "code", "path", "closed_on", "opened_on", "type_name")
 
 
 def _show_closed(request) -> bool:
@@ -80,10 +78,10 @@ def unit_tree(request):
     q = form.data.get("q", "").strip() if form.is_bound and form.is_valid() else ""
     context = {"form": form, "q": q, "nav_section": "units", "show_closed": _show_closed(request)}
     if q:
-        results = Unit.objects.visible_to(request.user).search(q)
+        results = Unit.objects.visible_to(request.user).listed(q=q)
         if not context["show_closed"]:
             results = results.filter(closed_on__isnull=True)
-        results = results.select_related("parent").order_by("depth", "sort_key", "pk")
+        results = results.select_related("parent")
         context["page"] = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
         context["roots"] = _scope_roots(request.user, context["show_closed"])
@@ -97,9 +95,7 @@ def unit_children(request, pk: int):
     children = Unit.objects.filter(parent=unit)
     if not _show_closed(request):
         children = children.filter(closed_on__isnull=True)
-    page = Paginator(_with_child_flags(children).order_by("sort_key", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(_with_child_flags(children).in_name_order(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "units/_tree_nodes.html", {"unit": unit, "page": page, "show_closed": _show_closed(request)})
 
 
@@ -369,10 +365,8 @@ def membership_end(request, pk: int):
 @login_required
 def person_list(request):
     q = request.GET.get("q", "").strip()[:100]
-    people = Person.objects.visible_to(request.user).select_related("unit")
-    if q:
-        people = people.search(q)
-    page = Paginator(people.order_by("sort_key", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    people = Person.objects.visible_to(request.user).select_related("unit").listed(q=q)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "units/person_list.html", {"page": page, "q": q, "nav_section": "people"})
 
 

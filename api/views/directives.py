@@ -19,7 +19,6 @@ from directives.models import Assignment, Directive, DirectiveType
 from directives.querysets import MANAGER_ROLES
 from units import scope
 from units.models import Unit
-from units.text import search_key
 
 
 def require_manager(user, unit: Unit) -> None:
@@ -65,20 +64,7 @@ class DirectiveViewSet(ApiViewSet):
 
     def list(self, request):
         f = self.filters(s.DirectiveFilterSerializer)
-        qs = self.get_queryset()
-        if f.get("q"):
-            qs = qs.search(f["q"])
-        if f.get("doc_type"):
-            qs = qs.filter(doc_type_id=f["doc_type"])
-        if f.get("issuer"):
-            qs = qs.filter(issuer_key__contains=search_key(f["issuer"]))
-        if f.get("year"):
-            qs = qs.filter(year=f["year"])
-        if f.get("status"):
-            qs = qs.filter(status=f["status"])
-        if f.get("confidentiality"):
-            qs = qs.filter(confidentiality=f["confidentiality"])
-        return self.page_of(qs.order_by(F("issued_on").desc(nulls_last=True), "-id"), s.DirectiveSerializer)
+        return self.page_of(self.get_queryset().register(**f), s.DirectiveSerializer)
 
     def _detail(self, pk):
         qs = self.get_queryset().prefetch_related("attachments")
