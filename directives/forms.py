@@ -174,7 +174,9 @@ class AssignForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("kinds", [k for k in DEFAULT_KINDS if k in shown])
         if root is not None:
-            self.fields["units"].queryset = Unit.objects.filter(parent=root, closed_on__isnull=True).order_by("name")
+            self.fields["units"].queryset = Unit.objects.filter(parent=root, closed_on__isnull=True).order_by(
+                "sort_key", "pk"
+            )
 
     def clean(self):
         data = super().clean()

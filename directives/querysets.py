@@ -13,13 +13,9 @@ Each is one filter with ``EXISTS`` subqueries: no extra query per row and no dup
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from units import permissions, scope
+from units import permissions, scope, tree
 from units.querysets import search_q
-
-
-def _ancestor_ids(paths: list[str]) -> set[int]:
-    """Every unit on the way from the root down to each scope unit: materialised paths are chains of ids."""
-    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
+from units.text import search_key
 
 
 class DirectiveQuerySet(models.QuerySet):
@@ -35,7 +31,7 @@ class DirectiveQuerySet(models.QuerySet):
         assigned = Assignment.objects.filter(scope.in_scope_q(user, "unit__path"), directive=OuterRef("pk")).exclude(
             status=Assignment.Status.CANCELLED
         )
-        cascaded = Q(owner_unit_id__in=_ancestor_ids(paths)) & ~Q(status=model.Status.DRAFT)
+        cascaded = Q(owner_unit_id__in=tree.ids_on_paths(paths)) & ~Q(status=model.Status.DRAFT)
         ordinary = Q(confidentiality=model.Confidentiality.NORMAL) & (
             scope.in_scope_q(user, "owner_unit__path") | cascaded
         )
@@ -64,6 +60,26 @@ class DirectiveQuerySet(models.QuerySet):
     def search(self, text: str) -> "DirectiveQuerySet":
         """Every word must start a word of the symbol, type, issuer, abstract or signer; diacritics ignored."""
         return self.filter(search_q(text))
+
+    def register(
+        self, *, q="", doc_type=None, issuer="", year=None, status="", confidentiality=""
+    ) -> "DirectiveQuerySet":
+        """The register narrowed by its filters (page and API alike), newest first and undated last.
+
+        ``doc_type`` is a type or its id; empty filters are left out.
+        """
+        qs = self.search(q) if q else self
+        if doc_type:
+            qs = qs.filter(doc_type=doc_type)
+        if issuer:
+            qs = qs.filter(issuer_key__contains=search_key(issuer))
+        if year:
+            qs = qs.filter(year=year)
+        if status:
+            qs = qs.filter(status=status)
+        if confidentiality:
+            qs = qs.filter(confidentiality=confidentiality)
+        return qs.order_by(models.F("issued_on").desc(nulls_last=True), "-id")
 
 
 class DirectiveRelationQuerySet(models.QuerySet):

@@ -19,7 +19,7 @@ from directives import uploads
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation, DirectiveType
 from directives.models.assignments import task_key
 from reports.generation import obligations_follow_deadline, obligations_sync_assignments
-from units import permissions, scope
+from units import permissions, scope, tree
 from units.models import Unit, User
 from units.services import audit_record
 
@@ -379,10 +379,7 @@ def assignment_targets(
     kinds = list(kinds)
     wanted = Q(pk__in=[u.pk for u in units])
     if root is not None:
-        if kinds:
-            wanted |= Q(path__startswith=root.path, kind__in=kinds) & ~Q(pk=root.pk)
-        if include_root:
-            wanted |= Q(pk=root.pk)
+        wanted |= tree.targets_q(root, kinds, include_root)
     qs = Unit.objects.filter(wanted).filter(scope.in_scope_q(actor, "path", permissions.MANAGERS))
     if only_open:
         qs = qs.open_on(day or timezone.localdate())

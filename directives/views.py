@@ -31,10 +31,9 @@ from directives.forms import (
     RelateForm,
 )
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation
-from units import permissions, scope
+from units import permissions, scope, tree
 from units.forms import add_service_errors
 from units.models import Unit
-from units.text import search_key
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -57,7 +56,7 @@ def _unit_search(user, q: str):
         .search(q)
         .filter(closed_on__isnull=True)
         .select_related("parent")
-        .order_by("depth", "name")[:SEARCH_LIMIT]
+        .order_by("depth", "sort_key", "pk")[:SEARCH_LIMIT]
     )
 
 
@@ -72,23 +71,9 @@ def _picked_unit(user, value) -> Unit | None:
 def filtered_register(request):
     """The register as the user may see it, narrowed by the filters of the query string."""
     form = RegisterFilterForm(request.GET or None)
-    qs = Directive.objects.visible_to(request.user)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.search(data["q"])
-        if data["doc_type"]:
-            qs = qs.filter(doc_type=data["doc_type"])
-        if data["issuer"]:
-            qs = qs.filter(issuer_key__contains=search_key(data["issuer"]))
-        if data["year"]:
-            qs = qs.filter(year=data["year"])
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["confidentiality"]:
-            qs = qs.filter(confidentiality=data["confidentiality"])
-    qs = qs.select_related("doc_type", "owner_unit").with_implements(request.user)
-    return form, qs.order_by("-issued_on", "-id")
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = Directive.objects.visible_to(request.user).register(**filters)
+    return form, qs.select_related("doc_type", "owner_unit").with_implements(request.user)
 
 
 @login_required
@@ -151,7 +136,7 @@ def directive_detail(request, pk: int):
         .order_by("-last_deadline", "task")[:100]
     )
     assignment_page = Paginator(
-        assignments.select_related("unit").order_by("unit__search_key", "pk"), PAGE_SIZE
+        assignments.select_related("unit").order_by("unit__sort_key", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("apage"))
     can_manage = permissions.may_manage(user, directive.owner_unit)
     # A task handed to many units is one event with no assignment: it names the task, how many units and
@@ -543,7 +528,7 @@ def unit_tasks(request, pk: int):
     subtree = request.GET.get("sub") == "1"
     shown = request.GET.get("status") if request.GET.get("status") in TASK_FILTERS else "all"
     base = Assignment.objects.visible_to(user)
-    base = base.filter(unit__path__startswith=unit.path) if subtree else base.filter(unit=unit)
+    base = base.filter(tree.subtree_q(unit.path, "unit__path")) if subtree else base.filter(unit=unit)
     counts = base.aggregate(
         open=Count("id", filter=Q(status=Assignment.Status.OPEN)),
         overdue=Count("id", filter=Q(status=Assignment.Status.OPEN, deadline__lt=today)),
@@ -583,7 +568,7 @@ def my_tasks(request):
     from units.models import RoleGrant
 
     grants = list(
-        RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__depth", "unit__search_key")
+        RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__depth", "unit__sort_key")
     )
     units = list({g.unit.pk: g.unit for g in grants}.values())
     if len(units) == 1:

@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 
 from reports import periods
 from reports.models import Delivery, FormAssignment, Obligation, Report, ReportAttachment, ReportForm
-from units import permissions
+from units import permissions, tree
 from units.models import Unit, User
 from units.services import audit_record
 
@@ -46,19 +46,8 @@ class _Candidate:
         return (self.opened_on is None or self.opened_on <= end) and (self.closed_on is None or self.closed_on > end)
 
 
-def targets_q(root: Unit, kinds: Iterable[str], include_root: bool) -> Q:
-    """The units of ``kinds`` under ``root`` (and ``root`` itself if asked)."""
-    kinds = list(kinds)
-    q = Q(pk__in=[])
-    if kinds:
-        q |= Q(path__startswith=root.path, kind__in=kinds) & ~Q(pk=root.pk)
-    if include_root:
-        q |= Q(pk=root.pk)
-    return q
-
-
 def _candidates(assignment: FormAssignment) -> list[_Candidate]:
-    rows = Unit.objects.filter(targets_q(assignment.root, assignment.kinds, assignment.include_root))
+    rows = Unit.objects.filter(tree.targets_q(assignment.root, assignment.kinds, assignment.include_root))
     return [_Candidate(*row) for row in rows.values_list("pk", "opened_on", "closed_on")]
 
 
@@ -236,7 +225,7 @@ def form_assign(
     created = 0
     for year in range(min(starts_on.year, today.year), horizon.year + 1):
         created += obligations_generate(form=form, year=year, until=horizon, assignments=[assignment])
-    units = Unit.objects.filter(targets_q(root, kinds, include_root)).count()
+    units = Unit.objects.filter(tree.targets_q(root, kinds, include_root)).count()
     audit_record(
         actor=actor,
         action="report_form.assigned",
@@ -276,7 +265,7 @@ def obligations_request(
         c.pk
         for c in (
             _Candidate(*row)
-            for row in Unit.objects.filter(targets_q(root, kinds, include_root)).values_list(
+            for row in Unit.objects.filter(tree.targets_q(root, kinds, include_root)).values_list(
                 "pk", "opened_on", "closed_on"
             )
         )

@@ -29,6 +29,26 @@ class ObligationQuerySet(OfUnitQuerySet):
         q = strictly_below_q(user, "unit__path")
         return self.none() if q is None else self.filter(q)
 
+    def listed(self, *, today, form=None, year=None, status: str = "") -> "ObligationQuerySet":
+        """A unit's reports owed as pages and API filter them, soonest due first.
+
+        ``status`` is a status, ``open`` (not yet accepted) or ``overdue`` (on ``today``).
+        """
+        from reports.models.obligations import Status, overdue_q
+
+        qs = self
+        if form:
+            qs = qs.filter(form=form)
+        if year:
+            qs = qs.filter(year=year)
+        if status == "open":
+            qs = qs.exclude(status=Status.ACCEPTED)
+        elif status == "overdue":
+            qs = qs.filter(overdue_q(today))
+        elif status:
+            qs = qs.filter(status=status)
+        return qs.order_by("due_date", "pk")
+
 
 class ReportQuerySet(OfUnitQuerySet):
     unit_path = "obligation__unit__path"
@@ -58,6 +78,10 @@ class ReportQuerySet(OfUnitQuerySet):
             .annotate(signing_function=by_function)
             .filter(models.Exists(posts))
         )
+
+    def in_review_order(self) -> "ReportQuerySet":
+        """Reports to review, the longest waiting first (page and API alike)."""
+        return self.order_by("submitted_at", "obligation__due_date", "pk")
 
     def reviewable_by(self, user) -> "ReportQuerySet":
         q = strictly_below_q(user, "obligation__unit__path")

@@ -58,7 +58,7 @@ def my_reports(request):
     if permissions.is_manager(request.user) and not request.GET.get("own"):
         return redirect("reports:review_inbox")
     grants = list(
-        RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__depth", "unit__search_key")
+        RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__depth", "unit__sort_key")
     )
     units = list({g.unit.pk: g.unit for g in grants}.values())
     if len(units) == 1:
@@ -72,7 +72,7 @@ def unit_obligations(request, pk: int):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
     today = timezone.localdate()
     base = Obligation.objects.filter(unit=unit).select_related("form", "assignment__directive")
-    open_rows = list(base.exclude(status=Status.ACCEPTED).order_by("due_date", "pk")[:OPEN_LIMIT])
+    open_rows = list(base.listed(today=today, status="open")[:OPEN_LIMIT])
     pages.decorate(open_rows, today)
     accepted = Paginator(base.filter(status=Status.ACCEPTED).order_by("-period_end", "-pk"), ACCEPTED_PAGE).get_page(
         request.GET.get("page")
@@ -469,7 +469,7 @@ def review_inbox(request):
         Report.objects.reviewable_by(request.user)
         .filter(status__in=IN_REVIEW)
         .select_related("obligation__form", "obligation__unit__parent", "approved_by__person", "updated_by__person")
-        .order_by("submitted_at", "pk")
+        .in_review_order()
     )
     page = Paginator(reports, INBOX_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()

@@ -32,7 +32,7 @@ def _roots(user):
     units at the top of their managed scope."""
     managed = Unit.objects.visible_to(user, roles=permissions.MANAGERS).filter(closed_on__isnull=True)
     tops = [p for p in scope.scope_paths(user, permissions.MANAGERS) if p != scope.ALL]
-    return managed.filter(Q(kind__in=ROOT_KINDS) | Q(path__in=tops)).order_by("depth", "name")
+    return managed.filter(Q(kind__in=ROOT_KINDS) | Q(path__in=tops)).order_by("depth", "sort_key", "pk")
 
 
 @login_required

@@ -10,8 +10,8 @@ Two sources, both pinned in requirements.txt:
 
 A unit is identified by ``(code_scheme, code)``: the same code means different wards in the two
 lists (09367 was Phường Đông Ngàn, it is now Phường Từ Sơn). Importing again updates what changed
-and creates nothing twice. The bulk writes bypass ``Unit.save``, so they set ``path``, ``depth`` and
-``search_key`` exactly as it would.
+and creates nothing twice. The bulk writes bypass ``Unit.save`` and go through ``units.tree``, as it
+does, for ``path``, ``depth`` and the keys.
 """
 
 import datetime
@@ -28,15 +28,13 @@ from functools import cache
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import CharField, F, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 from unidecode import unidecode
 
+from units import tree
 from units.models import Unit, UnitSuccession
-from units.text import search_key
 
 REFORM_DATE = datetime.date(2025, 7, 1)
 NATION_NAME = "Việt Nam"
@@ -337,7 +335,18 @@ def _nation() -> Unit:
     return nation
 
 
-_SYNCED_FIELDS = ["name", "kind", "type_name", "parent", "opened_on", "closed_on", "path", "depth", "search_key"]
+_SYNCED_FIELDS = [
+    "name",
+    "kind",
+    "type_name",
+    "parent",
+    "opened_on",
+    "closed_on",
+    "path",
+    "depth",
+    "search_key",
+    "sort_key",
+]
 
 
 def _sync_level(
@@ -360,7 +369,7 @@ def _sync_level(
             "type_name": row.type_name,
             "opened_on": row.opened_on,
             "closed_on": row.closed_on,
-            "search_key": search_key(f"{row.name} {row.code}"),
+            **tree.keys_of(row.name, row.code),
         }
         unit = existing.get(row.key)
         if unit is None:
@@ -377,11 +386,10 @@ def _sync_level(
             if unit.parent_id != parent.pk:
                 unit.parent = parent
                 changed = True
-            expected = f"{parent.path}{unit.pk}/"
-            if unit.path != expected:
-                if unit.path:
-                    moved.append((unit.path, expected))
-                unit.path, unit.depth = expected, expected.count("/") - 2
+            old_path = unit.path
+            if tree.place(unit, parent.path):
+                if old_path:
+                    moved.append((old_path, unit.path))
                 changed = True
             if changed:
                 unit.updated_at = now
@@ -392,16 +400,7 @@ def _sync_level(
 
     for start in range(0, len(to_create), BATCH_SIZE):
         batch = to_create[start : start + BATCH_SIZE]
-        Unit.objects.bulk_create(batch)  # fills in the pks (PostgreSQL and SQLite >= 3.35 return them)
-        # The path holds the new pk: one UPDATE per batch, the parent's path read in SQL.
-        parent = Unit.objects.filter(pk=OuterRef("parent_id"))
-        Unit.objects.filter(pk__in=[unit.pk for unit in batch]).update(
-            path=Concat(Subquery(parent.values("path")), Cast("id", CharField()), Value("/")),
-            depth=Subquery(parent.values("depth")) + 1,
-        )
-        for unit in batch:
-            unit.path = f"{unit.parent.path}{unit.pk}/"
-            unit.depth = unit.path.count("/") - 2
+        tree.bulk_insert(batch, batch_size=BATCH_SIZE)  # every parent is on an upper level, saved already
         bar.update(len(batch))
     for start in range(0, len(to_update), BATCH_SIZE):
         batch = to_update[start : start + BATCH_SIZE]
@@ -410,20 +409,6 @@ def _sync_level(
     bar.update(len(rows) - len(to_create) - len(to_update))
     result.units_created += len(to_create)
     result.units_updated += len(to_update)
-
-
-def _carry_subtrees(moved: list[tuple[str, str]]) -> None:
-    """Units the lists do not know (villages, agencies) follow their moved parent, as in Unit.save.
-
-    Imported units already hold their new paths, and no new path starts with a moved unit's old
-    path (it ends with that unit's own id). Deepest first, so a moved unit inside a moved unit takes
-    its own subtree along before the outer one carries the rest.
-    """
-    for old_path, new_path in sorted(moved, key=lambda pair: len(pair[0]), reverse=True):
-        Unit.objects.filter(path__startswith=old_path).update(
-            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
-            depth=F("depth") + (new_path.count("/") - old_path.count("/")),
-        )
 
 
 def _existing(scheme: str) -> dict[Key, Unit]:
@@ -495,7 +480,7 @@ def units_import(
         for level in levels:
             _sync_level(level, units, existing, moved, result, bar, dated)
         if moved:
-            _carry_subtrees(moved)
+            tree.carry_subtrees(moved)  # units the lists do not know (villages…) follow
         if dated:
             # Units the lists open or close on other dates owe only the periods they are open on the last
             # day of: their reports not yet filed for the others go in this transaction.

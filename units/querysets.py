@@ -3,7 +3,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 
-from units import scope
+from units import scope, tree
 from units.text import search_key
 
 
@@ -13,7 +13,7 @@ class UnitQuerySet(models.QuerySet):
         return self.none() if q is None else self.filter(q)
 
     def subtree(self, unit, include_self: bool = True) -> "UnitQuerySet":
-        qs = self.filter(path__startswith=unit.path)
+        qs = self.filter(tree.subtree_q(unit.path))
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def open_on(self, day: datetime.date) -> "UnitQuerySet":
@@ -24,6 +24,23 @@ class UnitQuerySet(models.QuerySet):
     def search(self, text: str) -> "UnitQuerySet":
         """Every word must start a word of the name, diacritics and case ignored: 'tu son' finds 'Từ Sơn'."""
         return self.filter(search_q(text))
+
+    def listed(self, *, q: str = "", kind: str = "", parent=None) -> "UnitQuerySet":
+        """A list of units as pages and API filter it (empty filters left out), top levels first, then by name."""
+        qs = self.search(q) if q else self
+        if kind:
+            qs = qs.filter(kind=kind)
+        if parent:
+            qs = qs.filter(parent=parent)
+        return qs.order_by("depth", "sort_key", "pk")
+
+    def in_name_order(self) -> "UnitQuerySet":
+        """Vietnamese alphabetical order (``units.text.sort_key``)."""
+        return self.order_by("sort_key", "pk")
+
+    def with_child_flags(self) -> "UnitQuerySet":
+        """Each unit's ``has_children``, for a tree that opens a node only when there is something below."""
+        return self.annotate(has_children=models.Exists(self.model.objects.filter(parent=models.OuterRef("pk"))))
 
 
 def in_office_q(day: datetime.date, prefix: str = "") -> Q:
@@ -63,6 +80,13 @@ class PersonQuerySet(models.QuerySet):
 
     def search(self, text: str) -> "PersonQuerySet":
         return self.filter(search_q(text))
+
+    def listed(self, *, q: str = "", unit=None) -> "PersonQuerySet":
+        """A list of people as pages and API filter it, by given name then family name."""
+        qs = self.search(q) if q else self
+        if unit:
+            qs = qs.filter(unit=unit)
+        return qs.order_by("sort_key", "pk")
 
 
 class OfUnitQuerySet(models.QuerySet):

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from units import permissions, scope
+from units import permissions, scope, tree
 from units.models import AuditEvent, Body, BodyMembership, Headship, Person, RoleGrant, Unit, UnitSuccession, User
 from units.querysets import in_office_q
 
@@ -74,7 +74,7 @@ def unit_update(*, actor: User | None, unit: Unit, **fields) -> Unit:
     new_parent = fields.get("parent", unit.parent)
     if new_parent != unit.parent:
         _require_manage(actor, new_parent)
-    if new_parent is not None and new_parent.path.startswith(unit.path):
+    if new_parent is not None and tree.is_within(new_parent.path, unit.path):
         raise ValidationError({"parent": _("A unit cannot be placed under itself or one of its own units.")})
     changed = _changes(unit, fields)
     if not changed:
@@ -112,7 +112,7 @@ def unit_close(
     What it filed stays and, through the succession link, counts with its successor's history.
     """
     if successor is not None:
-        if successor.pk == unit.pk or successor.path.startswith(unit.path):
+        if successor.pk == unit.pk or tree.is_within(successor.path, unit.path):
             raise ValidationError({"successor": _("A unit cannot be merged into itself or one of its own units.")})
         if not successor.is_open_on(closed_on):
             raise ValidationError(

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units import permissions, scope, services
+from units import permissions, scope, services, tree
 from units.forms import (
     BodyForm,
     EndTermForm,
@@ -32,9 +32,7 @@ PAGE_SIZE = 50
 
 
 def _with_child_flags(qs):
-    return qs.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk")))).only(
-        "pk", "name", "kind", "code", "path", "closed_on", "opened_on", "type_name"
-    )
+    return qs.with_child_flags().only("pk", "name", "kind", "code", "path", "closed_on", "opened_on", "type_name")
 
 
 def _show_closed(request) -> bool:
@@ -62,10 +60,10 @@ def _scope_roots(user, show_closed: bool = False, limit: int = 50):
     if paths == [scope.ALL]:
         roots = Unit.objects.filter(parent__isnull=True)
     else:
-        roots = Unit.objects.filter(pk__in=[int(p.strip("/").split("/")[-1]) for p in paths[:limit]])
+        roots = Unit.objects.filter(pk__in=[tree.unit_id_of(p) for p in paths[:limit]])
     if not show_closed:
         roots = roots.filter(closed_on__isnull=True)
-    return list(_with_child_flags(roots).order_by("closed_on", "name"))
+    return list(_with_child_flags(roots).order_by("closed_on", "sort_key", "pk"))
 
 
 @login_required
@@ -74,10 +72,10 @@ def unit_tree(request):
     q = form.data.get("q", "").strip() if form.is_bound and form.is_valid() else ""
     context = {"form": form, "q": q, "nav_section": "units", "show_closed": _show_closed(request)}
     if q:
-        results = Unit.objects.visible_to(request.user).search(q)
+        results = Unit.objects.visible_to(request.user).listed(q=q)
         if not context["show_closed"]:
             results = results.filter(closed_on__isnull=True)
-        results = results.select_related("parent").order_by("depth", "name")
+        results = results.select_related("parent")
         context["page"] = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
         context["roots"] = _scope_roots(request.user, context["show_closed"])
@@ -91,7 +89,7 @@ def unit_children(request, pk: int):
     children = Unit.objects.filter(parent=unit)
     if not _show_closed(request):
         children = children.filter(closed_on__isnull=True)
-    page = Paginator(_with_child_flags(children).order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_with_child_flags(children).in_name_order(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "units/_tree_nodes.html", {"unit": unit, "page": page, "show_closed": _show_closed(request)})
 
 
@@ -103,7 +101,9 @@ def unit_detail(request, pk: int):
     show_closed = _show_closed(request)
     if not show_closed:
         children = children.filter(closed_on__isnull=True)
-    children_page = Paginator(children.order_by("name").only("pk", "name", "kind", "code", "closed_on"), PAGE_SIZE)
+    children_page = Paginator(
+        children.order_by("sort_key", "pk").only("pk", "name", "kind", "code", "closed_on"), PAGE_SIZE
+    )
     headships = list(
         Headship.objects.visible_to(request.user)
         .filter(unit=unit)
@@ -114,7 +114,7 @@ def unit_detail(request, pk: int):
     current_members = (
         BodyMembership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         .select_related("person")
-        .order_by(BodyMembership.role_order(), "person__full_name")
+        .order_by(BodyMembership.role_order(), "person__sort_key")
     )
     bodies = list(
         Body.objects.filter(unit=unit)
@@ -131,7 +131,7 @@ def unit_detail(request, pk: int):
         "bodies": bodies,
         "successor_links": list(unit.succession_links_out.select_related("successor")),
         "predecessor_links": list(
-            unit.succession_links_in.select_related("predecessor").order_by("predecessor__name")[:100]
+            unit.succession_links_in.select_related("predecessor").order_by("predecessor__sort_key")[:100]
         ),
         "events": AuditEvent.objects.visible_to(request.user).filter(unit=unit).select_related("actor__person")[:6],
         "can_manage": permissions.may_manage(request.user, unit),
@@ -359,10 +359,8 @@ def membership_end(request, pk: int):
 @login_required
 def person_list(request):
     q = request.GET.get("q", "").strip()[:100]
-    people = Person.objects.visible_to(request.user).select_related("unit")
-    if q:
-        people = people.search(q)
-    page = Paginator(people.order_by("full_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    people = Person.objects.visible_to(request.user).select_related("unit").listed(q=q)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "units/person_list.html", {"page": page, "q": q, "nav_section": "people"})
 
 

@@ -103,7 +103,7 @@ def excel_import(request):
             .search(q)
             .filter(closed_on__isnull=True)
             .select_related("parent")
-            .order_by("depth", "name")[:SEARCH_LIMIT]
+            .order_by("depth", "sort_key", "pk")[:SEARCH_LIMIT]
         )
     errors = result.errors if result else []
     return render(

@@ -6,6 +6,7 @@ from django.utils import translation
 from rest_framework import viewsets
 from rest_framework.views import APIView
 
+from units import tree
 from units.models import Unit
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -42,7 +43,7 @@ def of_unit(qs, filters: dict, field: str = "unit"):
     if unit is None:
         return qs.none()
     if filters["sub"]:
-        return qs.filter(**{f"{field}__path__startswith": unit.path})
+        return qs.filter(tree.subtree_q(unit.path, f"{field}__path"))
     return qs.filter(**{field: unit})
 
 

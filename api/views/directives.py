@@ -15,7 +15,6 @@ from api.views.base import ApiViewSet, of_unit
 from directives import services
 from directives.models import Assignment, Directive, DirectiveType
 from units import permissions
-from units.text import search_key
 
 
 @extend_schema_view(
@@ -56,20 +55,7 @@ class DirectiveViewSet(ApiViewSet):
 
     def list(self, request):
         f = self.filters(s.DirectiveFilterSerializer)
-        qs = self.get_queryset()
-        if f.get("q"):
-            qs = qs.search(f["q"])
-        if f.get("doc_type"):
-            qs = qs.filter(doc_type_id=f["doc_type"])
-        if f.get("issuer"):
-            qs = qs.filter(issuer_key__contains=search_key(f["issuer"]))
-        if f.get("year"):
-            qs = qs.filter(year=f["year"])
-        if f.get("status"):
-            qs = qs.filter(status=f["status"])
-        if f.get("confidentiality"):
-            qs = qs.filter(confidentiality=f["confidentiality"])
-        return self.page_of(qs.order_by(F("issued_on").desc(nulls_last=True), "-id"), s.DirectiveSerializer)
+        return self.page_of(self.get_queryset().register(**f), s.DirectiveSerializer)
 
     def _detail(self, pk):
         qs = self.get_queryset().prefetch_related("attachments")
@@ -111,7 +97,7 @@ class DirectiveViewSet(ApiViewSet):
                 Assignment.objects.filter(directive=directive)
                 .of_units_in_scope(user)
                 .select_related("directive", "unit")
-                .order_by("unit__search_key", "pk")
+                .order_by("unit__sort_key", "pk")
             )
             return self.page_of(qs, s.AssignmentSerializer, context={"today": timezone.localdate()})
         permissions.require_manage(user, directive.owner_unit)  # the service's refusal, before the body is read

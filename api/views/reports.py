@@ -15,8 +15,7 @@ from api.schema import LIST, READ_ONE, WRITE, errors
 from api.serializers import reports as s
 from api.views.base import ApiViewSet, of_unit
 from reports import services
-from reports.models import Indicator, IndicatorRule, Obligation, Report, ReportEvent, ReportForm, ReportVersion, Status
-from reports.models.obligations import overdue_q
+from reports.models import Indicator, IndicatorRule, Obligation, Report, ReportEvent, ReportForm, ReportVersion
 
 CONFLICT = OpenApiResponse(
     s.ConflictSerializer, description="Someone saved the draft since this revision; `current` is their version."
@@ -154,19 +153,8 @@ class ObligationViewSet(ApiViewSet):
         f = self.filters(s.ObligationFilterSerializer)
         today = timezone.localdate()
         qs = self.get_queryset()
-        qs = of_unit(qs, f)
-        if f.get("form"):
-            qs = qs.filter(form_id=f["form"])
-        if f.get("year"):
-            qs = qs.filter(year=f["year"])
-        wanted = f.get("status")
-        if wanted == "open":
-            qs = qs.exclude(status=Status.ACCEPTED)
-        elif wanted == "overdue":
-            qs = qs.filter(overdue_q(today))
-        elif wanted:
-            qs = qs.filter(status=wanted)
-        return self.page_of(qs.order_by("due_date", "pk"), s.ObligationSerializer, context={"today": today})
+        qs = of_unit(qs, f).listed(today=today, form=f.get("form"), year=f.get("year"), status=f.get("status", ""))
+        return self.page_of(qs, s.ObligationSerializer, context={"today": today})
 
     def retrieve(self, request, pk=None):
         obligation = get_object_or_404(self.get_queryset(), pk=pk)
@@ -242,7 +230,7 @@ class ReportViewSet(ApiViewSet):
             Prefetch("obligation__form__indicators", queryset=Indicator.objects.order_by("position", "id")),
             "values",
         )
-        return self.page_of(qs.order_by("submitted_at", "obligation__due_date", "pk"), s.ReportSerializer)
+        return self.page_of(qs.in_review_order(), s.ReportSerializer)
 
     def retrieve(self, request, pk=None):
         return Response(report_detail(get_object_or_404(self.get_queryset(), pk=pk)))

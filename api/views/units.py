@@ -1,6 +1,6 @@
 """Units, heads, bodies and people: read-only, each fetched through ``visible_to(user)`` as on the pages."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -12,10 +12,6 @@ from api.serializers import units as s
 from api.views.base import ApiView, ApiViewSet
 from units.models import Body, BodyMembership, Headship, Person, RoleGrant, Unit
 from units.querysets import in_office_q
-
-
-def with_child_flags(qs):
-    return qs.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
 
 
 def open_filter(qs, wanted: bool | None):
@@ -54,18 +50,11 @@ class UnitViewSet(ApiViewSet):
 
     def list(self, request):
         f = self.filters(s.UnitFilterSerializer)
-        qs = self.get_queryset()
-        if f.get("q"):
-            qs = qs.search(f["q"])
-        if f.get("kind"):
-            qs = qs.filter(kind=f["kind"])
-        if f.get("parent"):
-            qs = qs.filter(parent_id=f["parent"])
-        qs = open_filter(qs, f.get("open"))
-        return self.page_of(with_child_flags(qs).order_by("depth", "search_key", "pk"), s.UnitSerializer)
+        qs = self.get_queryset().listed(q=f.get("q", ""), kind=f.get("kind", ""), parent=f.get("parent"))
+        return self.page_of(open_filter(qs, f.get("open")).with_child_flags(), s.UnitSerializer)
 
     def retrieve(self, request, pk=None):
-        qs = with_child_flags(self.get_queryset()).prefetch_related("successors", "predecessors")
+        qs = self.get_queryset().with_child_flags().prefetch_related("successors", "predecessors")
         return Response(s.UnitDetailSerializer(get_object_or_404(qs, pk=pk)).data)
 
     @extend_schema(
@@ -78,7 +67,7 @@ class UnitViewSet(ApiViewSet):
         unit = get_object_or_404(self.get_queryset(), pk=pk)
         f = self.filters(s.ChildrenFilterSerializer)
         qs = open_filter(Unit.objects.filter(parent=unit), f.get("open"))
-        return self.page_of(with_child_flags(qs).order_by("search_key", "pk"), s.UnitSerializer)
+        return self.page_of(qs.with_child_flags().in_name_order(), s.UnitSerializer)
 
     @extend_schema(
         summary="Who headed a unit, and who heads it now",
@@ -135,12 +124,7 @@ class PersonViewSet(ApiViewSet):
 
     def list(self, request):
         f = self.filters(s.PersonFilterSerializer)
-        qs = self.get_queryset()
-        if f.get("q"):
-            qs = qs.search(f["q"])
-        if f.get("unit"):
-            qs = qs.filter(unit_id=f["unit"])
-        return self.page_of(qs.order_by("full_name", "pk"), s.PersonSerializer)
+        return self.page_of(self.get_queryset().listed(q=f.get("q", ""), unit=f.get("unit")), s.PersonSerializer)
 
     def retrieve(self, request, pk=None):
         return Response(s.PersonSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)

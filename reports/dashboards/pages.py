@@ -17,6 +17,7 @@ from reports.numbers import rounded_float
 from reports.reminders import escalation_reached
 from reports.selectors.figures import Cell, Grid
 from reports.selectors.filters import SELF, month_bounds
+from units.text import sort_key
 
 OVERDUE_LISTED = 50  # the oldest overdue reports read for "show more" (the page shows 10 first; the Excel file all)
 CHUNK = 2000  # rows per query of the heads and reminders of an overdue list: within any database's parameter limit
@@ -25,10 +26,10 @@ RANKED = 5
 CHILD_SORTS = {
     # The default: the units that need the leader's attention first (most overdue, then the lowest on-time rate).
     "worst": (
-        lambda r: (-r.figures.overdue, _n(r.figures.on_time_rate) if r.figures.expected else 101, r.name.casefold()),
+        lambda r: (-r.figures.overdue, _n(r.figures.on_time_rate) if r.figures.expected else 101, sort_key(r.name)),
         False,
     ),
-    "name": (lambda r: r.name.casefold(), False),
+    "name": (lambda r: sort_key(r.name), False),
     "expected": (lambda r: r.figures.expected, True),
     "reporting": (lambda r: _n(r.figures.reporting_rate), True),
     "filed": (lambda r: _n(r.figures.filed_rate), True),

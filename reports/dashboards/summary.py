@@ -22,7 +22,7 @@ from reports.selectors.filters import SELF
 from reports.services import place_of
 from units.models import Body, BodyMembership, Unit
 from units.querysets import in_office_q
-from units.text import search_key
+from units.text import sort_key
 
 OVERDUE_NAMED = 10  # the oldest overdue reports named in the text; their number is given in full
 ATTENTION = 5  # the units with the lowest on-time rates named in the text; the annex has every unit
@@ -184,10 +184,10 @@ def summary_context(data: dict, choice: dict) -> dict:
     day = choice["date"]
     period = period_phrase(flt.start, flt.end)
     rows = [r for r in data["rows"] if r.figures.expected]
-    annex = sorted(rows, key=lambda r: (r.bucket != SELF, search_key(r.name), r.name))
+    annex = sorted(rows, key=lambda r: (r.bucket != SELF, sort_key(r.name), r.name))
     attention = sorted(
         (r for r in rows if r.bucket != SELF and (r.figures.on_time_rate or 0) < 100),
-        key=lambda r: (r.figures.on_time_rate or 0, -r.figures.overdue, r.name.casefold()),
+        key=lambda r: (r.figures.on_time_rate or 0, -r.figures.overdue, sort_key(r.name)),
     )[:ATTENTION]
     complete = sum(1 for r in rows if r.figures.on_time == r.figures.expected)
     overdue = data["overdue"][:OVERDUE_NAMED]

@@ -49,7 +49,7 @@ def dashboard_home(request):
         return redirect("reports:dashboard", pk=unit.pk)
     units = Unit.objects.filter(
         pk__in=RoleGrant.objects.filter(user=request.user).values("unit_id"), closed_on__isnull=True
-    ).order_by("depth", "name")
+    ).order_by("depth", "sort_key", "pk")
     return render(request, "reports/dashboard_choose.html", {"units": units, "nav_section": "dashboard"})
 
 

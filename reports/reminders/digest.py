@@ -34,7 +34,7 @@ def overdue_units(user, today: datetime.date) -> list[dict]:
         Obligation.objects.filter(q, overdue_q(today))
         .values("unit_id", "unit__name")
         .annotate(count=Count("id"), oldest=Min("due_date"))
-        .order_by("oldest", "unit__name")
+        .order_by("oldest", "unit__sort_key")
     )
 
 

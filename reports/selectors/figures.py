@@ -218,7 +218,7 @@ def child_units(flt: DashboardFilter, by_bucket: dict[str, Figures]) -> list[Chi
     own reports if it owes any, from ``grid(flt).by_bucket``: one query for the units' names."""
     units = Unit.objects.in_bulk([int(b) for b in by_bucket if b.isdigit()])
     result = [ChildRow(units[int(b)], f) for b, f in by_bucket.items() if b.isdigit() and int(b) in units]
-    result.sort(key=lambda r: r.unit.name)
+    result.sort(key=lambda r: r.unit.sort_key)
     if SELF in by_bucket:
         result.insert(0, ChildRow(None, by_bucket[SELF]))
     return result
@@ -227,7 +227,7 @@ def child_units(flt: DashboardFilter, by_bucket: dict[str, Figures]) -> list[Chi
 def overdue_queryset(flt: DashboardFilter):
     """The reports overdue now (never filed, or returned and not refiled), oldest first."""
     qs = Obligation.objects.filter(flt.obligations_q(), overdue_q(flt.today)).select_related("unit", "form")
-    return qs.order_by("due_date", "unit__name", "pk")
+    return qs.order_by("due_date", "unit__sort_key", "pk")
 
 
 def oldest_overdue(flt: DashboardFilter, limit: int | None = 50) -> list[Obligation]:
@@ -240,7 +240,7 @@ def latest_late_or_returned(flt: DashboardFilter, limit: int = 20) -> list[Oblig
     """The reports filed late or returned for revision, latest first (at most ``limit``): one query."""
     qs = Obligation.objects.filter(flt.obligations_q(), Q(on_time=False) | Q(returned_count__gt=0))
     qs = qs.select_related("unit", "form")
-    return list(qs.order_by("-due_date", "unit__name", "pk")[:limit])
+    return list(qs.order_by("-due_date", "unit__sort_key", "pk")[:limit])
 
 
 def directive_progress(flt: DashboardFilter) -> list[dict]:

@@ -68,13 +68,13 @@ def _rate():
 
 
 SORTS = {
-    "name": ("person__full_name",),
-    "due": ("-due", "person__full_name"),
-    "on_time": (F("on_time_rate").desc(nulls_last=True), "person__full_name"),
-    "late": ("-late", "person__full_name"),
-    "missing": ("-missing", "person__full_name"),
-    "returned": ("-returned", "person__full_name"),
-    "worst": (F("on_time_rate").asc(nulls_last=True), "-missing", "person__full_name"),
+    "name": ("person__sort_key",),
+    "due": ("-due", "person__sort_key"),
+    "on_time": (F("on_time_rate").desc(nulls_last=True), "person__sort_key"),
+    "late": ("-late", "person__sort_key"),
+    "missing": ("-missing", "person__sort_key"),
+    "returned": ("-returned", "person__sort_key"),
+    "worst": (F("on_time_rate").asc(nulls_last=True), "-missing", "person__sort_key"),
 }
 
 
@@ -94,7 +94,7 @@ def head_records(flt: DashboardFilter, *, search: str = "", sort: str = "worst")
         .values("unit__name")[:1]
     )
     qs = (
-        qs.values("person_id", "person__full_name")
+        qs.values("person_id", "person__sort_key")
         .annotate(tenures=Count("pk", distinct=True), **_record(flt))
         .annotate(on_time_rate=_rate(), unit_name=Subquery(latest_unit))
     )

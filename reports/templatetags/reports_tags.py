@@ -8,7 +8,7 @@ from django.utils import timezone
 from reports import pages
 from reports.models import Obligation, Report, Status
 from reports.models.obligations import IN_REVIEW, PENDING
-from units import permissions, scope
+from units import permissions, scope, tree
 from units.models import RoleGrant
 
 register = template.Library()
@@ -23,7 +23,7 @@ def reports_home_panel(context):
     grants = [(role, path) for role, path in scope.grants(user) if role in permissions.FILERS]
     today = timezone.localdate()
     todo = []
-    unit_ids = {int(path.strip("/").split("/")[-1]) for _role, path in grants}
+    unit_ids = {tree.unit_id_of(path) for _role, path in grants}
     if unit_ids:
         wanted = [*PENDING, Status.RETURNED]
         todo = list(

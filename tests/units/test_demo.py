@@ -1,13 +1,17 @@
 """The demo: Từ Sơn's wards old and new, their heads and committees, and one login per role."""
 
 import datetime
+import re
 import shutil
 import subprocess
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
+from django.urls import reverse
+from rest_framework.test import APIClient
 
+from api.services import token_create
 from demo.units import PASSWORD, demo_load
 from reports.documents import pdf as documents
 from reports.models import Obligation, Report
@@ -195,3 +199,94 @@ def test_each_approved_demo_report_is_signed_by_the_post_of_its_issuing_body(dem
     head = User.objects.get(username="truong.tuson").person.full_name
     assert "T/M ĐẢNG ỦY BÍ THƯ" in text and head in text and "TM. ỦY BAN NHÂN DÂN" not in text
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+
+
+# Vietnamese alphabetical order, as a reader would file them: a ă â b c d đ e ê …, the letters first and
+# the tone marks only between names spelled alike; people by given name, then family name, then middle.
+BAC_NINH_WARDS_IN_ORDER = [
+    "Phường Bắc Giang",
+    "Phường Chũ",
+    "Phường Đa Mai",
+    "Phường Đào Viên",
+    "Phường Đồng Nguyên",
+    "Phường Hạp Lĩnh",
+    "Phường Nếnh",
+    "Phường Nhân Hòa",
+    "Phường Ninh Xá",
+    "Phường Phù Khê",
+    "Phường Phương Liễu",
+    "Phường Phượng Sơn",
+    "Phường Tân An",
+    "Phường Tự Lạn",
+    "Phường Từ Sơn",
+    "Phường Yên Dũng",
+    "Xã An Lạc",
+    "Xã Bảo Đài",
+    "Xã Bắc Lũng",
+    "Xã Dương Hưu",
+    "Xã Đại Đồng",
+    "Xã Đông Cứu",
+    "Xã Đồng Kỳ",
+    "Xã Đông Phú",
+    "Xã Yên Trung",
+]
+FIRST_PEOPLE_IN_ORDER = [
+    "Bùi Công Bình",
+    "Bùi Xuân Bình",
+    "Dương Thế Bình",
+    "Đào Hữu Bình",
+    "Đặng Đức Bình",
+    "Đặng Quang Bình",
+    "Đặng Xuân Bình",
+    "Đỗ Công Bình",
+    "Đỗ Đình Bình",
+    "Đỗ Đình Bình",
+]
+
+
+def _children_on_the_tree(client, unit: Unit) -> list[str]:
+    names, url = [], reverse("units:unit_children", args=[unit.pk])
+    for number in (1, 2, 3):
+        page = client.get(url, {"page": number}).content.decode()
+        names += re.findall(r'<a href="/units/\d+/" class="min-w-0[^"]*">([^<]+)</a>', page)
+        if "qcdc-more" not in page:
+            return names
+    raise AssertionError("more pages than expected")
+
+
+@pytest.mark.django_db
+def test_the_tree_and_the_api_list_bac_ninhs_wards_in_vietnamese_order(demo, client):
+    bac_ninh = unit(CURRENT, "24")
+    client.force_login(User.objects.get(username="canbo.bacninh"))
+    shown = _children_on_the_tree(client, bac_ninh)
+    assert len(shown) == bac_ninh.children.count() == 99
+    assert [name for name in shown if name in BAC_NINH_WARDS_IN_ORDER] == BAC_NINH_WARDS_IN_ORDER
+    api = APIClient()
+    api.credentials(
+        HTTP_AUTHORIZATION=f"Token {token_create(user=User.objects.get(username='canbo.bacninh'), name='t')[1]}"
+    )
+    listed = []
+    for number in (1, 2, 3):
+        body = api.get(f"/api/v1/units/{bac_ninh.pk}/children/", {"page": number}).json()
+        listed += [row["name"] for row in body["results"]]
+        if not body["next"]:
+            break
+    assert listed == shown
+    if connection.vendor == "postgresql":  # ICU's Vietnamese collation, read independently in SQL
+        with connection.cursor() as cur:
+            cur.execute(
+                'SELECT name FROM units_unit WHERE parent_id = %s ORDER BY name COLLATE "vi-x-icu"', [bac_ninh.pk]
+            )
+            assert [row[0] for row in cur.fetchall()] == shown
+
+
+@pytest.mark.django_db
+def test_people_are_listed_by_given_name_then_family_name(demo, client):
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get(reverse("units:person_list")).content.decode()
+    shown = re.findall(r'<span class="fw-semibold">([^<]+)</span>', page)
+    assert shown[: len(FIRST_PEOPLE_IN_ORDER)] == FIRST_PEOPLE_IN_ORDER
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user=User.objects.get(username='admin'), name='t')[1]}")
+    listed = [row["full_name"] for row in api.get("/api/v1/people/").json()["results"]]
+    assert listed[: len(FIRST_PEOPLE_IN_ORDER)] == FIRST_PEOPLE_IN_ORDER

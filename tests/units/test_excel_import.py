@@ -257,7 +257,7 @@ def test_a_chain_of_units_deeper_than_the_tree_can_hold_is_refused(tree, users):
 
 
 def test_too_many_rows_are_refused(tree, users, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr("units.excel_import.importer.MAX_ROWS", 3)  # the limit the importer reads
     rows = [[f"Thôn {i}", "Thôn", "09367", None, None, None, None] for i in range(4)]
 
     result = excel_import(actor=users["staff"], parent=tree["bac_ninh"], file=upload(xlsx(rows)))

@@ -189,7 +189,7 @@ class BodyMembership(models.Model):
     class Meta:
         verbose_name = _("body membership")
         verbose_name_plural = _("body memberships")
-        ordering = ["body", "role", "person__full_name"]
+        ordering = ["body", "role", "person__sort_key"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),

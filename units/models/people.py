@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from units.querysets import PersonQuerySet, RoleGrantQuerySet
-from units.text import clean_line, search_key
+from units.text import clean_line, person_sort_key, search_key
 
 
 class User(AbstractUser):
@@ -50,6 +50,7 @@ class Person(models.Model):
         related_name="person",
     )
     search_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
+    sort_key = models.CharField(_("sort key"), max_length=610, editable=False, default="", db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PersonQuerySet.as_manager()
@@ -57,7 +58,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["full_name"]
+        ordering = ["sort_key", "pk"]
 
     def __str__(self) -> str:
         return self.full_name
@@ -65,6 +66,7 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         self.full_name = clean_line(self.full_name)
         self.search_key = search_key(f"{self.full_name} {self.email}")
+        self.sort_key = person_sort_key(self.full_name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -2,20 +2,20 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from units import tree
 from units.querysets import UnitQuerySet
-from units.text import clean_line, name_identity, search_key
+from units.text import clean_line, name_identity
 
 
 class Unit(models.Model):
     """One administrative unit, Party organisation, agency or community, current or historic.
 
     ``path`` is the materialised chain of ids from the root (``/1/27/9367/``), so a subtree is one
-    indexed prefix match whatever its depth or size.
+    indexed prefix match whatever its depth or size (``units.tree`` keeps it).
     """
 
     class Kind(models.TextChoices):
@@ -69,6 +69,7 @@ class Unit(models.Model):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     search_key = models.CharField(_("search key"), max_length=255, editable=False, default="", db_index=True)
+    sort_key = models.CharField(_("sort key"), max_length=610, editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -91,7 +92,7 @@ class Unit(models.Model):
         ]
         indexes = [
             models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["parent", "name"], name="unit_children_by_name"),
+            models.Index(fields=["parent", "sort_key"], name="unit_children_in_order"),
         ]
 
     def __str__(self) -> str:
@@ -101,20 +102,9 @@ class Unit(models.Model):
         # Whoever saves (form, import, admin): names are stored in NFC without control characters.
         self.name = clean_line(self.name)
         self.address = clean_line(self.address) if self.address else self.address
-        self.search_key = search_key(f"{self.name} {self.code}")
+        tree.derive_keys(self)
         super().save(*args, **kwargs)
-        expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
-        if self.path != expected:
-            old_path, old_depth = self.path, self.depth
-            self.path = expected
-            self.depth = expected.count("/") - 2
-            super().save(update_fields=["path", "depth"])
-            if old_path:
-                # Moved: carry the whole subtree along with one UPDATE, whoever saved (service or admin).
-                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
-                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
-                    depth=F("depth") + (self.depth - old_depth),
-                )
+        tree.save_place(self)  # a moved unit carries its whole subtree, whoever saved (service or admin)
 
     def get_absolute_url(self) -> str:
         return reverse("units:unit_detail", args=[self.pk])
@@ -135,7 +125,7 @@ class Unit(models.Model):
 
     @property
     def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        return tree.ancestor_ids_of(self.path)
 
     def ancestors(self) -> "list[Unit]":
         """The chain from the root down to the parent, in one query."""
