@@ -64,6 +64,11 @@ class ApiMixin:
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def page_rows(self, queryset, columns, build):
+        """A page of ``queryset`` read as plain ``columns`` and turned into the response's rows by ``build``."""
+        page = self.paginate_queryset(queryset.values(*columns))
+        return self.get_paginated_response(build(list(page)))
+
     def page_of(self, queryset, serializer_class, context: dict | None = None):
         page = self.paginate_queryset(queryset)
         data = serializer_class(page, many=True, context={**self.get_serializer_context(), **(context or {})}).data

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from api.schema import LIST, READ_ONE, WRITE, errors, paginated
 from api.serializers import directives as s
+from api.serializers import lean
 from api.views.base import ApiViewSet, of_unit
 from directives import services
 from directives.models import Assignment, Directive, DirectiveType
@@ -78,7 +79,8 @@ class DirectiveViewSet(ApiViewSet):
             qs = qs.filter(status=f["status"])
         if f.get("confidentiality"):
             qs = qs.filter(confidentiality=f["confidentiality"])
-        return self.page_of(qs.order_by(F("issued_on").desc(nulls_last=True), "-id"), s.DirectiveSerializer)
+        qs = qs.order_by(F("issued_on").desc(nulls_last=True), "-id")
+        return self.page_rows(qs, lean.DIRECTIVE_COLUMNS, lambda rows: lean.directive_rows(rows, request.user))
 
     def _detail(self, pk):
         qs = self.get_queryset().prefetch_related("attachments")
