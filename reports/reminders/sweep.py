@@ -234,7 +234,7 @@ def _insert(rows: list[tuple]) -> None:
         cursor.execute(sql, [Delivery.Status.PENDING, timezone.now(), *map(list, zip(*rows, strict=True))])
 
 
-def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: Window) -> int:
+def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: Window, directory: Directory) -> int:
     """Write the messages of the stages reached today that no sweep has written yet; return the messages due."""
     anchors = _anchors(rows, w)
     reached = []
@@ -262,7 +262,7 @@ def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: 
         else:
             missing.append(item)
     if missing:
-        directory = Directory({r["unit_id"]: r["unit__parent_id"] for r, *_rest in missing}, today)
+        directory.add({r["unit_id"]: r["unit__parent_id"] for r, *_rest in missing})
         new = _new_rows(missing, directory)
         if new:
             _insert(new)
@@ -284,6 +284,7 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
     stages = _stages()
     days: dict = {}
     window = _window(today, stages)
+    directory = Directory({}, today)  # the people of the units, read once per sweep
     candidates = _candidates(window, obligation_ids).order_by("id")
     last_id = 0
     while True:
@@ -292,7 +293,7 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
             last_id = rows[-1]["id"]
             result.obligations += len(rows)
             result.batches += 1
-            result.due += _sweep_batch(rows, stages, today, days, window)
+            result.due += _sweep_batch(rows, stages, today, days, window, directory)
         if len(rows) < BATCH:  # a short batch is the last: no query to find the next one empty
             break
     if publish:
