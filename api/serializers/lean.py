@@ -11,18 +11,22 @@ import datetime
 from collections import defaultdict
 
 from django.urls import reverse
-from rest_framework import serializers
+from django.utils import timezone
 
 from directives.models import Directive, DirectiveRelation, DirectiveType
 from reports import periods
 from reports.models import FormSection, Indicator, ReportForm, ReportValue, Status
 from reports.models.obligations import NOT_FILED
 
-_DATETIME = serializers.DateTimeField()
-
 
 def _dt(value: datetime.datetime | None) -> str | None:
-    return _DATETIME.to_representation(value) if value else None
+    """As DRF's ``DateTimeField`` writes it: ISO 8601 in the current time zone, ``Z`` for UTC."""
+    if not value:
+        return None
+    if timezone.is_aware(value):
+        value = value.astimezone(timezone.get_current_timezone())
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _date(value: datetime.date | None) -> str | None:
