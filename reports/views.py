@@ -463,6 +463,18 @@ def report_xlsx(request, pk: int):
 
 
 INBOX_PAGE = 25
+# What a row of the inbox shows, and nothing else: not the report's text, the form's guidance or the
+# units' other columns (a row loads no more than it prints).
+INBOX_COLUMNS = (
+    "status",
+    "submitted_at",
+    *(f"obligation__{c}" for c in ("year", "period_index", "period_start", "period_end", "due_date", "status")),
+    *(f"obligation__{c}" for c in ("on_time", "days_late", "returned_count")),
+    "obligation__unit__name",
+    "obligation__unit__parent__name",
+    *(f"obligation__form__{c}" for c in ("name", "kind", "period_type")),
+    *(f"approved_by__{c}" for c in ("username", "first_name", "last_name", "person__full_name")),
+)
 
 
 @login_required
@@ -473,7 +485,8 @@ def review_inbox(request):
     reports = (
         Report.objects.reviewable_by(request.user)
         .filter(status__in=IN_REVIEW)
-        .select_related("obligation__form", "obligation__unit__parent", "approved_by__person", "updated_by__person")
+        .select_related("obligation__form", "obligation__unit__parent", "approved_by__person")
+        .only(*INBOX_COLUMNS)
         .order_by("submitted_at", "pk")
     )
     page = Paginator(reports, INBOX_PAGE).get_page(request.GET.get("page"))
