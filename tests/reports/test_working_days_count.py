@@ -4,6 +4,7 @@ spans Hypothesis draws: across Tết, year ends and the ends of the years the ho
 swapped days of every kind (a Saturday worked, a weekday given off, a holiday worked)."""
 
 import datetime
+import functools
 
 import holidays
 from hypothesis import HealthCheck, given, settings
@@ -15,8 +16,9 @@ D = datetime.date
 FIRST, LAST = periods.HOLIDAY_YEARS
 
 
-def _holidays(year: int) -> set[datetime.date]:
-    return set(holidays.country_holidays("VN", years=year)) if FIRST <= year <= LAST else set()
+@functools.cache
+def _holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("VN", years=year)) if FIRST <= year <= LAST else frozenset()
 
 
 HOLIDAYS = sorted(d for year in range(2023, 2030) for d in _holidays(year))
