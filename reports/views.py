@@ -28,6 +28,14 @@ from units.models import RoleGrant, Unit
 
 OPEN_LIMIT = 200
 ACCEPTED_PAGE = 20
+# What a row of the unit's reports shows (``_obligation_row.html``): not the form's guidance and header,
+# nor the directive's text.
+ROW_COLUMNS = (
+    *("form", "year", "period_index", "period_start", "period_end", "due_date", "status", "unit_id"),
+    *("first_submitted_at", "on_time", "days_late", "returned_count"),
+    *(f"form__{c}" for c in ("name", "kind", "period_type")),
+    "assignment__directive__symbol",
+)
 
 
 def _obligation(request, pk: int) -> Obligation:
@@ -70,7 +78,7 @@ def unit_obligations(request, pk: int):
     """Our reports: overdue, due soon, returned, with the committee, accepted; days left in working days."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
     today = timezone.localdate()
-    base = Obligation.objects.filter(unit=unit).select_related("form", "assignment__directive")
+    base = Obligation.objects.filter(unit=unit).select_related("form", "assignment__directive").only(*ROW_COLUMNS)
     open_rows = list(base.exclude(status=Status.ACCEPTED).order_by("due_date", "pk")[:OPEN_LIMIT])
     pages.decorate(open_rows, today)
     accepted = Paginator(base.filter(status=Status.ACCEPTED).order_by("-period_end", "-pk"), ACCEPTED_PAGE).get_page(
@@ -108,8 +116,17 @@ def report_detail(request, pk: int):
     pages.decorate([obligation], timezone.localdate())
     events, versions, attachments, last_return = [], [], [], None
     if report is not None:
-        events = list(report.events.select_related("actor__person", "version").order_by("created_at", "pk"))
-        versions = list(report.versions.select_related("created_by__person", "approved_by__person").order_by("-number"))
+        # The history names the versions; what each held is read on its own page, not here for every row.
+        events = list(
+            report.events.select_related("actor__person", "version")
+            .defer("version__snapshot")
+            .order_by("created_at", "pk")
+        )
+        versions = list(
+            report.versions.select_related("created_by__person", "approved_by__person")
+            .defer("snapshot")
+            .order_by("-number")
+        )
         attachments = list(report.attachments.filter(removed_at__isnull=True).select_related("uploaded_by__person"))
         last_return = next(
             (e for e in reversed(events) if e.kind in (ReportEvent.Kind.RETURNED, ReportEvent.Kind.SENT_BACK)), None
