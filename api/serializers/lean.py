@@ -297,18 +297,22 @@ DATES = {"issued_on", "effective_from", "effective_to"}
 
 def directive_rows(rows: list[dict], user) -> list[dict]:
     """``DirectiveSerializer(many=True).data`` of ``rows`` (read with ``DIRECTIVE_COLUMNS``), with the
-    directives each implements that ``user`` may see (``with_implements``): one query."""
+    directives each implements that ``user`` may see (``with_implements``): one query for the page's
+    relations, and one more for which of their targets the user sees when there are any."""
     if not rows:
         return []
     implements = defaultdict(list)
-    visible = Directive.objects.visible_to(user).values("pk")
-    targets = DirectiveRelation.objects.filter(
-        source_id__in=[r["id"] for r in rows], kind=DirectiveRelation.Kind.IMPLEMENTS, target__in=visible
+    relations = DirectiveRelation.objects.filter(
+        source_id__in=[r["id"] for r in rows], kind=DirectiveRelation.Kind.IMPLEMENTS
     ).order_by("target__issued_on", "target_id")
-    for source, pk, symbol, issued_on in targets.values_list(
-        "source_id", "target_id", "target__symbol", "target__issued_on"
-    ):
-        implements[source].append({"id": pk, "symbol": symbol, "issued_on": _date(issued_on)})
+    found = list(relations.values_list("source_id", "target_id", "target__symbol", "target__issued_on"))
+    if found:  # only then is it worth asking which of the targets the user sees
+        seen = set(
+            Directive.objects.visible_to(user).filter(pk__in={t for _s, t, *_r in found}).values_list("pk", flat=True)
+        )
+        for source, pk, symbol, issued_on in found:
+            if pk in seen:
+                implements[source].append({"id": pk, "symbol": symbol, "issued_on": _date(issued_on)})
     status, family = _labels(Directive.Status.choices), _labels(DirectiveType.Family.choices)
     url = _Url("directives:directive_detail")
     out = []
