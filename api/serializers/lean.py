@@ -10,6 +10,7 @@ serialize the single objects; a test holds the two to the same output.
 import datetime
 from collections import defaultdict
 
+from django.db.models import IntegerField, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,14 +129,19 @@ REPORT_COLUMNS = (
 
 
 def _form_parts(form_ids) -> tuple[dict, dict]:
-    """The sections (pk, title) and figures (pk, code) of each form, in the forms' order: two queries."""
-    sections, indicators = defaultdict(list), defaultdict(list)
-    for form_id, pk, title in FormSection.objects.filter(form_id__in=form_ids).values_list("form_id", "pk", "title"):
-        sections[form_id].append((pk, title))
-    shown = Indicator.objects.filter(form_id__in=form_ids).order_by("form_id", "position", "id")
-    for form_id, pk, code in shown.values_list("form_id", "pk", "code"):
-        indicators[form_id].append((pk, code))
-    return sections, indicators
+    """The sections (pk, title) and figures (pk, code) of each form, in the forms' order: one query."""
+    kind = Value(0, output_field=IntegerField())
+    sections = FormSection.objects.filter(form_id__in=form_ids).order_by()
+    sections = sections.values_list(kind, "form_id", "position", "pk", "title")
+    figures = (
+        Indicator.objects.filter(form_id__in=form_ids)
+        .order_by()
+        .values_list(Value(1, output_field=IntegerField()), "form_id", "position", "pk", "code")
+    )
+    parts: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
+    for which, form_id, _position, pk, text in sorted(sections.union(figures, all=True)):
+        parts[which][form_id].append((pk, text))
+    return parts
 
 
 def report_rows(rows: list[dict]) -> list[dict]:
