@@ -12,20 +12,26 @@ Vietnamese reports do (*6 tháng đầu năm*, *9 tháng*, *năm*).
 A report is due a number of working days after its period's end: Monday to Friday, less the public
 holidays of Vietnam (Tết moves with the lunar calendar; the ``holidays`` package knows the dates),
 amended by the days the government swaps each year, which staff enter (``reports.CalendarDay``). Days
-left and days late are counted in working days by the same calendar everywhere (``working_days_left``).
-Apart from loading those swapped days, nothing here touches the database.
+left and days late are counted in working days by the same calendar everywhere (``working_days_left``):
+by arithmetic over a table of those days, loaded once per process and again when the calendar changes
+(``current_calendar``). Apart from loading those swapped days, nothing here touches the database.
 """
 
 import bisect
 import calendar
 import datetime
 import functools
+import logging
+import secrets
+import threading
 import time
 from dataclasses import dataclass
 
 import holidays
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 MONTH = "month"
 QUARTER = "quarter"
@@ -91,7 +97,9 @@ def period_containing(period_type: str, day: datetime.date, cutoff_day: int = 0)
 # The package's holidays are used for these years only: outside them a working day is Monday to Friday,
 # so a count from year 1000 to 9999 reads no more holiday tables than one over these years.
 HOLIDAY_YEARS = (1995, 2100)
-CALENDAR_TTL = 60  # seconds another process may go on using a calendar changed elsewhere
+CALENDAR_STAMP_KEY = "reports:working-calendar-stamp"
+CALENDAR_RECHECK = 5  # seconds a request or task that runs long goes on without looking at the stamp again
+CALENDAR_TTL = 60  # seconds a calendar is kept when the shared stamp cannot be read
 
 
 @functools.lru_cache(maxsize=128)
@@ -122,18 +130,18 @@ class WorkingCalendar:
         self._years: set[int] = set()
         self._off: list[datetime.date] = []  # weekdays that are not worked
         self._on: list[datetime.date] = []  # Saturdays and Sundays that are worked
+        self._built = False
 
     def _cover(self, first: int, last: int) -> None:
         first, last = max(first, HOLIDAY_YEARS[0]), min(last, HOLIDAY_YEARS[1])
         missing = [y for y in range(first, last + 1) if y not in self._years]
-        if not missing:
+        if not missing and self._built:
             return
         years = self._years | set(missing)
         off = {d for y in years for d in _holidays_of(y) if d.weekday() < 5}
         on = set()
+        # Every swapped day counts, in whatever year: only the holiday list is limited to HOLIDAY_YEARS.
         for day, working in self.overrides.items():
-            if day.year not in years:
-                continue
             if working:
                 off.discard(day)
                 if day.weekday() >= 5:
@@ -141,6 +149,7 @@ class WorkingCalendar:
             elif day.weekday() < 5:
                 off.add(day)
         self._off, self._on, self._years = sorted(off), sorted(on), years
+        self._built = True
 
     def is_working_day(self, day: datetime.date) -> bool:
         if day in self.overrides:
@@ -158,24 +167,77 @@ class WorkingCalendar:
         return weekdays - off + on
 
 
-_current: tuple[float, WorkingCalendar] | None = None
+@dataclass(frozen=True)
+class _Loaded:
+    stamp: str | None  # the shared stamp it was read under; None when the cache could not be read
+    at: float
+    calendar: WorkingCalendar
+
+
+_current: _Loaded | None = None
+_work = threading.local()  # per thread: the stamp seen in this request or task, and when
+
+
+def _shared_stamp() -> str | None:
+    """The calendar's stamp in the shared cache, a new one if it has none (first start, evicted); None
+    when the cache cannot be reached."""
+    from django.core.cache import cache
+
+    try:
+        stamp = cache.get(CALENDAR_STAMP_KEY)
+        if stamp is None:
+            cache.add(CALENDAR_STAMP_KEY, secrets.token_hex(8), timeout=None)
+            stamp = cache.get(CALENDAR_STAMP_KEY)
+        return stamp
+    except Exception:  # a cache that is down must not take the pages with it: fall back to the age limit
+        logger.warning("working calendar: the shared stamp could not be read", exc_info=True)
+        return None
 
 
 def current_calendar() -> WorkingCalendar:
-    """The calendar with the swapped days entered by staff (``reports.CalendarDay``), kept a minute."""
+    """The calendar with the swapped days entered by staff (``reports.CalendarDay``).
+
+    Read from the database once per process, and again when another process changed it: each request or
+    task compares, on its first count, the stamp a change leaves in the shared cache with the one the loaded
+    calendar was read under (one cache read, no query). Without the cache the calendar is kept
+    ``CALENDAR_TTL`` seconds."""
     global _current
     now = time.monotonic()
-    if _current is None or now - _current[0] > CALENDAR_TTL:
+    seen = getattr(_work, "seen", None)
+    if seen is None or now - seen[1] > CALENDAR_RECHECK:
+        seen = _work.seen = (_shared_stamp(), now)
+    stamp, loaded = seen[0], _current
+    if loaded is None or (loaded.stamp != stamp if stamp is not None else now - loaded.at > CALENDAR_TTL):
         from reports.models import CalendarDay
 
-        _current = (now, WorkingCalendar(dict(CalendarDay.objects.values_list("day", "is_working"))))
-    return _current[1]
+        days = dict(CalendarDay.objects.values_list("day", "is_working"))
+        _current = loaded = _Loaded(stamp, now, WorkingCalendar(days))
+    return loaded.calendar
+
+
+def calendar_recheck(**_signal) -> None:
+    """A new request or task: its first count looks at the shared stamp again (``request_started``,
+    Celery's ``task_prerun``)."""
+    _work.seen = None
 
 
 def calendar_changed() -> None:
-    """Forget the loaded calendar: the next count reads the swapped days again."""
+    """Forget the loaded calendar in this process: the next count reads the swapped days again."""
     global _current
     _current = None
+    _work.seen = None
+
+
+def calendar_changed_everywhere() -> None:
+    """After a change of the calendar is committed: a new shared stamp, so every process reads it again on
+    its next request or task."""
+    from django.core.cache import cache
+
+    try:
+        cache.set(CALENDAR_STAMP_KEY, secrets.token_hex(8), timeout=None)
+    except Exception:
+        logger.warning("working calendar: the shared stamp could not be renewed", exc_info=True)
+    calendar_changed()
 
 
 def holidays_of_year(year: int) -> dict[datetime.date, str]:

@@ -29,6 +29,14 @@ from units.models import RoleGrant, Unit
 
 OPEN_LIMIT = 200
 ACCEPTED_PAGE = 20
+# What a row of the unit's reports shows (``_obligation_row.html``): not the form's guidance and header,
+# nor the directive's text.
+ROW_COLUMNS = (
+    *("form", "year", "period_index", "period_start", "period_end", "due_date", "status", "unit_id"),
+    *("first_submitted_at", "on_time", "days_late", "returned_count"),
+    *(f"form__{c}" for c in ("name", "kind", "period_type")),
+    "assignment__directive__symbol",
+)
 
 
 def _obligation(request, pk: int) -> Obligation:
@@ -71,7 +79,7 @@ def unit_obligations(request, pk: int):
     """Our reports: overdue, due soon, returned, with the committee, accepted; days left in working days."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
     today = timezone.localdate()
-    base = Obligation.objects.filter(unit=unit).select_related("form", "assignment__directive")
+    base = Obligation.objects.filter(unit=unit).select_related("form", "assignment__directive").only(*ROW_COLUMNS)
     open_rows = list(base.listed(today=today, status="open")[:OPEN_LIMIT])
     pages.decorate(open_rows, today)
     accepted = Paginator(base.filter(status=Status.ACCEPTED).order_by("-period_end", "-pk"), ACCEPTED_PAGE).get_page(
@@ -109,8 +117,17 @@ def report_detail(request, pk: int):
     pages.decorate([obligation], timezone.localdate())
     events, versions, attachments, last_return = [], [], [], None
     if report is not None:
-        events = list(report.events.select_related("actor__person", "version").order_by("created_at", "pk"))
-        versions = list(report.versions.select_related("created_by__person", "approved_by__person").order_by("-number"))
+        # The history names the versions; what each held is read on its own page, not here for every row.
+        events = list(
+            report.events.select_related("actor__person", "version")
+            .defer("version__snapshot")
+            .order_by("created_at", "pk")
+        )
+        versions = list(
+            report.versions.select_related("created_by__person", "approved_by__person")
+            .defer("snapshot")
+            .order_by("-number")
+        )
         attachments = list(report.attachments.filter(removed_at__isnull=True).select_related("uploaded_by__person"))
         last_return = next(
             (e for e in reversed(events) if e.kind in (ReportEvent.Kind.RETURNED, ReportEvent.Kind.SENT_BACK)), None
@@ -458,6 +475,18 @@ def report_xlsx(request, pk: int):
 
 
 INBOX_PAGE = 25
+# What a row of the inbox shows, and nothing else: not the report's text, the form's guidance or the
+# units' other columns (a row loads no more than it prints).
+INBOX_COLUMNS = (
+    "status",
+    "submitted_at",
+    *(f"obligation__{c}" for c in ("year", "period_index", "period_start", "period_end", "due_date", "status")),
+    *(f"obligation__{c}" for c in ("on_time", "days_late", "returned_count")),
+    "obligation__unit__name",
+    "obligation__unit__parent__name",
+    *(f"obligation__form__{c}" for c in ("name", "kind", "period_type")),
+    *(f"approved_by__{c}" for c in ("username", "first_name", "last_name", "person__full_name")),
+)
 
 
 @login_required
@@ -468,7 +497,8 @@ def review_inbox(request):
     reports = (
         Report.objects.reviewable_by(request.user)
         .filter(status__in=IN_REVIEW)
-        .select_related("obligation__form", "obligation__unit__parent", "approved_by__person", "updated_by__person")
+        .select_related("obligation__form", "obligation__unit__parent", "approved_by__person")
+        .only(*INBOX_COLUMNS)
         .in_review_order()
     )
     page = Paginator(reports, INBOX_PAGE).get_page(request.GET.get("page"))

@@ -47,6 +47,24 @@ def of_unit(qs, filters: dict, field: str = "unit"):
     return qs.filter(**{field: unit})
 
 
+class Rows:
+    """A queryset as the paginator sees it: counted as it is (without the joins its columns need), its
+    page read as plain ``columns``."""
+
+    def __init__(self, queryset, columns):
+        self.queryset, self.columns = queryset, columns
+        self.ordered = queryset.ordered
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return list(self.queryset.values(*self.columns)[index])
+
+
 class ApiMixin:
     def initial(self, request, *args, **kwargs):
         language = request_language(request)
@@ -64,6 +82,11 @@ class ApiMixin:
         serializer = serializer_class(data=self.request.query_params, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+    def page_rows(self, queryset, columns, build):
+        """A page of ``queryset`` read as plain ``columns`` and turned into the response's rows by ``build``."""
+        page = self.paginate_queryset(Rows(queryset, columns))
+        return self.get_paginated_response(build(list(page)))
 
     def page_of(self, queryset, serializer_class, context: dict | None = None):
         page = self.paginate_queryset(queryset)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from api.schema import LIST, READ_ONE, WRITE, errors, paginated
 from api.serializers import directives as s
+from api.serializers import lean
 from api.views.base import ApiViewSet, of_unit
 from directives import services
 from directives.models import Assignment, Directive, DirectiveType
@@ -55,7 +56,11 @@ class DirectiveViewSet(ApiViewSet):
 
     def list(self, request):
         f = self.filters(s.DirectiveFilterSerializer)
-        return self.page_of(self.get_queryset().register(**f), s.DirectiveSerializer)
+        return self.page_rows(
+            self.get_queryset().register(**f),
+            lean.DIRECTIVE_COLUMNS,
+            lambda rows: lean.directive_rows(rows, request.user),
+        )
 
     def _detail(self, pk):
         qs = self.get_queryset().prefetch_related("attachments")

@@ -12,6 +12,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from api.schema import LIST, READ_ONE, WRITE, errors
+from api.serializers import lean
 from api.serializers import reports as s
 from api.views.base import ApiViewSet, of_unit
 from reports import services
@@ -154,7 +155,7 @@ class ObligationViewSet(ApiViewSet):
         today = timezone.localdate()
         qs = self.get_queryset()
         qs = of_unit(qs, f).listed(today=today, form=f.get("form"), year=f.get("year"), status=f.get("status", ""))
-        return self.page_of(qs, s.ObligationSerializer, context={"today": today})
+        return self.page_rows(qs, lean.OBLIGATION_COLUMNS, lambda rows: lean.obligation_rows(rows, today))
 
     def retrieve(self, request, pk=None):
         obligation = get_object_or_404(self.get_queryset(), pk=pk)
@@ -225,12 +226,7 @@ class ReportViewSet(ApiViewSet):
             qs = qs.filter(obligation__form_id=f["form"])
         if f.get("status"):
             qs = qs.filter(status=f["status"])
-        qs = qs.prefetch_related(
-            "obligation__form__sections",
-            Prefetch("obligation__form__indicators", queryset=Indicator.objects.order_by("position", "id")),
-            "values",
-        )
-        return self.page_of(qs.in_review_order(), s.ReportSerializer)
+        return self.page_rows(qs.in_review_order(), lean.REPORT_COLUMNS, lean.report_rows)
 
     def retrieve(self, request, pk=None):
         return Response(report_detail(get_object_or_404(self.get_queryset(), pk=pk)))

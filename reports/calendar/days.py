@@ -53,7 +53,7 @@ def require_may_change(actor: User) -> None:
 def _after_change(action: str, day: CalendarDay, actor: User, summary: str) -> int:
     moved = due_dates_follow_calendar(cal=_calendar_locked())
     periods.calendar_changed()
-    transaction.on_commit(periods.calendar_changed)
+    transaction.on_commit(periods.calendar_changed_everywhere)
     audit_record(
         actor=actor,
         action=action,

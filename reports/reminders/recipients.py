@@ -128,30 +128,49 @@ def _standing_members(unit_ids, day: datetime.date) -> dict[int, list[dict]]:
 
 
 class Directory:
-    """The recipients of every audience for a batch of units (unit id -> parent id), loaded on demand."""
+    """The recipients of every audience for the units of a sweep (unit id -> parent id), loaded on demand
+    and once per unit: a batch reads only the units no earlier batch of the same sweep has read, so a
+    sweep over many reports of the same units asks for their people once."""
+
+    KINDS = ("reporters", "reviewers", "heads", "standing", "signers")
 
     def __init__(self, parents: dict[int, int | None], day: datetime.date):
-        self.parents = parents
+        self.parents: dict[int, int | None] = {}
         self.day = day
-        self._cache: dict[str, dict] = {}
-        self._found: dict[tuple[int, str], list[Recipient]] = {}
+        self._cache: dict[str, dict] = defaultdict(dict)
+        self._asked: dict[str, set[int]] = defaultdict(set)  # the units each kind was read for
+        self._pending: dict[str, set[int]] = defaultdict(set)  # and the units it has yet to be read for
+        self._found: dict[tuple[int, str, str], list[Recipient]] = {}
+        self.add(parents)
+
+    def add(self, parents: dict[int, int | None]) -> None:
+        """More units (a new batch); the ones already known keep what was read for them."""
+        new = {u: p for u, p in parents.items() if u not in self.parents}
+        if not new:
+            return
+        self.parents.update(new)
+        above = {p for p in new.values() if p}
+        for what in self.KINDS:
+            wanted = above if what == "reviewers" else set(new) | above if what == "heads" else set(new)
+            self._pending[what] |= wanted - self._asked[what]
 
     def _load(self, what: str) -> dict:
-        if what not in self._cache:
-            units = list(self.parents)
-            above = {p for p in self.parents.values() if p}
-            self._cache[what] = {
-                "reporters": lambda: _users_with(RoleGrant.Role.REPORTER, units),
-                "reviewers": lambda: _users_with(RoleGrant.Role.STAFF, above),
-                "heads": lambda: _heads(set(units) | above, self.day),
-                "standing": lambda: _standing_members(units, self.day),
-                "signers": lambda: _signers(units, self.day),
-            }[what]()
+        new = self._pending.pop(what, None)
+        if new:
+            loaders = {
+                "reporters": lambda: _users_with(RoleGrant.Role.REPORTER, new),
+                "reviewers": lambda: _users_with(RoleGrant.Role.STAFF, new),
+                "heads": lambda: _heads(new, self.day),
+                "standing": lambda: _standing_members(new, self.day),
+                "signers": lambda: _signers(new, self.day),
+            }
+            self._cache[what].update(loaders[what]())  # keyed by unit: the new units' keys are new too
+            self._asked[what] |= new
         return self._cache[what]
 
     def audience(self, unit_id: int, audience: str, issuing_body: str = "") -> list[Recipient]:
         key = (unit_id, audience, issuing_body)
-        if key not in self._found:  # a unit owes several reports: find its people once per batch
+        if key not in self._found:  # a unit owes several reports: find its people once per sweep
             self._found[key] = self._audience(unit_id, audience, issuing_body)
         return self._found[key]
 

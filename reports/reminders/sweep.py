@@ -13,12 +13,13 @@ sweeps writing the same stage at the same moment.
 """
 
 import datetime
+import io
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -213,6 +214,12 @@ def _new_rows(due: list[tuple], directory: Directory) -> list[tuple]:
     return out
 
 
+TYPES = ("bigint", "bigint", "smallint", "text", "bigint", "bigint", "text", "text", "text", "text", "date")
+# From this many rows a batch goes through COPY (no parameters to adapt one by one); below it, one
+# INSERT from arrays, which keeps the sweep after a transition to a single statement.
+COPY_FROM = 500
+
+
 def _insert(rows: list[tuple]) -> None:
     """Insert the rows, leaving alone any already written by a parallel sweep (the unique constraint)."""
     if connection.vendor != "postgresql":
@@ -220,20 +227,40 @@ def _insert(rows: list[tuple]) -> None:
             [Delivery(**dict(zip(COLUMNS, row, strict=True))) for row in rows], ignore_conflicts=True, batch_size=500
         )
         return
-    # One statement per batch, the values passed as one array per column: no model instances to build.
-    types = ("bigint", "bigint", "smallint", "text", "bigint", "bigint", "text", "text", "text", "text", "date")
     table = connection.ops.quote_name(Delivery._meta.db_table)
     names = ", ".join(connection.ops.quote_name(Delivery._meta.get_field(c).column) for c in COLUMNS)
-    arrays = ", ".join(f"%s::{t}[]" for t in types)
-    sql = (
-        f"INSERT INTO {table} ({names}, status, attempts, error, failure, created_at) "
-        f"SELECT *, %s, 0, '', '', %s FROM unnest({arrays}) ON CONFLICT DO NOTHING"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Delivery.Status.PENDING, timezone.now(), *map(list, zip(*rows, strict=True))])
+    insert = f"INSERT INTO {table} ({names}, status, attempts, error, failure, created_at) SELECT *, %s, 0, '', '', %s"
+    fixed = [Delivery.Status.PENDING, timezone.now()]
+    if len(rows) < COPY_FROM:
+        arrays = ", ".join(f"%s::{t}[]" for t in TYPES)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{insert} FROM unnest({arrays}) ON CONFLICT DO NOTHING", [*fixed, *map(list, zip(*rows, strict=True))]
+            )
+        return
+    # Many rows: written as text to a temporary table with COPY, then moved in one statement.
+    columns = ", ".join(f"c{i} {t}" for i, t in enumerate(TYPES))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS sweep_rows ({columns}) ON COMMIT DELETE ROWS")
+        cursor.copy_expert("COPY sweep_rows FROM STDIN", io.StringIO("".join(map(_copy_line, rows))))
+        cursor.execute(f"{insert} FROM sweep_rows ON CONFLICT DO NOTHING", fixed)
 
 
-def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: Window) -> int:
+def _text(value: str) -> str:
+    """A text value as COPY reads it (its text format): backslash, tab and line ends escaped."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+def _copy_line(row: tuple) -> str:
+    obligation, stage, round_, key, person, user, name, role, email, channel, day = row
+    person = "\\N" if person is None else person
+    user = "\\N" if user is None else user
+    return f"{obligation}\t{stage}\t{round_}\t{key}\t{person}\t{user}\t{_text(name)}\t{role}\t{_text(email)}\t{channel}\t{day}\n"
+
+
+def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: Window, directory: Directory) -> int:
     """Write the messages of the stages reached today that no sweep has written yet; return the messages due."""
     anchors = _anchors(rows, w)
     reached = []
@@ -261,7 +288,7 @@ def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: 
         else:
             missing.append(item)
     if missing:
-        directory = Directory({r["unit_id"]: r["unit__parent_id"] for r, *_rest in missing}, today)
+        directory.add({r["unit_id"]: r["unit__parent_id"] for r, *_rest in missing})
         new = _new_rows(missing, directory)
         if new:
             _insert(new)
@@ -283,6 +310,7 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
     stages = _stages()
     days: dict = {}
     window = _window(today, stages)
+    directory = Directory({}, today)  # the people of the units, read once per sweep
     candidates = _candidates(window, obligation_ids).order_by("id")
     last_id = 0
     while True:
@@ -291,7 +319,7 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
             last_id = rows[-1]["id"]
             result.obligations += len(rows)
             result.batches += 1
-            result.due += _sweep_batch(rows, stages, today, days, window)
+            result.due += _sweep_batch(rows, stages, today, days, window, directory)
         if len(rows) < BATCH:  # a short batch is the last: no query to find the next one empty
             break
     if publish:

@@ -7,6 +7,8 @@ import holidays
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import generation, periods, services
@@ -191,3 +193,55 @@ def test_a_swapped_day_the_holiday_list_also_knows_is_listed_once(client, users)
     page = client.get(reverse("reports:working_calendar"), {"year": 2026}).content.decode()
     rows = [row for row in page.split("<tr")[1:] if "31/08/2026" in row.split("</td>", 1)[0]]
     assert len(rows) == 1 and 'data-swapped="2026-08-31"' in rows[0]
+
+
+def _working_days_shown(client, year: int) -> str:
+    page = client.get(reverse("reports:working_calendar"), {"year": year}).content.decode()
+    return page.split(f"Năm {year} có ", 1)[1].split(" ", 1)[0]
+
+
+def test_a_change_made_by_another_process_is_seen_on_the_next_request(client, settings, users):
+    """Each web process keeps the swapped days it read; another process's change (its row, then the new
+    stamp its commit leaves in the shared cache) is seen by this one's next request, not a minute later."""
+    from django.core.cache import cache
+
+    client.force_login(users["staff"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    before = int(_working_days_shown(client, 2027))
+    CalendarDay.objects.create(day=D(2027, 1, 9), is_working=True, reason="Làm bù")  # a Saturday
+    assert int(_working_days_shown(client, 2027)) == before  # kept: no change was announced
+    cache.set(periods.CALENDAR_STAMP_KEY, "another process's change", timeout=None)
+    assert int(_working_days_shown(client, 2027)) == before + 1
+
+
+def test_a_page_reads_the_calendar_once_and_not_again_while_it_is_unchanged(client, users):
+    client.force_login(users["staff"])
+    url = reverse("reports:working_calendar")
+    client.get(url, {"year": 2027})
+    with CaptureQueriesContext(connection) as first:
+        client.get(url, {"year": 2027})
+    periods.calendar_changed_everywhere()
+    with CaptureQueriesContext(connection) as after_change:
+        client.get(url, {"year": 2027})
+    reads = [
+        sum("reports_calendarday" in q["sql"] and "SELECT" in q["sql"] for q in c.captured_queries)
+        for c in (first, after_change)
+    ]
+    # The page lists the year's swapped days itself (one query); the calendar used for counting is read again
+    # only after the change.
+    assert reads[1] == reads[0] + 1, reads
+
+
+@time_machine.travel(FIRST_OF_APRIL, tick=False)
+def test_entering_a_swapped_day_renews_the_shared_stamp_when_it_is_committed(
+    national_staff, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    periods.current_calendar()
+    stamp = cache.get(periods.CALENDAR_STAMP_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        days.calendar_day_set(actor=national_staff, day=D(2026, 4, 4), is_working=True, reason="Làm bù")
+        assert cache.get(periods.CALENDAR_STAMP_KEY) == stamp  # nobody reads it before the commit
+    assert cache.get(periods.CALENDAR_STAMP_KEY) not in (None, stamp)
+    assert periods.is_working_day(D(2026, 4, 4))

@@ -1,0 +1,369 @@
+"""The API's busiest lists built from plain rows: one ``values()`` query for the page and one per kind of
+child (a report's figures, a directive's targets), then dictionaries, with no model instance or nested
+serializer per row.
+
+Each function gives exactly what the list's serializer (``ReportSerializer``, ``ObligationSerializer``,
+``DirectiveSerializer``) gives for the same rows: those stay the description of the API (OpenAPI) and
+serialize the single objects; a test holds the two to the same output.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import IntegerField, Value
+from django.urls import reverse
+from django.utils import timezone
+
+from directives.models import Directive, DirectiveRelation, DirectiveType
+from reports import periods
+from reports.models import FormSection, Indicator, ReportForm, ReportValue, Status
+from reports.models.obligations import NOT_FILED
+
+
+def _dt(value: datetime.datetime | None) -> str | None:
+    """As DRF's ``DateTimeField`` writes it: ISO 8601 in the current time zone, ``Z`` for UTC."""
+    if not value:
+        return None
+    if timezone.is_aware(value):
+        value = value.astimezone(timezone.get_current_timezone())
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _labels(choices) -> dict:
+    return {value: str(label) for value, label in choices}
+
+
+class _Url:
+    """``reverse(name, args=[pk])`` for many primary keys: reversed once, then filled in."""
+
+    MARK = 987654321
+
+    def __init__(self, name: str):
+        self.head, _mark, self.tail = reverse(name, args=[self.MARK]).rpartition(str(self.MARK))
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.head}{pk}{self.tail}"
+
+
+def _display_name(row: dict, prefix: str) -> str | None:
+    """``User.display_name`` from the columns read through ``prefix`` (None when there is no user)."""
+    if row[f"{prefix}id"] is None:
+        return None
+    full = f"{row[prefix + 'first_name']} {row[prefix + 'last_name']}".strip()
+    return row[f"{prefix}person__full_name"] or full or row[f"{prefix}username"]
+
+
+def _user_columns(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}{c}" for c in ("id", "username", "first_name", "last_name", "person__full_name"))
+
+
+def _unit_columns(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}{c}" for c in ("id", "name", "kind", "code"))
+
+
+def _unit_ref(row: dict, prefix: str) -> dict | None:
+    if row[f"{prefix}id"] is None:
+        return None
+    return {
+        "id": row[f"{prefix}id"],
+        "name": row[f"{prefix}name"],
+        "kind": row[f"{prefix}kind"],
+        "code": row[f"{prefix}code"],
+    }
+
+
+FORM_REF = ("id", "code", "name", "kind", "period_type")
+
+
+def _form_columns(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}{c}" for c in FORM_REF)
+
+
+def _form_ref(row: dict, prefix: str) -> dict:
+    return {c: row[f"{prefix}{c}"] for c in FORM_REF}
+
+
+def _period_label(row: dict, form: str, prefix: str = "") -> str:
+    """``Obligation.period_label`` from plain columns."""
+    if row[f"{form}kind"] == ReportForm.Kind.PERIODIC and row[f"{prefix}period_index"]:
+        return periods.period_label(row[f"{form}period_type"], row[f"{prefix}year"], row[f"{prefix}period_index"])
+    return f"{row[prefix + 'period_start']:%d/%m/%Y} – {row[prefix + 'period_end']:%d/%m/%Y}"
+
+
+# Reports ---------------------------------------------------------------------------------------------------
+
+OB = "obligation__"
+REPORT_COLUMNS = (
+    "id",
+    "obligation_id",
+    *_form_columns(f"{OB}form__"),
+    *_unit_columns(f"{OB}unit__"),
+    f"{OB}year",
+    f"{OB}period_index",
+    f"{OB}period_start",
+    f"{OB}period_end",
+    f"{OB}due_date",
+    "status",
+    "revision",
+    "narrative",
+    "issuing_body",
+    "doc_symbol",
+    "doc_place",
+    "doc_date",
+    "issuer",
+    "signer_title",
+    "signer_name",
+    "recipients",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "approved_at",
+    *_user_columns("updated_by__"),
+    *_user_columns("approved_by__"),
+)
+
+
+def _form_parts(form_ids) -> tuple[dict, dict]:
+    """The sections (pk, title) and figures (pk, code) of each form, in the forms' order: one query."""
+    kind = Value(0, output_field=IntegerField())
+    sections = FormSection.objects.filter(form_id__in=form_ids).order_by()
+    sections = sections.values_list(kind, "form_id", "position", "pk", "title")
+    figures = (
+        Indicator.objects.filter(form_id__in=form_ids)
+        .order_by()
+        .values_list(Value(1, output_field=IntegerField()), "form_id", "position", "pk", "code")
+    )
+    parts: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
+    for which, form_id, _position, pk, text in sorted(sections.union(figures, all=True)):
+        parts[which][form_id].append((pk, text))
+    return parts
+
+
+def report_rows(rows: list[dict]) -> list[dict]:
+    """``ReportSerializer(many=True).data`` of ``rows`` (read with ``REPORT_COLUMNS``)."""
+    if not rows:
+        return []
+    sections, indicators = _form_parts({r[f"{OB}form__id"] for r in rows})
+    typed: dict[int, dict] = defaultdict(dict)
+    values = ReportValue.objects.filter(report_id__in=[r["id"] for r in rows])
+    for report_id, indicator_id, raw, number, text in values.values_list(
+        "report_id", "indicator_id", "raw", "value_decimal", "value_text"
+    ):
+        typed[report_id][indicator_id] = (raw, number, text)
+    status = _labels(Status.choices)
+    url = _Url("reports:report_detail")
+    out = []
+    for r in rows:
+        form_id, narrative, own = r[f"{OB}form__id"], r["narrative"] or {}, typed[r["id"]]
+        figures = []
+        for pk, code in indicators[form_id]:
+            raw, number, text = own.get(pk, ("", None, ""))
+            figures.append(
+                {
+                    "indicator": pk,
+                    "code": code,
+                    "raw": raw,
+                    "number": None if number is None else str(number),
+                    "text": text,
+                }
+            )
+        out.append(
+            {
+                "id": r["id"],
+                "obligation": r["obligation_id"],
+                "form": _form_ref(r, f"{OB}form__"),
+                "unit": _unit_ref(r, f"{OB}unit__"),
+                "period_label": _period_label(r, f"{OB}form__", OB),
+                "due_date": _date(r[f"{OB}due_date"]),
+                "status": r["status"],
+                "status_label": status.get(r["status"], r["status"]),
+                "revision": r["revision"],
+                "narrative": [
+                    {"section": pk, "title": title, "text": narrative.get(str(pk), "")}
+                    for pk, title in sections[form_id]
+                ],
+                "values": figures,
+                "document": {
+                    "issuing_body": r["issuing_body"],
+                    "doc_symbol": r["doc_symbol"],
+                    "doc_place": r["doc_place"],
+                    "doc_date": _date(r["doc_date"]),
+                    "issuer": r["issuer"],
+                    "signer_title": r["signer_title"],
+                    "signer_name": r["signer_name"],
+                    "recipients": r["recipients"],
+                },
+                "created_at": _dt(r["created_at"]),
+                "updated_at": _dt(r["updated_at"]),
+                "updated_by": _display_name(r, "updated_by__"),
+                "submitted_at": _dt(r["submitted_at"]),
+                "approved_at": _dt(r["approved_at"]),
+                "approved_by": _display_name(r, "approved_by__"),
+                "web_url": url(r["obligation_id"]),
+            }
+        )
+    return out
+
+
+# Obligations -----------------------------------------------------------------------------------------------
+
+OBLIGATION_COLUMNS = (
+    "id",
+    *_form_columns("form__"),
+    *_unit_columns("unit__"),
+    "assignment_id",
+    "year",
+    "period_index",
+    "period_start",
+    "period_end",
+    "due_date",
+    "status",
+    "first_submitted_at",
+    "last_submitted_at",
+    "accepted_at",
+    "on_time",
+    "accepted_on_time",
+    "days_late",
+    "returned_count",
+    "report__id",
+    "report__status",
+    "report__revision",
+)
+
+
+def obligation_rows(rows: list[dict], today: datetime.date) -> list[dict]:
+    """``ObligationSerializer(many=True).data`` of ``rows`` (read with ``OBLIGATION_COLUMNS``)."""
+    status = _labels(Status.choices)
+    cal = periods.current_calendar()
+    url = _Url("reports:report_detail")
+    return [
+        {
+            "id": r["id"],
+            "form": _form_ref(r, "form__"),
+            "unit": _unit_ref(r, "unit__"),
+            "assignment": r["assignment_id"],
+            "year": r["year"],
+            "period_index": r["period_index"],
+            "period_label": _period_label(r, "form__"),
+            "period_start": _date(r["period_start"]),
+            "period_end": _date(r["period_end"]),
+            "due_date": _date(r["due_date"]),
+            "status": r["status"],
+            "status_label": status.get(r["status"], r["status"]),
+            "working_days_left": periods.working_days_left(today, r["due_date"], cal),
+            "overdue": r["status"] in NOT_FILED and r["due_date"] < today,
+            "first_submitted_at": _dt(r["first_submitted_at"]),
+            "last_submitted_at": _dt(r["last_submitted_at"]),
+            "accepted_at": _dt(r["accepted_at"]),
+            "on_time": r["on_time"],
+            "accepted_on_time": r["accepted_on_time"],
+            "days_late": r["days_late"],
+            "returned_count": r["returned_count"],
+            "report": None
+            if r["report__id"] is None
+            else {"id": r["report__id"], "status": r["report__status"], "revision": r["report__revision"]},
+            "web_url": url(r["id"]),
+        }
+        for r in rows
+    ]
+
+
+# Directives ------------------------------------------------------------------------------------------------
+
+DIRECTIVE_FIELDS = (
+    "symbol",
+    "issuer",
+    "issued_on",
+    "issued_place",
+    "year",
+    "abstract",
+    "signer",
+    "signer_position",
+    "confidentiality",
+    "urgency",
+    "effective_from",
+    "effective_to",
+    "status",
+)
+DIRECTIVE_COLUMNS = (
+    "id",
+    *DIRECTIVE_FIELDS,
+    *(f"doc_type__{c}" for c in ("id", "name", "code", "family", "is_active")),
+    *_unit_columns("owner_unit__"),
+    "created_at",
+    "updated_at",
+)
+DATES = {"issued_on", "effective_from", "effective_to"}
+
+
+def directive_rows(rows: list[dict], user) -> list[dict]:
+    """``DirectiveSerializer(many=True).data`` of ``rows`` (read with ``DIRECTIVE_COLUMNS``), with the
+    directives each implements that ``user`` may see (``with_implements``): one query for the page's
+    relations, and one more for which of their targets the user sees when there are any."""
+    if not rows:
+        return []
+    implements = defaultdict(list)
+    relations = DirectiveRelation.objects.filter(
+        source_id__in=[r["id"] for r in rows], kind=DirectiveRelation.Kind.IMPLEMENTS
+    ).order_by("target__issued_on", "target_id")
+    found = list(relations.values_list("source_id", "target_id", "target__symbol", "target__issued_on"))
+    if found:  # only then is it worth asking which of the targets the user sees
+        seen = set(
+            Directive.objects.visible_to(user).filter(pk__in={t for _s, t, *_r in found}).values_list("pk", flat=True)
+        )
+        for source, pk, symbol, issued_on in found:
+            if pk in seen:
+                implements[source].append({"id": pk, "symbol": symbol, "issued_on": _date(issued_on)})
+    status, family = _labels(Directive.Status.choices), _labels(DirectiveType.Family.choices)
+    url = _Url("directives:directive_detail")
+    out = []
+    for r in rows:
+        row = {"id": r["id"]}
+        for name in DIRECTIVE_FIELDS:
+            row[name] = _date(r[name]) if name in DATES else r[name]
+        kind = r["doc_type__family"]
+        row["doc_type"] = {
+            "id": r["doc_type__id"],
+            "name": r["doc_type__name"],
+            "code": r["doc_type__code"],
+            "family": kind,
+            "family_label": family.get(kind, kind),
+            "is_active": r["doc_type__is_active"],
+        }
+        row["status_label"] = status.get(r["status"], r["status"])
+        row["owner_unit"] = _unit_ref(r, "owner_unit__")
+        row["implements"] = implements[r["id"]]
+        row["created_at"], row["updated_at"] = _dt(r["created_at"]), _dt(r["updated_at"])
+        row["web_url"] = url(r["id"])
+        out.append({name: row[name] for name in DIRECTIVE_ORDER})
+    return out
+
+
+DIRECTIVE_ORDER = (
+    "id",
+    "symbol",
+    "doc_type",
+    "issuer",
+    "issued_on",
+    "issued_place",
+    "year",
+    "abstract",
+    "signer",
+    "signer_position",
+    "confidentiality",
+    "urgency",
+    "effective_from",
+    "effective_to",
+    "status",
+    "status_label",
+    "owner_unit",
+    "implements",
+    "created_at",
+    "updated_at",
+    "web_url",
+)
