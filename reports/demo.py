@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from reports import generation, periods, services, signing
 from reports.models import FormAssignment, Indicator, Obligation, Report, ReportEvent, ReportForm, ReportValue, Status
+from reports.tallies import tallies_refresh
 from units.demo import EMAIL_DOMAIN, LEGACY_TU_SON, PASSWORD
 from units.models import Headship, RoleGrant, Unit, UnitSuccession, User
 from units.services import person_update, role_grant
@@ -368,6 +369,7 @@ def history_load(*, tu_son: Unit, admin: User, today: datetime.date | None = Non
     for event in created:
         event.created_at = event._when
     ReportEvent.objects.bulk_update(created, ["created_at"], batch_size=1000)
+    tallies_refresh(unit_ids={o.unit_id for o in filed})  # written in bulk: the roll-ups follow here
     return len(filed)
 
 

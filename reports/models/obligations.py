@@ -32,6 +32,11 @@ def overdue_q(today, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": NOT_FILED, f"{prefix}due_date__lt": today})
 
 
+def late_or_returned_q(prefix: str = "") -> Q:
+    """Filed late (by first submission) or returned for revision at least once."""
+    return Q(**{f"{prefix}on_time": False}) | Q(**{f"{prefix}returned_count__gt": 0})
+
+
 def is_overdue(obligation, today) -> bool:
     """``overdue_q`` for a row already loaded."""
     return obligation.status in NOT_FILED and obligation.due_date < today
@@ -104,7 +109,7 @@ class Obligation(models.Model):
             ),
             models.Index(
                 fields=["due_date"],
-                condition=Q(on_time=False) | Q(returned_count__gt=0),
+                condition=late_or_returned_q(),
                 name="obligation_late_or_returned",
             ),
         ]

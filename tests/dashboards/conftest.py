@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import generation, periods, services
+from reports import generation, periods, services, tallies
 from reports.models import FormAssignment, Obligation, Report, Status
 from tests.factories import make_body, make_unit, make_user
 from tests.reports.conftest import entry, form_by_code
@@ -53,6 +53,7 @@ def file(o: Obligation, on: datetime.date, *, accepted: datetime.date | None = N
         o.accepted_on_time = accepted <= o.due_date
         o.status = Status.ACCEPTED
     o.save()
+    tallies.obligation_changed(o)  # as the services do in the same transaction
 
 
 @pytest.fixture(autouse=True)

@@ -67,6 +67,16 @@ class Unit(models.Model):
         verbose_name=_("successors"),
         blank=True,
     )
+    figures_unit = models.ForeignKey(
+        "self",
+        verbose_name=_("reports count in"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The unit this one was finally merged into; empty: its own figures."),
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     search_key = models.CharField(_("search key"), max_length=255, editable=False, default="", db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -108,8 +118,13 @@ class Unit(models.Model):
             old_path, old_depth = self.path, self.depth
             self.path = expected
             self.depth = expected.count("/") - 2
-            super().save(update_fields=["path", "depth"])
-            if old_path:
+            if not old_path:
+                super().save(update_fields=["path", "depth"])
+                return
+            from units.history import history_changing
+
+            with history_changing():  # the subtree's reports now count under its new ancestors
+                super().save(update_fields=["path", "depth"])
                 # Moved: carry the whole subtree along with one UPDATE, whoever saved (service or admin).
                 Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                     path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
@@ -178,3 +193,16 @@ class UnitSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+    def save(self, *args, **kwargs):
+        # Whoever links (service, import, admin): where the former unit's reports count is resolved now.
+        from units.history import history_changing
+
+        with history_changing():
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from units.history import history_changing
+
+        with history_changing():
+            return super().delete(*args, **kwargs)
