@@ -129,3 +129,35 @@ def test_the_command_rebuilds_the_rows_a_bulk_write_left_behind(country, capsys)
     )
     assert national.received == 1
     assert not IndicatorTally.objects.exists()  # no values: the bulk write filed a report without any
+
+
+def test_the_figures_read_the_same_rows_whatever_the_former_units(country):
+    """Twenty former wards merged into Từ Sơn: the province's figures are the same query, of the same size,
+    reading the same number of rows (a few per child and period) as with one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import selectors
+
+    tree, admin = country["tree"], country["admin"]
+    flt = selectors.dashboard_filter(tree["bac_ninh"], start=D(2025, 1, 1), end=D(2025, 12, 31))
+
+    def read():
+        with CaptureQueriesContext(connection) as ctx:
+            grid = selectors.grid(flt)
+        return grid, [q["sql"] for q in ctx.captured_queries]
+
+    def merge(n: int) -> None:
+        for i in range(n):
+            former = make_unit(f"Phường Cũ {n}-{i}", Unit.Kind.WARD, tree["bac_ninh"])
+            generation.obligations_generate(form=country["forms"][1], year=2025)
+            unit_services.unit_close(actor=admin, unit=former, closed_on=D(2025, 7, 1), successor=tree["tu_son"])
+
+    merge(1)
+    one, one_sql = read()
+    merge(20)
+    many, many_sql = read()
+    assert many.headline.expected == one.headline.expected + 20 * 6  # January to June each
+    assert len(many_sql) == len(one_sql) == 1
+    assert len(many_sql[0]) == len(one_sql[0])
+    assert set(many.by_bucket) == set(one.by_bucket)  # the former wards count in Từ Sơn's row
