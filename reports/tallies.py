@@ -171,7 +171,10 @@ def obligation_changed(obligation: Obligation) -> int:
 def _row(kind: _Kind, subtree: bool, key: tuple, values: tuple):
     unit_id, *rest = key
     return kind.model(
-        subtree=subtree, unit_id=unit_id, **dict(zip(kind.keys, rest, strict=True)), **dict(zip(kind.values, values, strict=True))
+        subtree=subtree,
+        unit_id=unit_id,
+        **dict(zip(kind.keys, rest, strict=True)),
+        **dict(zip(kind.values, values, strict=True)),
     )
 
 
