@@ -136,7 +136,7 @@ def tallies_refresh(
             fresh[(row["unit_id"], *(row[k] for k in kind.keys))] = tuple(row[f"n_{v}"] for v in kind.values)
         stored = {}
         own = kind.model.objects.filter(kind.scope_q(unit_ids, form_ids, period_ends), subtree=False)
-        for row in own.select_for_update().values("pk", "unit_id", *kind.keys, *kind.values):
+        for row in own.select_for_update(of=("self",)).values("pk", "unit_id", *kind.keys, *kind.values):
             stored[(row["unit_id"], *(row[k] for k in kind.keys))] = (row["pk"], tuple(row[v] for v in kind.values))
         zero = kind.zero()
         deltas = {}

@@ -83,13 +83,8 @@ def _store(resolved: dict[int, int | None]) -> None:
     from units.models import Unit
 
     current = dict(Unit.objects.values_list("pk", "figures_unit_id"))
-    changed: dict[int | None, list[int]] = {}
-    for pk, figures in resolved.items():
-        if current.get(pk) != figures:
-            changed.setdefault(figures, []).append(pk)
-    for figures, pks in changed.items():
-        for start in range(0, len(pks), 1000):
-            Unit.objects.filter(pk__in=pks[start : start + 1000]).update(figures_unit_id=figures)
+    changed = [Unit(pk=pk, figures_unit_id=figures) for pk, figures in resolved.items() if current.get(pk) != figures]
+    Unit.objects.bulk_update(changed, ["figures_unit"], batch_size=1000)
 
 
 @contextmanager

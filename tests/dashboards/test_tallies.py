@@ -161,3 +161,16 @@ def test_the_figures_read_the_same_rows_whatever_the_former_units(country):
     assert len(many_sql) == len(one_sql) == 1
     assert len(many_sql[0]) == len(one_sql[0])
     assert set(many.by_bucket) == set(one.by_bucket)  # the former wards count in Từ Sơn's row
+
+
+def test_the_roll_ups_can_be_looked_at_in_the_admin_but_not_changed(client, country, admin_user):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    for name in ("figuretally", "indicatortally"):
+        page = client.get(reverse(f"admin:reports_{name}_changelist"))
+        assert page.status_code == 200
+        assert client.get(reverse(f"admin:reports_{name}_add")).status_code == 403
+    row = FigureTally.objects.filter(subtree=True, unit=country["tree"]["nation"]).first()
+    assert client.post(reverse("admin:reports_figuretally_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+    assert FigureTally.objects.filter(pk=row.pk).exists()
