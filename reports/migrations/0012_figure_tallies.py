@@ -111,5 +111,17 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AddIndex(
+            model_name="obligation",
+            index=models.Index(
+                condition=models.Q(("status__in", ("not_started", "draft", "awaiting", "returned"))),
+                fields=["due_date"],
+                name="obligation_not_filed_by_due",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="obligation",
+            index=models.Index(fields=["period_end"], name="obligation_by_period_end"),
+        ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

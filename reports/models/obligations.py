@@ -107,6 +107,9 @@ class Obligation(models.Model):
             models.Index(
                 fields=["due_date"], condition=Q(first_submitted_at__isnull=True), name="obligation_unfiled_by_due"
             ),
+            # The overdue list (not filed now, oldest first) and the data's first and last periods.
+            models.Index(fields=["due_date"], condition=Q(status__in=NOT_FILED), name="obligation_not_filed_by_due"),
+            models.Index(fields=["period_end"], name="obligation_by_period_end"),
             models.Index(
                 fields=["due_date"],
                 condition=late_or_returned_q(),

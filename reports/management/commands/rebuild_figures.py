@@ -11,5 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         written = tallies_rebuild()
-        for table, rows in written.items():
-            self.stdout.write(f"{table}: {rows} rows")
+        if options["verbosity"]:
+            for table, rows in written.items():
+                self.stdout.write(f"{table}: {rows} rows")
