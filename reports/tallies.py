@@ -136,7 +136,7 @@ def tallies_refresh(
             fresh[(row["unit_id"], *(row[k] for k in kind.keys))] = tuple(row[f"n_{v}"] for v in kind.values)
         stored = {}
         own = kind.model.objects.filter(kind.scope_q(unit_ids, form_ids, period_ends), subtree=False)
-        for row in own.select_for_update(of=("self",)).values("pk", "unit_id", *kind.keys, *kind.values):
+        for row in own.order_by("pk").select_for_update(of=("self",)).values("pk", "unit_id", *kind.keys, *kind.values):
             stored[(row["unit_id"], *(row[k] for k in kind.keys))] = (row["pk"], tuple(row[v] for v in kind.values))
         zero = kind.zero()
         deltas = {}
@@ -147,10 +147,7 @@ def tallies_refresh(
         if not deltas:
             continue
         changed += len(deltas)
-        kind.model.objects.filter(pk__in=[stored[k][0] for k in deltas if k in stored]).delete()
-        kind.model.objects.bulk_create(
-            [_row(kind, False, key, fresh[key]) for key in deltas if key in fresh and any(fresh[key])], batch_size=1000
-        )
+        _write(kind, False, stored, {key: fresh.get(key, zero) for key in deltas})
         chains = history.chains_of({key[0] for key in deltas})
         along = defaultdict(lambda zero=zero: zero)
         for (unit_id, *rest), delta in deltas.items():
@@ -178,9 +175,31 @@ def _row(kind: _Kind, subtree: bool, key: tuple, values: tuple):
     )
 
 
+def _write(kind: _Kind, subtree: bool, stored: dict[tuple, tuple], rows: dict[tuple, tuple]) -> None:
+    """Write ``rows`` ({key: values}) over the locked rows ``stored`` ({key: (pk, values)}): updated in place
+    (a transaction waiting on the lock then reads the new values; a row deleted and written again would be
+    skipped by it), created where missing, deleted where they come to nothing."""
+    updated, created, gone = [], [], []
+    for key, values in rows.items():
+        pk = stored[key][0] if key in stored else None
+        if not any(values):
+            if pk is not None:
+                gone.append(pk)
+        elif pk is None:
+            created.append(_row(kind, subtree, key, values))
+        else:
+            row = _row(kind, subtree, key, values)
+            row.pk = pk
+            updated.append(row)
+    kind.model.objects.bulk_update(updated, list(kind.values), batch_size=500)
+    kind.model.objects.bulk_create(created, batch_size=1000)
+    for start in range(0, len(gone), 2000):
+        kind.model.objects.filter(pk__in=gone[start : start + 2000]).delete()
+
+
 def _add(kind: _Kind, along: dict[tuple, tuple]) -> None:
-    """Add ``along`` ({(unit, *key): values}) to the subtree rows: the rows touched are locked, summed and
-    written again; a row that comes to nothing goes."""
+    """Add ``along`` ({(unit, *key): values}) to the subtree rows: the rows touched are locked (in the order of
+    their ids, as every writer does), summed and written back."""
     along = {k: v for k, v in along.items() if any(v)}
     if not along:
         return
@@ -189,7 +208,7 @@ def _add(kind: _Kind, along: dict[tuple, tuple]) -> None:
     firsts = sorted({k[1] for k in along})
     periods = sorted({k[kind.keys.index("period_end") + 1] for k in along})
     first = kind.keys[0]
-    touched, merged = [], {}
+    stored = {}
     for start in range(0, len(units), 2000):
         rows = kind.model.objects.filter(
             subtree=True, unit_id__in=units[start : start + 2000], **{f"{first}__in": firsts}, period_end__in=periods
@@ -197,15 +216,12 @@ def _add(kind: _Kind, along: dict[tuple, tuple]) -> None:
         for row in rows.select_for_update().values("pk", "unit_id", *kind.keys, *kind.values):
             key = (row["unit_id"], *(row[k] for k in kind.keys))
             if key in along:
-                touched.append(row["pk"])
-                merged[key] = tuple(row[v] for v in kind.values)
-    for key, delta in along.items():
-        merged[key] = tuple(a + b for a, b in zip(merged.get(key, zero), delta, strict=True))
-    for start in range(0, len(touched), 2000):
-        kind.model.objects.filter(pk__in=touched[start : start + 2000]).delete()
-    kind.model.objects.bulk_create(
-        [_row(kind, True, key, values) for key, values in merged.items() if any(values)], batch_size=1000
-    )
+                stored[key] = (row["pk"], tuple(row[v] for v in kind.values))
+    merged = {
+        key: tuple(a + b for a, b in zip(stored[key][1] if key in stored else zero, delta, strict=True))
+        for key, delta in along.items()
+    }
+    _write(kind, True, stored, merged)
 
 
 @transaction.atomic
