@@ -1,7 +1,7 @@
 """Shared set-up for the benchmarks: a throwaway database of the configured kind, then Django.
 
 With DATABASE_URL pointing at PostgreSQL, a database of the bench's own is created next to it, under a
-name nobody else uses (``qcdc_bench_<name>_<random>``), and dropped at the end; no other database is
+name nobody else uses (``qcdc_bench_<name>_<random>``; ``BENCH_DATABASE_PREFIX`` replaces ``qcdc_bench``), and dropped at the end; no other database is
 ever dropped, whatever DATABASE_URL names. Without it, a temporary SQLite file is used.
 """
 
@@ -35,7 +35,7 @@ def create_database(url: str, name: str):
     admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
     admin.autocommit = True
     for _ in range(5):
-        own = f"qcdc_bench_{name}_{secrets.token_hex(4)}"
+        own = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'qcdc_bench')}_{name}_{secrets.token_hex(4)}"
         try:
             with admin.cursor() as cur:
                 cur.execute(f'CREATE DATABASE "{own}"')

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from reports import periods
 from reports.models import FormSection, Obligation, ReportForm
+from reports.tallies import tallies_refresh
 from units.models import Unit
 
 CODE = "demo-doi-thoai"
@@ -33,6 +34,7 @@ def demo_reminders_load(*, tu_son: Unit, today: datetime.date | None = None) -> 
     untouched = Obligation.objects.filter(form=form, unit=tu_son, status=Obligation.Status.NOT_STARTED).first()
     if untouched is not None:
         Obligation.objects.filter(pk=untouched.pk).update(year=today.year, **dates)
+        tallies_refresh(unit_ids=[tu_son.pk], form_ids=[form.pk])
         untouched.refresh_from_db()
         return untouched
     obligation, _ = Obligation.objects.get_or_create(
@@ -42,4 +44,5 @@ def demo_reminders_load(*, tu_son: Unit, today: datetime.date | None = None) -> 
         assignment=None,
         defaults={"year": today.year, "period_end": today, "due_date": due},
     )
+    tallies_refresh(unit_ids=[tu_son.pk], form_ids=[form.pk])
     return obligation

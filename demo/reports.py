@@ -19,6 +19,7 @@ from demo.units import EMAIL_DOMAIN, LEGACY_TU_SON, PASSWORD
 from reports import generation, periods, services
 from reports.documents import signing
 from reports.models import FormAssignment, Indicator, Obligation, Report, ReportEvent, ReportForm, ReportValue, Status
+from reports.tallies import tallies_refresh
 from units.models import Headship, RoleGrant, Unit, UnitSuccession, User
 from units.services import person_update, role_grant
 from units.text import search_key
@@ -369,6 +370,7 @@ def history_load(*, tu_son: Unit, admin: User, today: datetime.date | None = Non
     for event in created:
         event.created_at = event._when
     ReportEvent.objects.bulk_update(created, ["created_at"], batch_size=1000)
+    tallies_refresh(unit_ids={o.unit_id for o in filed})  # written in bulk: the roll-ups follow here
     return len(filed)
 
 

@@ -9,10 +9,12 @@ from reports.calendar import days
 from reports.models import (
     CalendarDay,
     Delivery,
+    FigureTally,
     FormAssignment,
     FormSection,
     Indicator,
     IndicatorRule,
+    IndicatorTally,
     Obligation,
     ReminderStage,
     Report,
@@ -138,6 +140,28 @@ class ObligationAdmin(ReadOnlyAdmin):
     list_select_related = ["unit", "form"]
     search_fields = ["unit__search_key"]
     date_hierarchy = "due_date"
+    show_full_result_count = False
+
+
+@admin.register(FigureTally)
+class FigureTallyAdmin(ReadOnlyAdmin):
+    """The dashboards' roll-ups, to look at: written only by the services and ``rebuild_figures``."""
+
+    list_display = ["unit", "subtree", "form", "period_end", "due_date", "expected", "received", "on_time", "not_filed"]
+    list_filter = ["subtree", "form"]
+    list_select_related = ["unit", "form"]
+    search_fields = ["unit__search_key"]
+    date_hierarchy = "period_end"
+    show_full_result_count = False
+
+
+@admin.register(IndicatorTally)
+class IndicatorTallyAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "subtree", "indicator", "period_end", "total", "count"]
+    list_filter = ["subtree", "indicator__form"]
+    list_select_related = ["unit", "indicator"]
+    search_fields = ["unit__search_key", "indicator__code"]
+    date_hierarchy = "period_end"
     show_full_result_count = False
 
 

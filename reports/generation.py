@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from reports import periods
 from reports.models import Delivery, FormAssignment, Obligation, Report, ReportAttachment, ReportForm
+from reports.tallies import tallies_refresh
 from units import permissions, tree
 from units.models import Unit, User
 from units.services import audit_record
@@ -91,7 +92,9 @@ def obligations_generate(
     if not rows:
         return 0
     # The constraint still decides: a generator running at the same time may have inserted some since.
-    Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    with transaction.atomic():
+        Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        tallies_refresh(form_ids=[form.pk], period_ends={r.period_end for r in rows})
     return existing.count() - len(owed)
 
 
@@ -126,6 +129,7 @@ def obligations_follow_deadline(*, assignment) -> int:
         if (obligation.due_date, obligation.period_end) != (due, end):
             obligation.due_date, obligation.period_end, obligation.year = due, end, end.year
             obligation.save(update_fields=["due_date", "period_end", "year"])
+            tallies_refresh(unit_ids=[obligation.unit_id], form_ids=[obligation.form_id])
             moved += 1
     return moved
 
@@ -183,7 +187,9 @@ def obligations_sync_assignments(*, today: datetime.date | None = None, assignme
     if not rows:
         return 0
     before = Obligation.objects.filter(assignment_id__in=[r.assignment_id for r in rows]).count()
-    Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    with transaction.atomic():
+        Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        tallies_refresh(unit_ids={r.unit_id for r in rows}, form_ids={r.form_id for r in rows})
     return Obligation.objects.filter(assignment_id__in=[r.assignment_id for r in rows]).count() - before
 
 
@@ -286,6 +292,7 @@ def obligations_request(
     existing = Obligation.objects.filter(form=form, assignment__isnull=True, period_start=period_start)
     before = existing.count()
     Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    tallies_refresh(form_ids=[form.pk], period_ends=[period_end])
     created = existing.count() - before
     audit_record(
         actor=actor,
@@ -329,6 +336,7 @@ def obligations_follow_unit(*, actor: User | None, unit_ids: Iterable[int]) -> i
     ReportAttachment.objects.filter(report__obligation_id__in=pks).delete()
     Report.objects.filter(obligation_id__in=pks).delete()
     Obligation.objects.filter(pk__in=pks).delete()
+    tallies_refresh(unit_ids={o.unit_id for o in rows})
     by_unit: dict[int, list[Obligation]] = {}
     for o in rows:
         by_unit.setdefault(o.unit_id, []).append(o)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives import uploads
-from reports import periods, validation
+from reports import periods, tallies, validation
 from reports.documents import signing
 from reports.models import (
     Indicator,
@@ -174,6 +174,7 @@ def report_save_draft(
         _save_values(report, [i for i in indicators if i.pk in values], values)
     if obligation.status == Status.NOT_STARTED:
         Obligation.objects.filter(pk=obligation.pk).update(status=Status.DRAFT)
+        tallies.obligation_changed(obligation)
     if created:
         ReportEvent.objects.create(report=report, actor=_actor(actor), kind=ReportEvent.Kind.CREATED, to_status="draft")
     return Report.objects.select_related("obligation__form", "obligation__unit").get(pk=report.pk)
@@ -268,6 +269,7 @@ def _transition(
     report.save(update_fields=["status", "approved_by", "approved_at", "submitted_at"])  # updated_at: last text saved
     obligation.status = to
     obligation.save(update_fields=["status", *obligation_fields])
+    tallies.obligation_changed(obligation)
     ReportEvent.objects.create(
         report=report, actor=_actor(actor), kind=kind, from_status=before, to_status=to, note=note, version=version
     )

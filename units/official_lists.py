@@ -457,6 +457,7 @@ def units_import(
     ``provinces``: current province codes to limit the import to (with ``legacy``, the former
     provinces merged into them). ``progress``: draw a progress bar on stderr.
     """
+    from units.history import history_changing
     from units.services import audit_record, unit_dates_changed
 
     wanted = province_codes_clean(provinces)
@@ -471,7 +472,11 @@ def units_import(
     result.counts = {name: len(level) for name, level in zip(names, levels, strict=False)}
 
     total = sum(len(level) for level in levels) + len(links)
-    with tqdm(total=total, unit="row", file=sys.stderr, disable=not progress, desc="import_units") as bar:
+    # Moves and links written in bulk: where each unit's reports count is resolved once, at the end.
+    with (
+        history_changing(),
+        tqdm(total=total, unit="row", file=sys.stderr, disable=not progress, desc="import_units") as bar,
+    ):
         nation = _nation()
         units: dict[Key | None, Unit] = {None: nation}
         existing = {**_existing(CURRENT), **(_existing(LEGACY) if legacy else {})}

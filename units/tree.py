@@ -142,10 +142,16 @@ def save_place(unit) -> None:
 
     old_path = unit.path
     parent_path = unit.parent.path if unit.parent_id else None
-    if place(unit, parent_path):
+    if not place(unit, parent_path):
+        return
+    if not old_path:
         Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
-        if old_path:
-            carry_subtree(old_path, unit.path)
+        return
+    from units.history import history_changing
+
+    with history_changing():  # the subtree's reports now count under its new ancestors
+        Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+        carry_subtree(old_path, unit.path)
 
 
 def bulk_insert(units: list, batch_size: int = BATCH_SIZE) -> list:

@@ -3,15 +3,18 @@ from .forms import FormAssignment, FormSection, Indicator, IndicatorRule, Report
 from .obligations import Obligation, Status
 from .reminders import Delivery, DigestDelivery, MailOutage, Notification, ReminderPreference, ReminderStage
 from .reports import Report, ReportAttachment, ReportEvent, ReportValue, ReportVersion
+from .tallies import FigureTally, IndicatorTally
 
 __all__ = [
     "CalendarDay",
     "Delivery",
     "DigestDelivery",
+    "FigureTally",
     "FormAssignment",
     "FormSection",
     "Indicator",
     "IndicatorRule",
+    "IndicatorTally",
     "MailOutage",
     "Notification",
     "Obligation",

@@ -32,6 +32,11 @@ def overdue_q(today, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": NOT_FILED, f"{prefix}due_date__lt": today})
 
 
+def late_or_returned_q(prefix: str = "") -> Q:
+    """Filed late (by first submission) or returned for revision at least once."""
+    return Q(**{f"{prefix}on_time": False}) | Q(**{f"{prefix}returned_count__gt": 0})
+
+
 def is_overdue(obligation, today) -> bool:
     """``overdue_q`` for a row already loaded."""
     return obligation.status in NOT_FILED and obligation.due_date < today
@@ -102,9 +107,12 @@ class Obligation(models.Model):
             models.Index(
                 fields=["due_date"], condition=Q(first_submitted_at__isnull=True), name="obligation_unfiled_by_due"
             ),
+            # The overdue list (not filed now, oldest first) and the data's first and last periods.
+            models.Index(fields=["due_date"], condition=Q(status__in=NOT_FILED), name="obligation_not_filed_by_due"),
+            models.Index(fields=["period_end"], name="obligation_by_period_end"),
             models.Index(
                 fields=["due_date"],
-                condition=Q(on_time=False) | Q(returned_count__gt=0),
+                condition=late_or_returned_q(),
                 name="obligation_late_or_returned",
             ),
         ]

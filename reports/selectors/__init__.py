@@ -1,11 +1,12 @@
 """Read-side aggregates for the leadership dashboards and the heads' accountability pages.
 
-Every figure is computed in SQL from the timeliness columns the workflow services write on each
-obligation, with a constant number of queries whatever the number of units or periods:
+Every figure is added up from the live roll-ups (``reports.tallies``: per unit, form, period and due date,
+kept in the transaction of every change), with a constant number of queries whatever the number of units,
+periods, reports or former units:
 
 - ``figures.grid``: the headline over the unit's subtree (and the former units merged into it), the figures
-  of each child unit, the heatmap of child units × months and the trend (its column sums), all from one
-  grouped aggregate, child unit × period end (``child_units`` names the children's rows);
+  of each child unit, the heatmap of child units × months and the trend (its column sums), all from the
+  roll-up rows of the unit and its children (``child_units`` names the children's rows);
 - ``figures.oldest_overdue``, ``figures.latest_late_or_returned``: the lists under the figures;
 - ``indicators``: the figures of the reports, summed or averaged per indicator;
 - ``figures.directive_progress``: the progress of each directive's tasks;

@@ -1,19 +1,20 @@
 """Reporting figures: the headline of a unit, its children, the units × months heatmap and the trend, the
 overdue and late lists, and the progress of directives.
 
-``grid`` is the one grouped aggregate (child unit × period end) from which the headline, the children's rows,
-the heatmap and the trend are all added up in Python, so the obligations are scanned once for all of them:
-the dashboard page, its exports and the API read it."""
+``grid`` reads the roll-ups (``reports.tallies``) of the unit and of its children, one row per unit, form,
+period and due date, and adds up the headline, the children's rows, the heatmap and the trend from them in
+Python: the dashboard page, its exports and the API read it. ``figure_sums`` is the one definition of the
+figures over roll-up rows, the heads' records included; what depends on the day (overdue, due today) comes
+from the due date each row keeps."""
 
 import datetime
 from dataclasses import dataclass, fields
 
-from django.db import connection
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, StrIndex, Substr
 
-from reports.models import Obligation
-from reports.models.obligations import FILED, overdue_q
+from reports.models import FigureTally, Obligation
+from reports.models.obligations import late_or_returned_q, overdue_q
 from reports.selectors.filters import SELF, DashboardFilter
 from units.models import Unit
 
@@ -82,26 +83,28 @@ class Figures:
         # ``dataclasses.fields`` and keyword dicts cost more than the addition itself.
         return Figures(*[getattr(self, n) + getattr(other, n) for n in FIGURE_NAMES])
 
+    def __sub__(self, other: "Figures") -> "Figures":
+        return Figures(*[getattr(self, n) - getattr(other, n) for n in FIGURE_NAMES])
+
 
 FIGURE_NAMES = tuple(f.name for f in fields(Figures))  # in the order of the constructor's arguments
 AGGREGATE_KEYS = tuple(f"n_{name}" for name in FIGURE_NAMES)
 
 
-def aggregates(today: datetime.date) -> dict:
-    """The conditional aggregates behind ``Figures`` (obligations already restricted to those due by today)."""
-    # Named apart from the columns they count (``on_time``, ``days_late``…), which Django would confuse.
+def figure_sums(today: datetime.date, prefix: str = "", counted: Q | None = None) -> dict:
+    """The sums behind ``Figures`` (``n_<name>``, and ``n_pending``: due today, never filed; and
+    ``n_late_or_returned``) over roll-up rows reached through ``prefix``, those ``counted`` among them. The
+    rows are already restricted to those due by ``today``."""
+
+    def total(column: str, only: Q | None = None) -> Coalesce:
+        q = counted if only is None else (only if counted is None else counted & only)
+        return Coalesce(Sum(f"{prefix}{column}", filter=q), 0)
+
     return {
-        "n_expected": Count("pk"),
-        "n_received": Count("pk", filter=Q(first_submitted_at__isnull=False)),
-        "n_filed": Count("pk", filter=Q(status__in=FILED)),
-        "n_on_time": Count("pk", filter=Q(on_time=True)),
-        "n_late": Count("pk", filter=Q(on_time=False)),
-        "n_accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
-        "n_accepted_on_time": Count("pk", filter=Q(accepted_on_time=True)),
-        "n_returned": Count("pk", filter=Q(returned_count__gt=0)),
-        "n_returns": Coalesce(Sum("returned_count"), 0),
-        "n_days_late": Coalesce(Sum("days_late", filter=Q(on_time=False)), 0),
-        "n_overdue": Count("pk", filter=overdue_q(today)),
+        **{f"n_{name}": total(name) for name in FIGURE_NAMES if name != "overdue"},
+        "n_overdue": total("not_filed", Q(**{f"{prefix}due_date__lt": today})),
+        "n_pending": total("never_filed", Q(**{f"{prefix}due_date__gte": today})),
+        "n_late_or_returned": total("late_or_returned"),
     }
 
 
@@ -167,50 +170,96 @@ def _month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def grid(flt: DashboardFilter) -> Grid:
-    """Headline, per child bucket, per (bucket, month): one query grouped by child bucket and period end.
+def component(path_field: str, unit_path: str) -> Substr:
+    """The id (as text) of the child of the unit at ``unit_path`` that a path under it lies in ('' for the unit)."""
+    rest = Substr(path_field, len(unit_path) + 1)
+    return Substr(path_field, len(unit_path) + 1, StrIndex(rest, Value("/")) - 1, output_field=CharField())
 
-    Grouping by the period's last day (a handful of distinct days) rather than by its month keeps the SQL
-    to plain columns; the months are folded together here."""
-    rows = (
-        Obligation.objects.filter(flt.obligations_q())
-        .annotate(bucket=flt.bucket())
-        .values("bucket", "period_end")
-        .annotate(
-            **aggregates(flt.today),
-            n_pending=Count("pk", filter=Q(first_submitted_at__isnull=True, due_date__gte=flt.today)),
-            n_late_or_returned=Count("pk", filter=Q(on_time=False) | Q(returned_count__gt=0)),
+
+def with_own_share(whole: dict, children: dict) -> dict:
+    """``children`` ({(bucket, key): value}) and, under ``SELF``, each of the unit's ``whole`` ({key: value})
+    less its children's, when something is left (``value - value`` is None when nothing is)."""
+    shares: dict = {}
+    for (_bucket, key), value in children.items():
+        shares[key] = shares[key] + value if key in shares else value
+    out = dict(children)
+    for key, value in whole.items():
+        own = value - shares[key] if key in shares else value
+        if own is not None:
+            out[(SELF, key)] = own
+    return out
+
+
+def tally_scope(flt: DashboardFilter, queryset, children: bool = True):
+    """The roll-up rows a dashboard reads: the subtree rows of the unit (and of its children); for a unit merged
+    away, the own rows of its subtree, annotated with their child ``bucket``."""
+    if flt.merged_away:
+        own = When(unit__path=flt.unit.path, then=Value(SELF))
+        return queryset.filter(subtree=False, unit__path__startswith=flt.unit.path).annotate(
+            bucket=Case(own, default=component("unit__path", flt.unit.path), output_field=CharField())
         )
-        .order_by()
-    )
+    if not children:
+        return queryset.filter(unit_id=flt.unit.pk, subtree=True)
+    # One IN over the unit and its children (not an OR beside it), so each unit's rows come from the index.
+    shown = Unit.objects.filter(Q(pk=flt.unit.pk) | Q(parent_id=flt.unit.pk)).values("pk")
+    return queryset.filter(unit_id__in=shown, subtree=True)
+
+
+@dataclass
+class _Part:
+    figures: Figures
+    pending: int
+    late_or_returned: int
+
+    def __add__(self, other: "_Part") -> "_Part":
+        return _Part(
+            self.figures + other.figures, self.pending + other.pending, self.late_or_returned + other.late_or_returned
+        )
+
+    def __sub__(self, other: "_Part") -> "_Part | None":
+        part = _Part(
+            self.figures - other.figures, self.pending - other.pending, self.late_or_returned - other.late_or_returned
+        )
+        return part if part.figures.expected else None
+
+
+def grid(flt: DashboardFilter) -> Grid:
+    """Headline, per child bucket, per (bucket, month), from the roll-up rows of the unit and its children
+    grouped by unit and period end: one query, a few rows per child and period whatever the history."""
+    rows = FigureTally.objects.filter(period_end__gte=flt.start, period_end__lte=flt.end, due_date__lte=flt.today)
+    if flt.form_ids:
+        rows = rows.filter(form_id__in=flt.form_ids)
+    group = "bucket" if flt.merged_away else "unit_id"
+    rows = tally_scope(flt, rows).values(group, "period_end").annotate(**figure_sums(flt.today)).order_by()
+    parts = []
+    for row in rows:
+        part = _Part(_figures(row), row["n_pending"], row["n_late_or_returned"])
+        bucket = row["bucket"] if flt.merged_away else ("" if row["unit_id"] == flt.unit.pk else str(row["unit_id"]))
+        parts.append((bucket, row["period_end"], part))
+    whole: dict[datetime.date, _Part] = {}
+    children: dict[tuple[str, datetime.date], _Part] = {}
+    for bucket, period_end, part in parts:
+        if bucket == SELF and not flt.merged_away:
+            whole[period_end] = part
+        else:
+            key = (bucket, period_end)
+            children[key] = children[key] + part if key in children else part
+    if not flt.merged_away:
+        children = with_own_share(whole, children)
     headline, by_bucket, cells, late_or_returned = Figures(), {}, {}, 0
-    for row in _with_work_mem(rows):
-        f = _figures(row)
+    for (bucket, period_end), part in children.items():
+        f = part.figures
         headline = headline + f
-        bucket = row["bucket"]
         by_bucket[bucket] = by_bucket[bucket] + f if bucket in by_bucket else f
-        late_or_returned += row["n_late_or_returned"]
-        cell = cells.setdefault((bucket, _month(row["period_end"])), Cell())
+        late_or_returned += part.late_or_returned
+        cell = cells.setdefault((bucket, _month(period_end)), Cell())
         cell.expected += f.expected
         cell.on_time += f.on_time
         cell.late += f.late
         cell.returned += f.returned
         cell.missing += f.overdue
-        cell.pending += row["n_pending"]
+        cell.pending += part.pending
     return Grid(headline, by_bucket, cells, late_or_returned)
-
-
-def _with_work_mem(queryset) -> list:
-    """The rows of a grouped aggregate over a whole country: PostgreSQL's default 4 MB of sort memory sends
-    its ~70,000 rows to a sort on disk (twice the time); a little more for this one query keeps it in memory."""
-    if connection.vendor != "postgresql":
-        return list(queryset)
-    with connection.cursor() as cursor:
-        cursor.execute("SET work_mem = '32MB'")
-        try:
-            return list(queryset)
-        finally:
-            cursor.execute("RESET work_mem")
 
 
 def child_units(flt: DashboardFilter, by_bucket: dict[str, Figures]) -> list[ChildRow]:
@@ -238,7 +287,7 @@ def oldest_overdue(flt: DashboardFilter, limit: int | None = 50) -> list[Obligat
 
 def latest_late_or_returned(flt: DashboardFilter, limit: int = 20) -> list[Obligation]:
     """The reports filed late or returned for revision, latest first (at most ``limit``): one query."""
-    qs = Obligation.objects.filter(flt.obligations_q(), Q(on_time=False) | Q(returned_count__gt=0))
+    qs = Obligation.objects.filter(flt.obligations_q(), late_or_returned_q())
     qs = qs.select_related("unit", "form")
     return list(qs.order_by("-due_date", "unit__sort_key", "pk")[:limit])
 

@@ -1,5 +1,7 @@
 """Heads of unit and their record. An obligation belongs to the accountable head (principal headship) in
-office on its due date: a tenure covers the reports that fell due from its first day to its last."""
+office on its due date: a tenure covers the reports that fell due from its first day to its last. The
+records add up the roll-ups of the head's unit (its own rows, which keep their due dates) with the
+dashboard's own definitions (``figures.figure_sums``)."""
 
 from collections import defaultdict
 
@@ -7,11 +9,12 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, 
 from django.db.models.functions import NullIf
 
 from reports.models import Obligation
-from reports.models.obligations import overdue_q
+from reports.models.obligations import late_or_returned_q, overdue_q
+from reports.selectors.figures import figure_sums
 from reports.selectors.filters import DashboardFilter
 from units.models import Headship, Person
 
-OB = "unit__obligations__"
+OB = "unit__tallies__"
 
 
 def heads_on_due_dates(obligations) -> dict[int, Headship]:
@@ -34,9 +37,11 @@ def heads_on_due_dates(obligations) -> dict[int, Headship]:
 
 
 def _in_tenure(flt: DashboardFilter) -> Q:
-    """The headship's obligations counted: due by today, within the tenure, in the dashboard's periods and forms."""
+    """The headship's roll-up rows counted: its unit's own, due by today and within the tenure, in the
+    dashboard's periods and forms."""
     q = Q(
         **{
+            f"{OB}subtree": False,
             f"{OB}period_end__gte": flt.start,
             f"{OB}period_end__lte": flt.end,
             f"{OB}due_date__lte": flt.today,
@@ -48,18 +53,20 @@ def _in_tenure(flt: DashboardFilter) -> Q:
     return q
 
 
+# A head's record under the names the pages use, from the dashboard's figures.
+RECORD = {
+    "due": "expected",
+    "filed": "received",
+    "on_time": "on_time",
+    "late": "late",
+    "missing": "overdue",  # overdue now: never filed, or returned and not refiled
+    "returned": "returned",
+}
+
+
 def _record(flt: DashboardFilter) -> dict:
-    counted = _in_tenure(flt)
-    pk = f"{OB}pk"
-    return {
-        "due": Count(pk, filter=counted),
-        "filed": Count(pk, filter=counted & Q(**{f"{OB}first_submitted_at__isnull": False})),
-        "on_time": Count(pk, filter=counted & Q(**{f"{OB}on_time": True})),
-        "late": Count(pk, filter=counted & Q(**{f"{OB}on_time": False})),
-        # Overdue now, as the dashboard counts it: never filed, or returned and not refiled.
-        "missing": Count(pk, filter=counted & overdue_q(flt.today, OB)),
-        "returned": Count(pk, filter=counted & Q(**{f"{OB}returned_count__gt": 0})),
-    }
+    sums = figure_sums(flt.today, OB, _in_tenure(flt))
+    return {name: sums[f"n_{figure}"] for name, figure in RECORD.items()}
 
 
 def _rate():
@@ -122,6 +129,6 @@ def tenure_gaps(flt: DashboardFilter, tenures: list[Headship], limit: int = 100)
         if h.ended_on:
             within &= Q(due_date__lte=h.ended_on)
         q |= within
-    gaps = Q(on_time=False) | Q(returned_count__gt=0) | overdue_q(flt.today)
+    gaps = late_or_returned_q() | overdue_q(flt.today)
     qs = Obligation.objects.filter(q, gaps, flt.obligations_q())
     return list(qs.select_related("unit", "form").order_by("-due_date", "pk")[:limit])

@@ -10,27 +10,44 @@ corrected and a draft's are not final.
 """
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Min, Q, Sum
+from django.db.models import Max, Min, Sum
 from django.db.models.functions import TruncMonth
 
-from reports.models import Indicator, ReportValue
-from reports.models.obligations import FILED
+from reports.models import Indicator, IndicatorTally
+from reports.selectors.figures import tally_scope, with_own_share
 from reports.selectors.filters import DashboardFilter
 
-P = "report__obligation__"
 AVERAGED = (Indicator.ValueType.PERCENT,)
 COUNTED = (Indicator.ValueType.INTEGER, Indicator.ValueType.DECIMAL, Indicator.ValueType.PERCENT)
-NUMERIC = (*COUNTED, Indicator.ValueType.BOOLEAN)
+NUMERIC = (*COUNTED, Indicator.ValueType.BOOLEAN)  # what the roll-ups keep (``reports.tallies.NUMERIC``)
 
 
-def _values(flt: DashboardFilter):
-    return ReportValue.objects.filter(
-        flt.obligations_q(P, due_only=False),
-        Q(report__status__in=FILED),
-        value_decimal__isnull=False,
-        indicator__value_type__in=NUMERIC,
-    )
+def _tallies(flt: DashboardFilter, children: bool = True):
+    """The roll-up rows of the dashboard's periods and forms: the unit's (and its children's)."""
+    rows = IndicatorTally.objects.filter(period_end__gte=flt.start, period_end__lte=flt.end)
+    if flt.form_ids:
+        rows = rows.filter(indicator__form_id__in=flt.form_ids)
+    return tally_scope(flt, rows, children=children)
+
+
+@dataclass
+class _Sum:
+    total: Decimal
+    count: int
+
+    def __add__(self, other: "_Sum") -> "_Sum":
+        return _Sum(self.total + other.total, self.count + other.count)
+
+    def __sub__(self, other: "_Sum") -> "_Sum | None":
+        left = _Sum(self.total - other.total, self.count - other.count)
+        return left if left.count else None
+
+
+def _shown(value_type: str, s: _Sum) -> dict:
+    return {"value": result(value_type, s.total, s.total / s.count if s.count else None), "reports": s.count}
 
 
 def result(value_type: str, total, average):
@@ -49,16 +66,15 @@ def indicator_totals(flt: DashboardFilter) -> list[dict]:
     """Per form and indicator: form id and name, code, label, unit, value type, ``value`` (sum or average),
     ``reports`` counted, ``key``. One query, ordered by form then by the indicator's place in it."""
     rows = (
-        _values(flt)
+        _tallies(flt, children=False)
         .values("indicator__form_id", "indicator__code", "indicator__value_type")
         .annotate(
             form_name=Max("indicator__form__name"),
             label=Max("indicator__label"),
             measure=Max("indicator__unit"),
             position=Min("indicator__position"),
-            total=Sum("value_decimal"),
-            average=Avg("value_decimal"),
-            reports=Count("report_id", distinct=True),
+            total=Sum("total"),
+            reports=Sum("count"),
         )
         .order_by("form_name", "indicator__form_id", "position", "indicator__code")
     )
@@ -76,41 +92,49 @@ def indicator_totals(flt: DashboardFilter) -> list[dict]:
                 "unit": row["measure"],
                 "value_type": value_type,
                 "averaged": value_type in AVERAGED,
-                "value": result(value_type, row["total"], row["average"]),
-                "reports": row["reports"],
+                **_shown(value_type, _Sum(row["total"], row["reports"])),
             }
         )
     return out
 
 
+def _one(flt: DashboardFilter, form_id: int, code: str, children: bool):
+    return _tallies(flt, children).filter(indicator__form_id=form_id, indicator__code=code)
+
+
 def indicator_by_child(flt: DashboardFilter, form_id: int, code: str) -> dict[str, dict]:
     """bucket -> {value, reports} for one indicator of one form. One query."""
+    group = "bucket" if flt.merged_away else "unit_id"
     rows = (
-        _values(flt)
-        .filter(indicator__form_id=form_id, indicator__code=code)
-        .annotate(bucket=flt.bucket(P))
-        .values("bucket", "indicator__value_type")
-        .annotate(total=Sum("value_decimal"), average=Avg("value_decimal"), reports=Count("report_id", distinct=True))
+        _one(flt, form_id, code, children=True)
+        .values(group, "indicator__value_type")
+        .annotate(total=Sum("total"), reports=Sum("count"))
         .order_by()
     )
-    return {
-        r["bucket"]: {"value": result(r["indicator__value_type"], r["total"], r["average"]), "reports": r["reports"]}
-        for r in rows
-    }
+    whole, children, value_type = {}, {}, None
+    for r in rows:
+        value_type = r["indicator__value_type"]
+        part = _Sum(r["total"], r["reports"])
+        if flt.merged_away:
+            children[(r["bucket"], None)] = part
+        elif r["unit_id"] == flt.unit.pk:
+            whole[None] = part
+        else:
+            children[(str(r["unit_id"]), None)] = part
+    return {bucket: _shown(value_type, s) for (bucket, _key), s in with_own_share(whole, children).items()}
 
 
 def indicator_trend(flt: DashboardFilter, form_id: int, code: str) -> dict[datetime.date, dict]:
     """month the period ends in -> {value, reports} for one indicator of one form. One query."""
     rows = (
-        _values(flt)
-        .filter(indicator__form_id=form_id, indicator__code=code)
-        .annotate(month=TruncMonth(f"{P}period_end"))
+        _one(flt, form_id, code, children=False)
+        .annotate(month=TruncMonth("period_end"))
         .values("month", "indicator__value_type")
-        .annotate(total=Sum("value_decimal"), average=Avg("value_decimal"), reports=Count("report_id", distinct=True))
+        .annotate(total=Sum("total"), reports=Sum("count"))
         .order_by("month")
     )
     out = {}
     for r in rows:
         month = r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"]
-        out[month] = {"value": result(r["indicator__value_type"], r["total"], r["average"]), "reports": r["reports"]}
+        out[month] = _shown(r["indicator__value_type"], _Sum(r["total"], r["reports"]))
     return out

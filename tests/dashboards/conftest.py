@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import generation, periods, services
+from reports import generation, periods, services, tallies
 from reports.models import FormAssignment, Obligation, Report, Status
 from tests.factories import make_body, make_unit, make_user
 from tests.reports.conftest import entry, form_by_code
@@ -42,8 +42,9 @@ def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ)
 
 
-def file(o: Obligation, on: datetime.date, *, accepted: datetime.date | None = None) -> None:
-    """Write the columns the workflow services write when a report is filed (and accepted)."""
+def file(o: Obligation, on: datetime.date, *, accepted: datetime.date | None = None, tally: bool = True) -> None:
+    """Write the columns the workflow services write when a report is filed (and accepted); ``tally=False``
+    leaves the roll-ups to the caller, who files many at once and refreshes them after."""
     o.first_submitted_at = o.last_submitted_at = at(on)
     o.on_time = on <= o.due_date
     o.days_late = periods.working_days_late(o.due_date, on)
@@ -53,6 +54,8 @@ def file(o: Obligation, on: datetime.date, *, accepted: datetime.date | None = N
         o.accepted_on_time = accepted <= o.due_date
         o.status = Status.ACCEPTED
     o.save()
+    if tally:
+        tallies.obligation_changed(o)  # as the services do in the same transaction
 
 
 @pytest.fixture(autouse=True)

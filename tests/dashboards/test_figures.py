@@ -122,14 +122,13 @@ def test_indicators_sum_counts_and_average_percentages(tree, history):
     assert list(trend) == [datetime.date(2026, 6, 1)] and trend[datetime.date(2026, 6, 1)]["value"] == 8
 
 
-def test_every_figure_of_the_page_comes_from_one_scan(tree, history):
+def test_every_figure_of_the_page_comes_from_one_read_of_the_roll_ups(tree, history):
     f = flt(tree["bac_ninh"])
     with CaptureQueriesContext(connection) as ctx:
         selectors.grid(f)
-    scans = [q["sql"] for q in ctx.captured_queries if "reports_obligation" in q["sql"]]
-    assert len(scans) == 1
-    # Beside it, at most the SET/RESET of work_mem that keeps the national aggregate's sort in memory.
-    assert len(ctx.captured_queries) <= 3
+    assert len(ctx.captured_queries) == 1
+    sql = ctx.captured_queries[0]["sql"]
+    assert "reports_figuretally" in sql and "reports_obligation" not in sql  # the roll-ups, not the obligations
 
 
 def test_heads_with_nothing_due_in_the_range_come_last(tree, history):

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports import numbers
+from reports import numbers, tallies
 from reports.models import Obligation
 from tests.dashboards.conftest import summary_pdf
 from tests.dashboards.test_pages import RANGE
@@ -48,6 +48,7 @@ def quarter_days(tree, history):
     late = Obligation.objects.filter(unit=tree["tu_son"], on_time=True).order_by("due_date")[:2]
     for o, days in zip(late, (4, 5), strict=True):
         Obligation.objects.filter(pk=o.pk).update(on_time=False, days_late=days)
+        tallies.obligation_changed(o)
     return tree["tu_son"]
 
 

@@ -67,6 +67,16 @@ class Unit(models.Model):
         verbose_name=_("successors"),
         blank=True,
     )
+    figures_unit = models.ForeignKey(
+        "self",
+        verbose_name=_("reports count in"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The unit this one was finally merged into; empty: its own figures."),
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     search_key = models.CharField(_("search key"), max_length=255, editable=False, default="", db_index=True)
     sort_key = models.CharField(_("sort key"), max_length=610, editable=False, default="")
@@ -168,3 +178,16 @@ class UnitSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+    def save(self, *args, **kwargs):
+        # Whoever links (service, import, admin): where the former unit's reports count is resolved now.
+        from units.history import history_changing
+
+        with history_changing():
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from units.history import history_changing
+
+        with history_changing():
+            return super().delete(*args, **kwargs)
