@@ -1,13 +1,15 @@
 """The reports panel of the home page: first the reports waiting for the head's signature, then what the
 user's own units must file next, with a link straight to each report form (login, home, the form: three
-pages), and the review inbox for committee staff."""
+pages), and the review inbox for committee staff. A leader's home opens with his scope's headline figures
+(this year so far, as the dashboard counts them by default) and its overdue count, linking to the dashboard."""
 
 from django import template
 from django.utils import timezone
 
-from reports import access, pages
+from reports import access, pages, selectors
 from reports.models import Obligation, Report, Status
 from reports.models.obligations import IN_REVIEW, PENDING
+from units import scope
 from units.models import RoleGrant
 
 register = template.Library()
@@ -54,3 +56,16 @@ def reports_home_panel(context):
         "several_units": len(unit_ids) > 1,
         "inbox": inbox,
     }
+
+
+@register.inclusion_tag("reports/_home_figures.html", takes_context=True)
+def reports_home_figures(context):
+    """The headline of the unit a leader oversees, from the dashboard's own figures (``selectors.grid``)."""
+    user = context["request"].user
+    if not user.is_authenticated or RoleGrant.Role.LEADER not in scope.user_roles(user):
+        return {"unit": None}
+    unit = scope.home_unit(user, [RoleGrant.Role.LEADER])
+    if unit is None:
+        return {"unit": None}
+    flt = selectors.dashboard_filter(unit, today=timezone.localdate())
+    return {"unit": unit, "flt": flt, "h": selectors.grid(flt).headline}
