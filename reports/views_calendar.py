@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from reports import access, periods, working_calendar
 from reports.models import CalendarDay
-from units.forms import DateInput, add_service_errors
+from units.forms import DateInput, DayField, add_service_errors
 
 
 class CalendarDayForm(forms.Form):
-    day = forms.DateField(label=gettext_lazy("Day"), widget=DateInput(attrs={"class": "form-control"}))
+    day = DayField(label=gettext_lazy("Day"), widget=DateInput(attrs={"class": "form-control"}))
     is_working = forms.TypedChoiceField(
         label=gettext_lazy("It becomes"),
         choices=[
