@@ -25,16 +25,6 @@ def reports_home_panel(context):
         (role, path) for role, path in access.grants(user) if role in (RoleGrant.Role.REPORTER, RoleGrant.Role.HEAD)
     ]
     today = timezone.localdate()
-    todo = []
-    unit_ids = {int(path.strip("/").split("/")[-1]) for _role, path in grants}
-    if unit_ids:
-        wanted = [*PENDING, Status.RETURNED]
-        todo = list(
-            Obligation.objects.filter(unit_id__in=unit_ids, status__in=wanted, period_start__lte=today)
-            .select_related("form", "unit")
-            .order_by("due_date", "pk")[: SHOWN + 1]
-        )
-        pages.decorate(todo, today)
     to_sign, to_sign_count = [], 0
     if any(role == RoleGrant.Role.HEAD for role, _path in grants):
         waiting = Report.objects.awaiting_signature_of(user, today)
@@ -44,6 +34,17 @@ def reports_home_panel(context):
             ]
         )
         to_sign_count = len(to_sign) if len(to_sign) <= SHOWN else waiting.count()
+    todo = []
+    unit_ids = {int(path.strip("/").split("/")[-1]) for _role, path in grants}
+    if unit_ids:
+        wanted = [*PENDING, Status.RETURNED]
+        todo = list(
+            Obligation.objects.filter(unit_id__in=unit_ids, status__in=wanted, period_start__lte=today)
+            .exclude(pk__in=[r.obligation_id for r in to_sign])  # listed above, under "awaits your signature"
+            .select_related("form", "unit")
+            .order_by("due_date", "pk")[: SHOWN + 1]
+        )
+        pages.decorate(todo, today)
     inbox = None
     if access.is_form_manager(user):
         inbox = Report.objects.reviewable_by(user).filter(status__in=IN_REVIEW).count()

@@ -26,9 +26,9 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-MAX_PAGES = 16  # URL patterns opened per reader
-MAX_LINKS = 300  # distinct link paths whose status is checked per reader
-MAX_LINKS_PER_PATTERN = 12  # of these, at most so many per URL pattern (/units/N/…)
+MAX_PAGES = 12  # URL patterns opened per reader
+MAX_LINKS = 150  # distinct link paths whose status is checked per reader
+MAX_LINKS_PER_PATTERN = 8  # of these, at most so many per URL pattern (/units/N/…)
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SKIP = re.compile(r"^/(admin/|logout/|i18n/|api/(?!docs/))")
