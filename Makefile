@@ -55,6 +55,8 @@ translations: venv
 
 # One line per step (a step's output is shown only if it fails), then bin/run-dev: its banner, then the
 # servers' logs. Ctrl-C ends it with "Stopped." and status 0.
+# The static files are collected (compressed, hashed names) and served as production serves them.
+run: export QCDC_COLLECTED_STATIC := 1
 run: venv translations
 	@bin/step "Database ($(if $(DATABASE_URL),DATABASE_URL,SQLite in $(DATA_DIR)/)): applying migrations" \
 		$(BIN)/python manage.py migrate --noinput

@@ -180,7 +180,7 @@ def _workflow_reports(*, bac_ninh: Unit, tu_son: Unit, dong_nguyen: Unit, admin:
             services.report_accept(actor=staff, report=report, note="Báo cáo đầy đủ, đúng mẫu.")
 
     # Phường Từ Sơn: everything accepted but the last quarter, returned for a missing figure, and the
-    # last month, still a draft.
+    # last month, written and waiting for the head's signature (it opens truong.tuson's home page).
     quarters, months = _finished("quarter", today, since), _finished("month", today, since)
     for code, done in (
         ("qcdc-month", months[:-1]),
@@ -205,9 +205,9 @@ def _workflow_reports(*, bac_ninh: Unit, tu_son: Unit, dong_nguyen: Unit, admin:
                 reason="Đề nghị bổ sung số đơn thư đã giải quyết trong kỳ và làm rõ kết quả giám sát của "
                 "Ban Thanh tra nhân dân.",
             )
-    draft = owed(tu_son, "qcdc-month", months[-1]) if months else None
-    if draft:
-        _fill(draft, reporter, body)
+    to_sign = owed(tu_son, "qcdc-month", months[-1]) if months else None
+    if to_sign:
+        services.report_request_approval(actor=reporter, report=_fill(to_sign, reporter, body))
     # Phường Đồng Nguyên and three more communes: the last quarter waits in the committee's inbox.
     others = list(
         Unit.objects.filter(parent=bac_ninh, kind__in=Unit.COMMUNAL_KINDS, closed_on__isnull=True)

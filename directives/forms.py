@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives import uploads
 from directives.models import Assignment, Directive, DirectiveRelation, DirectiveType
-from units.forms import DateInput
+from units.forms import DayField
 from units.models import Unit
 
 ASSIGNABLE_KINDS = (
@@ -69,10 +69,8 @@ class DirectiveForm(forms.ModelForm):
             "effective_from",
             "effective_to",
         ]
+        field_classes = {"issued_on": DayField, "effective_from": DayField, "effective_to": DayField}
         widgets = {
-            "issued_on": DateInput(),
-            "effective_from": DateInput(),
-            "effective_to": DateInput(),
             "abstract": forms.Textarea(attrs={"rows": 3}),
             "issuer": forms.TextInput(attrs={"list": "issuer-suggestions", "autocomplete": "off"}),
             "symbol": forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
@@ -148,7 +146,7 @@ class AssignForm(forms.Form):
         help_text=_("What the unit must do, e.g. Disseminate Kết luận 120-KL/TW to every Party cell and report."),
     )
     role = forms.ChoiceField(label=_("Role of the unit"), choices=Assignment.Role.choices, initial=Assignment.Role.LEAD)
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    deadline = DayField(label=_("Deadline"))
     report_required = forms.BooleanField(label=_("A report must be filed"), required=False, initial=True)
     kinds = forms.MultipleChoiceField(
         label=_("Every unit of these kinds under it"),
@@ -195,7 +193,8 @@ class AssignmentChangeForm(forms.ModelForm):
     class Meta:
         model = Assignment
         fields = ["task", "role", "deadline", "report_required", "status"]
-        widgets = {"deadline": DateInput(), "task": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"deadline": DayField}
+        widgets = {"task": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

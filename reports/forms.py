@@ -6,7 +6,7 @@ from directives.forms import ASSIGNABLE_KINDS, DEFAULT_KINDS, AttachmentsField, 
 from directives.uploads import ACCEPT
 from reports.models import FormSection, Indicator, Report, ReportForm
 from reports.validation import bounds_hint
-from units.forms import DateInput
+from units.forms import DayField
 from units.models import Unit
 
 V = Indicator.ValueType
@@ -28,7 +28,7 @@ class ReportEntryForm(forms.Form):
     )
     doc_symbol = forms.CharField(label=_("Number and symbol"), max_length=60, required=False)
     doc_place = forms.CharField(label=_("Place"), max_length=100, required=False)
-    doc_date = forms.DateField(label=_("Document date"), required=False, widget=DateInput())
+    doc_date = DayField(label=_("Document date"), required=False)
     issuer = forms.CharField(
         label=_("Issuing body"), max_length=255, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -193,13 +193,11 @@ class TargetsForm(forms.Form):
 
 
 class FormAssignForm(TargetsForm):
-    starts_on = forms.DateField(
-        label=_("Owed from"), widget=DateInput(), help_text=_("Periods that end before this day are not owed.")
-    )
-    ends_on = forms.DateField(label=_("Owed until"), required=False, widget=DateInput())
+    starts_on = DayField(label=_("Owed from"), help_text=_("Periods that end before this day are not owed."))
+    ends_on = DayField(label=_("Owed until"), required=False)
 
 
 class RequestForm(TargetsForm):
-    period_start = forms.DateField(label=_("Data from"), widget=DateInput())
-    period_end = forms.DateField(label=_("Data until"), widget=DateInput())
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    period_start = DayField(label=_("Data from"))
+    period_end = DayField(label=_("Data until"))
+    due_date = DayField(label=_("Due date"))

@@ -14,20 +14,39 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+DATE_INVALID = _("Enter the date as day/month/year (dd/mm/yyyy), for example 05/02/2026.")
+
+
 class DateInput(forms.DateInput):
-    """The phone's own date picker; it submits ISO dates whatever the display language."""
+    """A text field for dd/mm/yyyy, whatever the browser's language (a browser's own date field shows
+    mm/dd/yyyy to an English one), with a Vietnamese calendar beside it (static/js/datepicker.js)."""
 
-    input_type = "date"
+    input_type = "text"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {
+            "data-datepicker": "day",
+            "inputmode": "numeric",
+            "placeholder": "dd/mm/yyyy",
+            "autocomplete": "off",
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format="%d/%m/%Y", **kwargs)
+
+
+class DayField(forms.DateField):
+    """A date typed as dd/mm/yyyy (ISO yyyy-mm-dd is read too), refused with a message that shows the form."""
+
+    widget = DateInput
+    input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+    default_error_messages = {"invalid": DATE_INVALID}
 
 
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "kind", "type_name", "code", "code_scheme", "opened_on", "closed_on", "address"]
-        widgets = {"opened_on": DateInput(), "closed_on": DateInput()}
+        field_classes = {"opened_on": DayField, "closed_on": DayField}
 
     def clean(self):
         data = super().clean()
@@ -71,8 +90,8 @@ class HeadshipForm(forms.Form):
     )
     is_deputy = forms.BooleanField(label=_("Deputy (signs for the head)"), required=False)
     is_principal = forms.BooleanField(label=_("Accountable head (người đứng đầu)"), required=False, initial=True)
-    started_on = forms.DateField(label=_("From"), widget=DateInput())
-    ended_on = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    started_on = DayField(label=_("From"))
+    ended_on = DayField(label=_("Until"), required=False)
     decision = forms.CharField(label=_("Appointing decision"), max_length=100, required=False)
 
     def __init__(self, *args, people=None, **kwargs):
@@ -90,14 +109,14 @@ class HeadshipForm(forms.Form):
 
 
 class EndTermForm(forms.Form):
-    ended_on = forms.DateField(label=_("Last day"), widget=DateInput())
+    ended_on = DayField(label=_("Last day"))
 
 
 class BodyForm(forms.ModelForm):
     class Meta:
         model = Body
         fields = ["kind", "name", "decision_symbol", "decision_date", "dissolved_on"]
-        widgets = {"decision_date": DateInput(), "dissolved_on": DateInput()}
+        field_classes = {"decision_date": DayField, "dissolved_on": DayField}
 
 
 class MembershipForm(forms.Form):
@@ -105,8 +124,8 @@ class MembershipForm(forms.Form):
     new_full_name = forms.CharField(label=_("New person's full name"), max_length=150, required=False)
     new_email = forms.EmailField(label=_("New person's e-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=BodyMembership.Role.choices)
-    started_on = forms.DateField(label=_("From"), widget=DateInput())
-    ended_on = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    started_on = DayField(label=_("From"))
+    ended_on = DayField(label=_("Until"), required=False)
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)

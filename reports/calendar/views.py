@@ -17,11 +17,11 @@ from reports import periods
 from reports.calendar.days import calendar_day_remove, calendar_day_set, require_may_change
 from reports.models import CalendarDay
 from units import permissions
-from units.forms import DateInput, add_service_errors
+from units.forms import DateInput, DayField, add_service_errors
 
 
 class CalendarDayForm(forms.Form):
-    day = forms.DateField(label=gettext_lazy("Day"), widget=DateInput(attrs={"class": "form-control"}))
+    day = DayField(label=gettext_lazy("Day"), widget=DateInput(attrs={"class": "form-control"}))
     is_working = forms.TypedChoiceField(
         label=gettext_lazy("It becomes"),
         choices=[

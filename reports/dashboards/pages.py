@@ -5,6 +5,7 @@ plain rows so that the page, the workbook and the PDF show the same thing.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -47,20 +48,33 @@ def _n(value) -> float:
     return -1.0 if value is None else value
 
 
-class MonthField(forms.CharField):
-    """A month as the browser's <input type="month"> sends it: YYYY-MM."""
+MONTH_TYPED = re.compile(r"^(?:tháng\s*)?(\d{1,2})\s*/\s*(\d{4})$", re.IGNORECASE)
+MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
 
-    widget = forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"})
+
+def month_label(day: datetime.date) -> str:
+    """A month as the filter shows it and reads it back: "tháng 1/2026"."""
+    return f"tháng {day.month}/{day.year}"
+
+
+class MonthField(forms.CharField):
+    """A month typed as "tháng 1/2026", "1/2026" or "01/2026"; links and the API give YYYY-MM."""
+
+    widget = forms.TextInput(attrs={"data-datepicker": "month", "autocomplete": "off"})
 
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
             return None
+        typed, iso = MONTH_TYPED.match(value.strip()), MONTH_ISO.match(value.strip())
         try:
-            year, month = (int(part) for part in value.split("-"))
-            return datetime.date(year, month, 1)
+            if typed:
+                return datetime.date(int(typed[2]), int(typed[1]), 1)
+            if iso:
+                return datetime.date(int(iso[1]), int(iso[2]), 1)
         except ValueError:
-            raise forms.ValidationError(_("Enter a month as YYYY-MM.")) from None
+            pass
+        raise forms.ValidationError(_("Enter the month as month/year, for example 1/2026."))
 
 
 class DashboardFilterForm(forms.Form):

@@ -20,6 +20,7 @@ from reports.models import ReportForm
 from reports.numbers import average, number, percent
 from reports.selectors.filters import SELF
 from reports.services import place_of
+from units.forms import DayField
 from units.models import Body, BodyMembership, Unit
 from units.querysets import in_office_q
 from units.text import sort_key
@@ -90,9 +91,7 @@ class SummaryDocumentForm(forms.Form):
         label=_("Number and symbol"), max_length=60, required=False, help_text=_("E.g. 12-BC/BCĐ.")
     )
     place = forms.CharField(label=_("Place"), max_length=100)
-    date = forms.DateField(
-        label=_("Document date"), input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(format="%d/%m/%Y")
-    )
+    date = DayField(label=_("Document date"))
     signer = SignerChoice(label=_("Signed by"), queryset=BodyMembership.objects.none(), empty_label=None)
     signer_title = forms.CharField(
         label=_("Authority and position over the signature"),
