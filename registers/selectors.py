@@ -1,0 +1,261 @@
+"""Read-side figures from the registers: counts for a unit's subtree over a period, the figures bound to
+report indicators, dissemination of a directive, and the units with no record.
+
+Every function here costs a fixed number of queries whatever the number of rows or units: aggregates
+run in the database, one query per register used.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from registers import registry
+from registers.models import (
+    CitizenReception,
+    CommunityDecision,
+    Conference,
+    Consultation,
+    Disclosure,
+    IndicatorBinding,
+    Supervision,
+    VillageCharter,
+)
+from units.models import Unit
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def _records(model, unit: Unit, start: datetime.date | None, end: datetime.date | None, **filters):
+    return model.objects.in_subtree(unit).in_period(start, end).filter(**filters)
+
+
+# One small function per register, for other apps (the annual evaluation): rows of the unit's subtree dated
+# within start…end (inclusive), optionally narrowed by field lookups.
+
+
+def disclosures_count(unit: Unit, start, end, **filters) -> int:
+    return _records(Disclosure, unit, start, end, **filters).count()
+
+
+def community_decisions_count(unit: Unit, start, end, **filters) -> int:
+    return _records(CommunityDecision, unit, start, end, **filters).count()
+
+
+def village_charters_count(unit: Unit, start, end, **filters) -> int:
+    return _records(VillageCharter, unit, start, end, **filters).count()
+
+
+def consultations_count(unit: Unit, start, end, **filters) -> int:
+    return _records(Consultation, unit, start, end, **filters).count()
+
+
+def supervisions_count(unit: Unit, start, end, **filters) -> int:
+    return _records(Supervision, unit, start, end, **filters).count()
+
+
+def conferences_count(unit: Unit, start, end, **filters) -> int:
+    return _records(Conference, unit, start, end, **filters).count()
+
+
+def citizen_receptions_count(unit: Unit, start, end, **filters) -> int:
+    return _records(CitizenReception, unit, start, end, **filters).count()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bound figures
+
+
+def check_binding(binding: IndicatorBinding) -> None:
+    """Refuse a binding that names a register, field or filter the register does not declare."""
+    register = registry.REGISTERS.get(binding.register)
+    if register is None:
+        raise ValidationError({"register": _("No such register.")})
+    M = IndicatorBinding.Measure
+    if binding.measure == M.SUM and binding.field not in register.sums:
+        raise ValidationError({"field": _("Choose one of: %(fields)s.") % {"fields": ", ".join(register.sums) or "—"}})
+    bad = set(binding.filters or {}) - set(register.filterable)
+    if bad:
+        raise ValidationError(
+            {"filters": _("Not a filter of this register: %(names)s.") % {"names": ", ".join(sorted(bad))}}
+        )
+    if binding.measure == M.SHARE and (
+        not binding.condition or set(binding.condition) - set(register.share_conditions)
+    ):
+        raise ValidationError(
+            {"condition": _("Choose one of: %(fields)s.") % {"fields": ", ".join(register.share_conditions) or "—"}}
+        )
+
+
+def _q(mapping: dict) -> Q:
+    return Q(**(mapping or {}))
+
+
+def _aggregates(binding: IndicatorBinding, key: str) -> dict:
+    M = IndicatorBinding.Measure
+    where = _q(binding.filters)
+    if binding.measure == M.SUM:
+        return {key: Coalesce(Sum(binding.field, filter=where), Value(0), output_field=IntegerField())}
+    out = {key: Count("id", filter=where)}
+    if binding.measure == M.SHARE:
+        out[f"{key}_hit"] = Count("id", filter=where & _q(binding.condition))
+    return out
+
+
+def _value(binding: IndicatorBinding, row: dict, key: str) -> Decimal:
+    if binding.measure == IndicatorBinding.Measure.SHARE:
+        total = row[key]
+        if not total:
+            return Decimal(0)
+        return (Decimal(row[f"{key}_hit"]) * 100 / total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    return Decimal(row[key] or 0)
+
+
+def figures_for(bindings, unit: Unit, start, end) -> dict[int, Decimal]:
+    """Each binding's figure (by indicator id) over ``unit``'s subtree and start…end: one query per register."""
+    by_register: dict[str, list[IndicatorBinding]] = {}
+    for b in bindings:
+        by_register.setdefault(b.register, []).append(b)
+    out = {}
+    for slug, group in by_register.items():
+        model = registry.REGISTERS[slug].model
+        aggregates = {}
+        for b in group:
+            aggregates.update(_aggregates(b, f"b{b.indicator_id}"))
+        row = _records(model, unit, start, end).aggregate(**aggregates)
+        for b in group:
+            out[b.indicator_id] = _value(b, row, f"b{b.indicator_id}")
+    return out
+
+
+def records_link(binding: IndicatorBinding, unit: Unit, start, end) -> str:
+    """The register's list narrowed to exactly the rows a figure counts."""
+    register = registry.REGISTERS[binding.register]
+    params = {"unit": unit.pk}
+    if start:
+        params["start"] = start.isoformat()
+    if end:
+        params["end"] = end.isoformat()
+    for name, value in (binding.filters or {}).items():
+        if name == register.group_field:
+            params["group"] = value
+        else:
+            params[name] = ("1" if value else "0") if isinstance(value, bool) else value
+    return reverse("registers:record_list", args=[register.slug]) + "?" + urlencode(params)
+
+
+def format_figure(value: Decimal, indicator) -> str:
+    """As typed in the report: a whole number without decimals, a share with one."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return str(value.quantize(ONE_DECIMAL)).replace(".", ",")
+
+
+def bound_rows(obligation, report=None):
+    """For the report of ``obligation``: each bound indicator with the figure from the records, the link to
+    them, the reported value and the override's reason (a few queries whatever the number of records)."""
+    from registers.models import FigureOverride
+
+    bindings = list(
+        IndicatorBinding.objects.filter(indicator__form_id=obligation.form_id)
+        .select_related("indicator")
+        .order_by("indicator__position", "indicator_id")
+    )
+    if not bindings:
+        return []
+    unit = obligation.unit
+    figures = figures_for(bindings, unit, obligation.period_start, obligation.period_end)
+    reported, overrides = {}, {}
+    if report is not None:
+        reported = {v.indicator_id: v for v in report.values.all()}
+        overrides = {o.indicator_id: o for o in FigureOverride.objects.filter(report=report).select_related("by")}
+    rows = []
+    for b in bindings:
+        value = figures[b.indicator_id]
+        shown = format_figure(value, b.indicator)
+        saved = reported.get(b.indicator_id)
+        differs = (
+            saved is not None
+            and saved.raw.strip() != ""
+            and (saved.value_decimal is None or Decimal(saved.value_decimal) != value)
+        )
+        rows.append(
+            {
+                "binding": b,
+                "indicator": b.indicator,
+                "figure": shown,
+                "link": records_link(b, unit, obligation.period_start, obligation.period_end),
+                "reported": saved.raw if saved else "",
+                "differs": differs,
+                "override": overrides.get(b.indicator_id),
+            }
+        )
+    return rows
+
+
+def fill_initial(obligation, report, indicators, initial: dict) -> None:
+    """Put the records' figure in each bound field of the report form, unless the reporter has overridden it."""
+    from registers.models import FigureOverride
+
+    bindings = list(IndicatorBinding.objects.filter(indicator__in=[i.pk for i in indicators]))
+    if not bindings:
+        return
+    overridden = set()
+    if report is not None:
+        overridden = set(FigureOverride.objects.filter(report=report).values_list("indicator_id", flat=True))
+    figures = figures_for(bindings, obligation.unit, obligation.period_start, obligation.period_end)
+    by_id = {i.pk: i for i in indicators}
+    for b in bindings:
+        if b.indicator_id in overridden:
+            continue
+        initial[by_id[b.indicator_id].field_name] = format_figure(figures[b.indicator_id], by_id[b.indicator_id])
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage
+
+
+def units_without_records(model, unit: Unit, start, end, kinds=None, **filters):
+    """Units of ``kinds`` (communes and wards by default) in ``unit``'s subtree with no row in the period,
+    their own or their subtree's."""
+    kinds = kinds or Unit.COMMUNAL_KINDS
+    rows = model.objects.in_period(start, end).filter(unit__path__startswith=OuterRef("path"), **filters)
+    return (
+        Unit.objects.subtree(unit)
+        .filter(kind__in=kinds, closed_on__isnull=True)
+        .annotate(has=Exists(rows))
+        .filter(has=False)
+        .order_by("path")
+    )
+
+
+def dissemination(directive, units):
+    """For each unit of ``units`` (a queryset): conferences on ``directive`` in its subtree and, of the
+    best-attended one, the Party cells reached and the Party cells the unit has; one query."""
+    conferences = Conference.objects.filter(directive=directive, unit__path__startswith=OuterRef("path"))
+
+    def total(expression):
+        return Coalesce(
+            Subquery(
+                conferences.order_by().values("directive").annotate(v=expression).values("v")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    return units.annotate(
+        conference_count=total(Count("id")),
+        cells_reached=total(Max("party_cells_reached")),
+        cells_total=total(Max("party_cells_total")),
+    )
+
+
+def share(reached: int, total: int) -> Decimal | None:
+    if not total:
+        return None
+    return (Decimal(reached) * 100 / total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
