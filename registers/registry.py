@@ -4,6 +4,7 @@ read these descriptions, so every register gets the same pages from the same cod
 
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from registers import models as m
@@ -37,7 +38,7 @@ class Register:
             return str(self.date_label)
         if name == "subject":
             return str(self.subject_label)
-        return str(self.model._meta.get_field(name).verbose_name)
+        return capfirst(str(self.model._meta.get_field(name).verbose_name))
 
     @property
     def all_fields(self) -> tuple[str, ...]:
