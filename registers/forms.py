@@ -69,7 +69,9 @@ def record_form_class(register: Register, *, user, unit: Unit):
             if "matter_kind" in self.fields:
                 self.fields["matter_kind"].queryset = MatterKind.objects.filter(is_active=True)
             if "directive" in self.fields:
-                self.fields["directive"].queryset = Directive.objects.visible_to(user).order_by("-issued_on", "-id")
+                self.fields["directive"].queryset = (
+                    Directive.objects.visible_to(user).select_related("doc_type").order_by("-issued_on", "-id")
+                )
             if "headship" in self.fields:
                 self.fields["headship"].queryset = (
                     Headship.objects.filter(unit=unit).select_related("person").order_by("ended_on", "-started_on")

@@ -183,7 +183,7 @@ CONFERENCES = _add(
             "resident_attendees",
         ),
         filters=("directive",),
-        select_related=("directive",),
+        select_related=("directive__doc_type",),
     )
 )
 RECEPTIONS = _add(

@@ -39,10 +39,12 @@ def directive_120(tree):
 def make_rows(unit, directive, day=DAY, suffix=""):
     """One row of each register for ``unit``: {slug: row}."""
     kind = MatterKind.objects.order_by("position").first()
-    person = make_person(f"Nguyễn Văn Bí{suffix}", unit=unit)
-    head = Headship.objects.create(
-        unit=unit, person=person, title="Bí thư Đảng ủy", started_on=datetime.date(2020, 1, 1)
-    )
+    head = Headship.objects.filter(unit=unit, is_principal=True).first()
+    if head is None:
+        person = make_person(f"Nguyễn Văn Bí{suffix}", unit=unit)
+        head = Headship.objects.create(
+            unit=unit, person=person, title="Bí thư Đảng ủy", started_on=datetime.date(2020, 1, 1)
+        )
     common = {"unit": unit, "date": day}
     rows = [
         Disclosure(**common, subject=f"Dự toán ngân sách 2026{suffix}", group="budget", form="posted", days_posted=30),
