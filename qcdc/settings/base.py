@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "reports",
     "registers",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
