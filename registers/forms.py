@@ -1,5 +1,6 @@
 from django import forms
 from django.forms import modelform_factory
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from directives.forms import AttachmentsField, MultipleFileInput
@@ -35,7 +36,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args, register: Register, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = group_choices(register)
-        self.fields["group"].label = lookup_field(register.model, register.group_field).verbose_name
+        self.fields["group"].label = capfirst(lookup_field(register.model, register.group_field).verbose_name)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css

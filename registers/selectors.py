@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -117,20 +118,35 @@ def _value(binding: IndicatorBinding, row: dict, key: str) -> Decimal:
 
 
 def figures_for(bindings, unit: Unit, start, end) -> dict[int, Decimal]:
-    """Each binding's figure (by indicator id) over ``unit``'s subtree and start…end: one query per register."""
+    """Each binding's figure (by indicator id) over ``unit``'s subtree and start…end, in one query: one
+    aggregate row per register used (each table scanned once), the rows side by side."""
     by_register: dict[str, list[IndicatorBinding]] = {}
     for b in bindings:
         by_register.setdefault(b.register, []).append(b)
-    out = {}
-    for slug, group in by_register.items():
-        model = registry.REGISTERS[slug].model
+    if not by_register:
+        return {}
+    parts, params, names = [], [], []
+    for index, (slug, group) in enumerate(by_register.items()):
         aggregates = {}
         for b in group:
             aggregates.update(_aggregates(b, f"b{b.indicator_id}"))
-        row = _records(model, unit, start, end).aggregate(**aggregates)
-        for b in group:
-            out[b.indicator_id] = _value(b, row, f"b{b.indicator_id}")
-    return out
+        # A constant to group by is left out of GROUP BY: one row aggregating every matching row.
+        qs = (
+            _records(registry.REGISTERS[slug].model, unit, start, end)
+            .order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(**aggregates)
+            .values(*aggregates)
+        )
+        sql, sql_params = qs.query.sql_with_params()
+        parts.append(f"({sql}) r{index}")
+        params.extend(sql_params)
+        names.extend(aggregates)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {' CROSS JOIN '.join(parts)}", params)
+        row = dict(zip(names, cursor.fetchone(), strict=True))
+    return {b.indicator_id: _value(b, row, f"b{b.indicator_id}") for b in bindings}
 
 
 def records_link(binding: IndicatorBinding, unit: Unit, start, end) -> str:
@@ -159,21 +175,12 @@ def format_figure(value: Decimal, indicator) -> str:
 def bound_rows(obligation, report=None):
     """For the report of ``obligation``: each bound indicator with the figure from the records, the link to
     them, the reported value and the override's reason (a few queries whatever the number of records)."""
-    from registers.models import FigureOverride
-
-    bindings = list(
-        IndicatorBinding.objects.filter(indicator__form_id=obligation.form_id)
-        .select_related("indicator")
-        .order_by("indicator__position", "indicator_id")
-    )
+    cached = obligation.__dict__.get("_register_figures")
+    bindings, figures, overrides = cached if cached is not None else _figures_of(obligation, report)
     if not bindings:
         return []
     unit = obligation.unit
-    figures = figures_for(bindings, unit, obligation.period_start, obligation.period_end)
-    reported, overrides = {}, {}
-    if report is not None:
-        reported = {v.indicator_id: v for v in report.values.all()}
-        overrides = {o.indicator_id: o for o in FigureOverride.objects.filter(report=report).select_related("by")}
+    reported = {v.indicator_id: v for v in report.values.all()} if report is not None else {}
     rows = []
     for b in bindings:
         value = figures[b.indicator_id]
@@ -198,20 +205,29 @@ def bound_rows(obligation, report=None):
     return rows
 
 
-def fill_initial(obligation, report, indicators, initial: dict) -> None:
-    """Put the records' figure in each bound field of the report form, unless the reporter has overridden it."""
+def _figures_of(obligation, report):
+    """(bindings, figures, overrides) of the obligation's form, computed once per request (three queries)."""
     from registers.models import FigureOverride
 
-    bindings = list(IndicatorBinding.objects.filter(indicator__in=[i.pk for i in indicators]))
-    if not bindings:
-        return
-    overridden = set()
-    if report is not None:
-        overridden = set(FigureOverride.objects.filter(report=report).values_list("indicator_id", flat=True))
-    figures = figures_for(bindings, obligation.unit, obligation.period_start, obligation.period_end)
+    bindings = list(
+        IndicatorBinding.objects.filter(indicator__form_id=obligation.form_id)
+        .select_related("indicator")
+        .order_by("indicator__position", "indicator_id")
+    )
+    figures = figures_for(bindings, obligation.unit, obligation.period_start, obligation.period_end) if bindings else {}
+    overrides = {}
+    if bindings and report is not None:
+        overrides = {o.indicator_id: o for o in FigureOverride.objects.filter(report=report).select_related("by")}
+    obligation._register_figures = (bindings, figures, overrides)
+    return obligation._register_figures
+
+
+def fill_initial(obligation, report, indicators, initial: dict) -> None:
+    """Put the records' figure in each bound field of the report form, unless the reporter has overridden it."""
+    bindings, figures, overrides = _figures_of(obligation, report)
     by_id = {i.pk: i for i in indicators}
     for b in bindings:
-        if b.indicator_id in overridden:
+        if b.indicator_id in overrides or b.indicator_id not in by_id:
             continue
         initial[by_id[b.indicator_id].field_name] = format_figure(figures[b.indicator_id], by_id[b.indicator_id])
 

@@ -38,6 +38,8 @@ def display(record, name: str) -> str:
         return ""
     if field.choices:
         return str(getattr(record, f"get_{name}_display")())
+    if name == "carried":
+        return _("Carries") if value else _("Does not carry")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.date):
