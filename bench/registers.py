@@ -62,7 +62,7 @@ kind = MatterKind.objects.first()
 ROWS = {
     Disclosure._meta.db_table: (
         2,
-        "\"group\", form, days_posted",
+        '"group", form, days_posted',
         "(ARRAY['budget','plan','fees','land','investment'])[1 + (v.id + m) %% 5], 'posted', 30",
     ),
     CommunityDecision._meta.db_table: (
