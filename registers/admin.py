@@ -4,6 +4,7 @@ who did what."""
 
 from django.contrib import admin
 
+from directives.admin import ReadOnlyAdmin
 from registers import models as m
 
 
@@ -27,21 +28,12 @@ class IndicatorBindingAdmin(admin.ModelAdmin):
     raw_id_fields = ["indicator"]
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ReadOnlyAdmin):
     list_display = ["subject", "unit", "date", "entered_by", "entered_at"]
     list_select_related = ["unit", "entered_by"]
     search_fields = ["search_key"]
     date_hierarchy = "date"
     raw_id_fields = ["unit"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 for model in (
@@ -56,10 +48,5 @@ for model in (
     admin.site.register(model, ReadOnly)
 
 
-@admin.register(m.RecordAttachment, m.FigureOverride)
-class ReadOnlyPlain(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+admin.site.register(m.RecordAttachment, ReadOnlyAdmin)
+admin.site.register(m.FigureOverride, ReadOnlyAdmin)

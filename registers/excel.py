@@ -27,7 +27,7 @@ from qcdc.spreadsheets import put, sheet_title, text_cell
 from registers import rules, services
 from registers.models import MatterKind
 from registers.registry import Register
-from units.excel_import import _parse_date, _text
+from units.excel_import import RowError, _parse_date, _text
 from units.models import Headship, Unit
 from units.text import name_identity, search_key
 
@@ -46,13 +46,6 @@ class Column:
     english: str
     required: bool
     kind: str  # text, date, int, choice, link
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None
-    column: str
-    message: str
 
 
 @dataclass

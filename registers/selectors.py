@@ -5,13 +5,14 @@ Every function here costs a fixed number of queries whatever the number of rows 
 run in the database, one query per register used.
 """
 
+import bisect
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -236,18 +237,29 @@ def fill_initial(obligation, report, indicators, initial: dict) -> None:
 # Coverage
 
 
-def units_without_records(model, unit: Unit, start, end, kinds=None, **filters):
-    """Units of ``kinds`` (communes and wards by default) in ``unit``'s subtree with no row in the period,
-    their own or their subtree's."""
+def units_without_records(model, unit: Unit, start, end, kinds=None, **filters) -> list[int]:
+    """Ids of the units of ``kinds`` (communes and wards by default) in ``unit``'s subtree with no row in the period,
+    their own or their subtree's, ordered by their place in the tree.
+
+    Two queries: the distinct paths of the units that have rows, and the candidate units; a prefix test in
+    Python pairs them (a pattern built from another row's path cannot use the path index)."""
     kinds = kinds or Unit.COMMUNAL_KINDS
-    rows = model.objects.in_period(start, end).filter(unit__path__startswith=OuterRef("path"), **filters)
-    return (
+    having = sorted(
+        set(_records(model, unit, start, end, **filters).order_by().values_list("unit__path", flat=True).distinct())
+    )
+    candidates = list(
         Unit.objects.subtree(unit)
         .filter(kind__in=kinds, closed_on__isnull=True)
-        .annotate(has=Exists(rows))
-        .filter(has=False)
         .order_by("path")
+        .values_list("pk", "path")
     )
+    return [pk for pk, path in candidates if not _has_prefix(having, path)]
+
+
+def _has_prefix(sorted_paths: list[str], prefix: str) -> bool:
+    """Does a path of ``sorted_paths`` start with ``prefix``? (binary search in the sorted list)"""
+    index = bisect.bisect_left(sorted_paths, prefix)
+    return index < len(sorted_paths) and sorted_paths[index].startswith(prefix)
 
 
 def dissemination(directive, units):

@@ -100,12 +100,13 @@ def figures(request):
                     "register": registry.REGISTERS[b.register],
                     "figure": selectors.format_figure(values[b.indicator_id], b.indicator),
                     "link": selectors.records_link(b, unit, start, end),
-                    "without": without.count(),
+                    "without": len(without),
                 }
             )
             if wanted == str(b.indicator_id):
                 missing_binding = b
-                missing_page = Paginator(without.select_related("parent"), PAGE_SIZE).get_page(request.GET.get("page"))
+                listed = Unit.objects.filter(pk__in=without).select_related("parent").order_by("path")
+                missing_page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "registers/figures.html",

@@ -7,6 +7,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def install_shipped(apps, schema_editor):
+    """Kinds of matter, reception rules, and the shipped forms' indicators bound to the registers."""
+    from registers import shipped
+
+    shipped.install(
+        apps.get_model("registers", "MatterKind"),
+        apps.get_model("registers", "ReceptionRule"),
+        apps.get_model("reports", "ReportForm"),
+        apps.get_model("reports", "Indicator"),
+        apps.get_model("registers", "IndicatorBinding"),
+    )
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -331,4 +344,5 @@ class Migration(migrations.Migration):
             model_name='villagecharter',
             index=models.Index(fields=['search_key'], name='charter_search'),
         ),
+        migrations.RunPython(install_shipped, migrations.RunPython.noop),
     ]
