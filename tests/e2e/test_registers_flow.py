@@ -10,7 +10,7 @@ from registers.models import CommunityDecision, Conference, Disclosure, RecordAt
 from reports import generation
 from reports.models import FormAssignment, Indicator, Obligation
 from tests.e2e.conftest import login
-from tests.registers.conftest import directive_120  # noqa: F401  (a fixture)
+from tests.registers.conftest import make_directive_120
 from tests.reports.conftest import form_by_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -35,8 +35,9 @@ def _fits(page) -> None:
 
 
 def test_a_ward_keeps_its_registers_and_the_report_follows(
-    page, live_server, users, quarter, directive_120, tmp_path, uploads_in_tmp
-):  # noqa: F811
+    page, live_server, users, tree, quarter, tmp_path, uploads_in_tmp
+):
+    directive_120 = make_directive_120(tree)
     login(page, live_server, users["reporter_tu_son"].username)
     photo = tmp_path / "niem-yet-du-toan.png"
     photo.write_bytes(PNG)

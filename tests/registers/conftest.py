@@ -24,6 +24,11 @@ DAY = datetime.date(2026, 2, 10)
 
 @pytest.fixture
 def directive_120(tree):
+    return make_directive_120(tree)
+
+
+def make_directive_120(tree):
+    """Kết luận 120-KL/TW, registered at the national level."""
     doc_type = DirectiveType.objects.get_or_create(code="KL", defaults={"name": "Kết luận", "family": "party"})[0]
     return Directive.objects.create(
         owner_unit=tree["nation"],
