@@ -237,23 +237,30 @@ def fill_initial(obligation, report, indicators, initial: dict) -> None:
 # Coverage
 
 
-def units_without_records(model, unit: Unit, start, end, kinds=None, **filters) -> list[int]:
-    """Ids of the units of ``kinds`` (communes and wards by default) in ``unit``'s subtree with no row in the period,
-    their own or their subtree's, ordered by their place in the tree.
+def units_without_records(model, unit: Unit, start, end, kinds=None, candidates=None, **filters) -> list[int]:
+    """Ids of the units of ``kinds`` (communes and wards by default) in ``unit``'s subtree with no row in the
+    period, their own or their subtree's, ordered by their place in the tree.
 
-    Two queries: the distinct paths of the units that have rows, and the candidate units; a prefix test in
-    Python pairs them (a pattern built from another row's path cannot use the path index)."""
-    kinds = kinds or Unit.COMMUNAL_KINDS
+    Two queries (one when ``candidates``, the (id, path) of those units, are given): the distinct paths of
+    the units that have rows, and the candidates; a prefix test in Python pairs them (a pattern built from
+    another row's path cannot use the path index)."""
     having = sorted(
         set(_records(model, unit, start, end, **filters).order_by().values_list("unit__path", flat=True).distinct())
     )
-    candidates = list(
+    if candidates is None:
+        candidates = candidate_units(unit, kinds)
+    return [pk for pk, path in candidates if not _has_prefix(having, path)]
+
+
+def candidate_units(unit: Unit, kinds=None) -> list[tuple[int, str]]:
+    """(id, path) of the open units of ``kinds`` (communes and wards by default) in ``unit``'s subtree."""
+    kinds = kinds or Unit.COMMUNAL_KINDS
+    return list(
         Unit.objects.subtree(unit)
         .filter(kind__in=kinds, closed_on__isnull=True)
         .order_by("path")
         .values_list("pk", "path")
     )
-    return [pk for pk, path in candidates if not _has_prefix(having, path)]
 
 
 def _has_prefix(sorted_paths: list[str], prefix: str) -> bool:

@@ -1,6 +1,8 @@
 """Figures from the registers: the totals behind report indicators with the units that have no record,
 the heads who received citizens less often than required, and a reporter's reasoned override."""
 
+import json
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -90,9 +92,16 @@ def figures(request):
         )
         values = selectors.figures_for(bindings, unit, start, end)
         wanted = request.GET.get("missing")
+        candidates = selectors.candidate_units(unit)
+        seen = {}  # bindings of one register with the same filters share their rows
         for b in bindings:
             model = registry.REGISTERS[b.register].model
-            without = selectors.units_without_records(model, unit, start, end, **(b.filters or {}))
+            key = (b.register, json.dumps(b.filters or {}, sort_keys=True))
+            if key not in seen:
+                seen[key] = selectors.units_without_records(
+                    model, unit, start, end, candidates=candidates, **(b.filters or {})
+                )
+            without = seen[key]
             rows.append(
                 {
                     "binding": b,
