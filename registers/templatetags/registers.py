@@ -3,7 +3,7 @@
 from django import template
 from django.core.paginator import Paginator
 
-from directives.models import Assignment
+from directives.models import Assignment, DirectiveRelation
 from registers import rules, selectors
 from registers.forms import OverrideForm
 from units.models import Unit
@@ -29,12 +29,29 @@ def registers_figures(context, obligation, report=None, editing=False, part="pan
     }
 
 
+def _carried_out_by(directive, levels: int = 5) -> set[int]:
+    """The directive and the plans that implement it, down the cascade (a query per level): a conclusion's
+    tasks are handed out on the plans that carry it out."""
+    ids, frontier = {directive.pk}, {directive.pk}
+    for _level in range(levels):
+        frontier = set(
+            DirectiveRelation.objects.filter(target_id__in=frontier, kind=DirectiveRelation.Kind.IMPLEMENTS)
+            .exclude(source_id__in=ids)
+            .values_list("source_id", flat=True)
+        )
+        if not frontier:
+            break
+        ids |= frontier
+    return ids
+
+
 @register.inclusion_tag("registers/_directive_dissemination.html", takes_context=True)
 def directive_dissemination(context, directive):
-    """Per unit assigned the directive (in the user's scope): was it disseminated, the Party cells reached."""
+    """Per unit assigned the directive or a plan carrying it out (in the user's scope): was the directive
+    disseminated there, and the share of Party cells reached."""
     request = context["request"]
     assigned = (
-        Assignment.objects.filter(directive=directive)
+        Assignment.objects.filter(directive__in=_carried_out_by(directive))
         .of_units_in_scope(request.user)
         .exclude(status=Assignment.Status.CANCELLED)
     )
