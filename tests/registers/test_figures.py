@@ -208,3 +208,23 @@ def test_heads_below_their_reception_frequency(client, users, tree, spread):
     names = {h.person.full_name for h in response.context["page"]}
     # Party secretaries owe a day a month: one day in the quarter is not enough.
     assert "Nguyễn Văn Bí 1" in names and "Nguyễn Văn Bí 3" in names
+
+
+COUNTERS = {
+    "disclosures_count": "registers_disclosure",
+    "community_decisions_count": "registers_communitydecision",
+    "village_charters_count": "registers_villagecharter",
+    "consultations_count": "registers_consultation",
+    "supervisions_count": "registers_supervision",
+    "conferences_count": "registers_conference",
+    "citizen_receptions_count": "registers_citizenreception",
+}
+
+
+def test_the_counts_other_apps_read_equal_plain_sql(tree, spread):
+    for name, table in COUNTERS.items():
+        counted = getattr(selectors, name)(tree["tu_son"], *Q1)
+        assert counted == sql("SELECT COUNT(*)" + JOIN.format(t=table), tree["tu_son"].path), name
+    assert selectors.community_decisions_count(tree["tu_son"], *Q1, carried=True) == sql(
+        "SELECT COUNT(*)" + JOIN.format(t="registers_communitydecision") + " AND r.carried", tree["tu_son"].path
+    )
