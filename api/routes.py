@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from api.views import dashboards, notifications
+from api.views import registers as register_views
 from api.views.directives import AssignmentViewSet, DirectiveTypeViewSet, DirectiveViewSet
 from api.views.reports import ObligationViewSet, ReportFormViewSet, ReportViewSet
 from api.views.units import BodyViewSet, PersonViewSet, UnitViewSet
@@ -18,6 +19,7 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("report-forms", ReportFormViewSet, basename="report-form")
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("reports", ReportViewSet, basename="report")
-# Notifications and dashboard figures register theirs in their own modules.
+# Notifications, dashboard figures and the registers register theirs in their own modules.
 notifications.register(router)
 dashboards.register(router)
+register_views.register(router)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from directives import uploads
+from registers import selectors as registers_selectors
 from reports import pages, periods, services
 from reports.forms import NoteForm, ReasonForm, ReportEntryForm, SendBackForm, entry_initial
 from reports.models import Obligation, Report, ReportAttachment, ReportEvent, ReportValue, ReportVersion, Status
@@ -235,6 +236,7 @@ def report_edit(request, pk: int):
         initial = entry_initial(report, sections, indicators) if report else {"revision": 0}
         if report is None:
             initial.update(services.document_defaults(obligation, timezone.localdate()))
+        registers_selectors.fill_initial(obligation, report, indicators, initial)  # figures follow the records
         form = ReportEntryForm(initial=initial, sections=sections, indicators=indicators)
     action, label = pages.submit_label(report, obligation, request.user)
     attachments = list(report.attachments.filter(removed_at__isnull=True)) if report else []

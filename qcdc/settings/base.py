@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "units",
     "directives",
     "reports",
+    "registers",
     "api",
     "demo",
 ]

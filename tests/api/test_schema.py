@@ -21,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from registers.registry import REGISTERS
 from tests.api.conftest import complete_draft
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -37,6 +38,7 @@ ID_OF = {
     "/api/v1/report-forms/": "form",
     "/api/v1/obligations/": "started",
     "/api/v1/reports/": "report",
+    **{f"/api/v1/{slug}/": slug for slug in REGISTERS},
 }
 
 
@@ -111,9 +113,17 @@ def test_the_documentation_page_is_served_from_our_own_static_files(client, db):
         assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{asset}")
 
 
+@pytest.fixture
+def register_rows(objects):
+    """One row of each register for the ward, so that reading one is checked too."""
+    from tests.registers.conftest import make_rows
+
+    return make_rows(objects["directive"].owner_unit, objects["directive"])
+
+
 @pytest.mark.parametrize("who", ["admin", "staff", "reporter_tu_son", "head_tu_son", "staff_ha_noi", None])
-def test_every_operation_keeps_to_the_description(wsgi_app, objects, reporting, tokens, who):
-    objects = {**objects, **reporting}
+def test_every_operation_keeps_to_the_description(wsgi_app, objects, reporting, register_rows, tokens, who):
+    objects = {**objects, **reporting, **register_rows}
     schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, wsgi_app)
     headers = {"Authorization": f"Token {tokens[who]}"} if who else {}
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -1,0 +1,296 @@
+"""Read-side figures from the registers: counts for a unit's subtree over a period, the figures bound to
+report indicators, dissemination of a directive, and the units with no record.
+
+Every function here costs a fixed number of queries whatever the number of rows or units: aggregates
+run in the database, one query per register used.
+"""
+
+import bisect
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from registers import registry
+from registers.models import (
+    CitizenReception,
+    CommunityDecision,
+    Conference,
+    Consultation,
+    Disclosure,
+    IndicatorBinding,
+    Supervision,
+    VillageCharter,
+)
+from units.models import Unit
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def _records(model, unit: Unit, start: datetime.date | None, end: datetime.date | None, **filters):
+    return model.objects.in_subtree(unit).in_period(start, end).filter(**filters)
+
+
+# One small function per register, for other apps (the annual evaluation): rows of the unit's subtree dated
+# within start…end (inclusive), optionally narrowed by field lookups.
+
+
+def disclosures_count(unit: Unit, start, end, **filters) -> int:
+    return _records(Disclosure, unit, start, end, **filters).count()
+
+
+def community_decisions_count(unit: Unit, start, end, **filters) -> int:
+    return _records(CommunityDecision, unit, start, end, **filters).count()
+
+
+def village_charters_count(unit: Unit, start, end, **filters) -> int:
+    return _records(VillageCharter, unit, start, end, **filters).count()
+
+
+def consultations_count(unit: Unit, start, end, **filters) -> int:
+    return _records(Consultation, unit, start, end, **filters).count()
+
+
+def supervisions_count(unit: Unit, start, end, **filters) -> int:
+    return _records(Supervision, unit, start, end, **filters).count()
+
+
+def conferences_count(unit: Unit, start, end, **filters) -> int:
+    return _records(Conference, unit, start, end, **filters).count()
+
+
+def citizen_receptions_count(unit: Unit, start, end, **filters) -> int:
+    return _records(CitizenReception, unit, start, end, **filters).count()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bound figures
+
+
+def check_binding(binding: IndicatorBinding) -> None:
+    """Refuse a binding that names a register, field or filter the register does not declare."""
+    register = registry.REGISTERS.get(binding.register)
+    if register is None:
+        raise ValidationError({"register": _("No such register.")})
+    M = IndicatorBinding.Measure
+    if binding.measure == M.SUM and binding.field not in register.sums:
+        raise ValidationError({"field": _("Choose one of: %(fields)s.") % {"fields": ", ".join(register.sums) or "—"}})
+    bad = set(binding.filters or {}) - set(register.filterable)
+    if bad:
+        raise ValidationError(
+            {"filters": _("Not a filter of this register: %(names)s.") % {"names": ", ".join(sorted(bad))}}
+        )
+    if binding.measure == M.SHARE and (
+        not binding.condition or set(binding.condition) - set(register.share_conditions)
+    ):
+        raise ValidationError(
+            {"condition": _("Choose one of: %(fields)s.") % {"fields": ", ".join(register.share_conditions) or "—"}}
+        )
+
+
+def _q(mapping: dict) -> Q:
+    return Q(**(mapping or {}))
+
+
+def _aggregates(binding: IndicatorBinding, key: str) -> dict:
+    M = IndicatorBinding.Measure
+    where = _q(binding.filters)
+    if binding.measure == M.SUM:
+        return {key: Coalesce(Sum(binding.field, filter=where), Value(0), output_field=IntegerField())}
+    out = {key: Count("id", filter=where)}
+    if binding.measure == M.SHARE:
+        out[f"{key}_hit"] = Count("id", filter=where & _q(binding.condition))
+    return out
+
+
+def _value(binding: IndicatorBinding, row: dict, key: str) -> Decimal:
+    if binding.measure == IndicatorBinding.Measure.SHARE:
+        total = row[key]
+        if not total:
+            return Decimal(0)
+        return (Decimal(row[f"{key}_hit"]) * 100 / total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    return Decimal(row[key] or 0)
+
+
+def figures_for(bindings, unit: Unit, start, end) -> dict[int, Decimal]:
+    """Each binding's figure (by indicator id) over ``unit``'s subtree and start…end, in one query: one
+    aggregate row per register used (each table scanned once), the rows side by side."""
+    by_register: dict[str, list[IndicatorBinding]] = {}
+    for b in bindings:
+        by_register.setdefault(b.register, []).append(b)
+    if not by_register:
+        return {}
+    parts, params, names = [], [], []
+    for index, (slug, group) in enumerate(by_register.items()):
+        aggregates = {}
+        for b in group:
+            aggregates.update(_aggregates(b, f"b{b.indicator_id}"))
+        # A constant to group by is left out of GROUP BY: one row aggregating every matching row.
+        qs = (
+            _records(registry.REGISTERS[slug].model, unit, start, end)
+            .order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(**aggregates)
+            .values(*aggregates)
+        )
+        sql, sql_params = qs.query.sql_with_params()
+        parts.append(f"({sql}) r{index}")
+        params.extend(sql_params)
+        names.extend(aggregates)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {' CROSS JOIN '.join(parts)}", params)
+        row = dict(zip(names, cursor.fetchone(), strict=True))
+    return {b.indicator_id: _value(b, row, f"b{b.indicator_id}") for b in bindings}
+
+
+def records_link(binding: IndicatorBinding, unit: Unit, start, end) -> str:
+    """The register's list narrowed to exactly the rows a figure counts."""
+    register = registry.REGISTERS[binding.register]
+    params = {"unit": unit.pk}
+    if start:
+        params["start"] = start.isoformat()
+    if end:
+        params["end"] = end.isoformat()
+    for name, value in (binding.filters or {}).items():
+        if name == register.group_field:
+            params["group"] = value
+        else:
+            params[name] = ("1" if value else "0") if isinstance(value, bool) else value
+    return reverse("registers:record_list", args=[register.slug]) + "?" + urlencode(params)
+
+
+def format_figure(value: Decimal, indicator) -> str:
+    """As typed in the report: a whole number without decimals, a share with one."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return str(value.quantize(ONE_DECIMAL)).replace(".", ",")
+
+
+def bound_rows(obligation, report=None):
+    """For the report of ``obligation``: each bound indicator with the figure from the records, the link to
+    them, the reported value and the override's reason (a few queries whatever the number of records)."""
+    cached = obligation.__dict__.get("_register_figures")
+    bindings, figures, overrides = cached if cached is not None else _figures_of(obligation, report)
+    if not bindings:
+        return []
+    unit = obligation.unit
+    reported = {v.indicator_id: v for v in report.values.all()} if report is not None else {}
+    rows = []
+    for b in bindings:
+        value = figures[b.indicator_id]
+        shown = format_figure(value, b.indicator)
+        saved = reported.get(b.indicator_id)
+        differs = (
+            saved is not None
+            and saved.raw.strip() != ""
+            and (saved.value_decimal is None or Decimal(saved.value_decimal) != value)
+        )
+        rows.append(
+            {
+                "binding": b,
+                "indicator": b.indicator,
+                "figure": shown,
+                "link": records_link(b, unit, obligation.period_start, obligation.period_end),
+                "reported": saved.raw if saved else "",
+                "differs": differs,
+                "override": overrides.get(b.indicator_id),
+            }
+        )
+    return rows
+
+
+def _figures_of(obligation, report):
+    """(bindings, figures, overrides) of the obligation's form, computed once per request (three queries)."""
+    from registers.models import FigureOverride
+
+    bindings = list(
+        IndicatorBinding.objects.filter(indicator__form_id=obligation.form_id)
+        .select_related("indicator")
+        .order_by("indicator__position", "indicator_id")
+    )
+    figures = figures_for(bindings, obligation.unit, obligation.period_start, obligation.period_end) if bindings else {}
+    overrides = {}
+    if bindings and report is not None:
+        overrides = {o.indicator_id: o for o in FigureOverride.objects.filter(report=report).select_related("by")}
+    obligation._register_figures = (bindings, figures, overrides)
+    return obligation._register_figures
+
+
+def fill_initial(obligation, report, indicators, initial: dict) -> None:
+    """Put the records' figure in each bound field of the report form, unless the reporter has overridden it."""
+    bindings, figures, overrides = _figures_of(obligation, report)
+    by_id = {i.pk: i for i in indicators}
+    for b in bindings:
+        if b.indicator_id in overrides or b.indicator_id not in by_id:
+            continue
+        initial[by_id[b.indicator_id].field_name] = format_figure(figures[b.indicator_id], by_id[b.indicator_id])
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage
+
+
+def units_without_records(model, unit: Unit, start, end, kinds=None, candidates=None, **filters) -> list[int]:
+    """Ids of the units of ``kinds`` (communes and wards by default) in ``unit``'s subtree with no row in the
+    period, their own or their subtree's, ordered by their place in the tree.
+
+    Two queries (one when ``candidates``, the (id, path) of those units, are given): the distinct paths of
+    the units that have rows, and the candidates; a prefix test in Python pairs them (a pattern built from
+    another row's path cannot use the path index)."""
+    having = sorted(
+        set(_records(model, unit, start, end, **filters).order_by().values_list("unit__path", flat=True).distinct())
+    )
+    if candidates is None:
+        candidates = candidate_units(unit, kinds)
+    return [pk for pk, path in candidates if not _has_prefix(having, path)]
+
+
+def candidate_units(unit: Unit, kinds=None) -> list[tuple[int, str]]:
+    """(id, path) of the open units of ``kinds`` (communes and wards by default) in ``unit``'s subtree."""
+    kinds = kinds or Unit.COMMUNAL_KINDS
+    return list(
+        Unit.objects.subtree(unit)
+        .filter(kind__in=kinds, closed_on__isnull=True)
+        .order_by("path")
+        .values_list("pk", "path")
+    )
+
+
+def _has_prefix(sorted_paths: list[str], prefix: str) -> bool:
+    """Does a path of ``sorted_paths`` start with ``prefix``? (binary search in the sorted list)"""
+    index = bisect.bisect_left(sorted_paths, prefix)
+    return index < len(sorted_paths) and sorted_paths[index].startswith(prefix)
+
+
+def dissemination(directive, units):
+    """For each unit of ``units`` (a queryset): conferences on ``directive`` in its subtree and, of the
+    best-attended one, the Party cells reached and the Party cells the unit has; one query."""
+    conferences = Conference.objects.filter(directive=directive, unit__path__startswith=OuterRef("path"))
+
+    def total(expression):
+        return Coalesce(
+            Subquery(
+                conferences.order_by().values("directive").annotate(v=expression).values("v")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    return units.annotate(
+        conference_count=total(Count("id")),
+        cells_reached=total(Max("party_cells_reached")),
+        cells_total=total(Max("party_cells_total")),
+    )
+
+
+def share(reached: int, total: int) -> Decimal | None:
+    if not total:
+        return None
+    return (Decimal(reached) * 100 / total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
