@@ -209,3 +209,116 @@ class AssignmentCancelForm(forms.Form):
 class RelateForm(forms.Form):
     kind = forms.ChoiceField(label=_("This directive"), choices=DirectiveRelation.Kind.choices)
     target = forms.IntegerField(widget=forms.HiddenInput)
+
+
+GRID_LIMIT = 300  # the per-unit grid lists at most this many units; beyond, one role for the whole batch
+
+
+class ProgressForm(forms.Form):
+    percent = forms.IntegerField(label=_("Done (%)"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = AttachmentsField(
+        label=_("Evidence"),
+        help_text=_("Minutes, photos, signed documents: PDF, Word, Excel, ODT, JPEG or PNG."),
+    )
+
+
+class RequireReportForm(forms.Form):
+    """A periodic report the directive asks of its units while it runs."""
+
+    form = forms.ModelChoiceField(label=_("Report form"), queryset=None)
+    kinds = forms.MultipleChoiceField(
+        label=_("Every unit of these kinds under it"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    include_root = forms.BooleanField(label=_("Also the unit itself"), required=False)
+    starts_on = forms.DateField(label=_("Owed from"), widget=DateInput(), required=False)
+    ends_on = forms.DateField(label=_("Owed until"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, directive: Directive, **kwargs):
+        from reports.models import ReportForm
+
+        super().__init__(*args, **kwargs)
+        self.fields["form"].queryset = (
+            ReportForm.objects.active().filter(kind=ReportForm.Kind.PERIODIC).order_by("name")
+        )
+        self.fields["form"].empty_label = _("— choose the form —")
+        self.fields["kinds"].choices = [(k, Unit.Kind(k).label) for k in ASSIGNABLE_KINDS]
+        if not self.is_bound:
+            self.initial.setdefault("kinds", DEFAULT_KINDS)
+            self.initial.setdefault("starts_on", directive.effective_from)
+            self.initial.setdefault("ends_on", directive.effective_to)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The end cannot come before the start."))
+        return data
+
+
+class WatchForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is watched"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. three quarterly reports late in a row; petitions left unanswered."),
+    )
+    review_on = forms.DateField(label=_("Review on"), widget=DateInput())
+
+
+class WatchTaskForm(forms.Form):
+    directive = forms.ModelChoiceField(
+        label=_("Under the directive"),
+        queryset=Directive.objects.none(),
+        help_text=_("The follow-up task is an ordinary task of this directive, in the register."),
+    )
+    task = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    report_required = forms.BooleanField(label=_("A report must be filed"), required=False, initial=True)
+
+    def __init__(self, *args, directives=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if directives is not None:
+            self.fields["directive"].queryset = directives
+        self.fields["directive"].empty_label = _("— choose the directive —")
+
+
+class WatchVisitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What"), choices=[])
+    happened_on = forms.DateField(label=_("On"), widget=DateInput())
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from directives.models import WatchAction
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (WatchAction.Kind.VISIT, WatchAction.Kind.VISIT.label),
+            (WatchAction.Kind.INSPECTION, WatchAction.Kind.INSPECTION.label),
+        ]
+
+
+class WatchReviewForm(forms.Form):
+    review_on = forms.DateField(label=_("New review date"), widget=DateInput())
+    note = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WatchCloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[])
+    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from directives.models import Watch
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = Watch.Outcome.choices
+
+
+class WatchFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from directives.models import Watch
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status")), *Watch.Status.choices]
+        self.fields["status"].widget.attrs["class"] = "form-select"

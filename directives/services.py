@@ -6,7 +6,8 @@ unit's recent changes show it).
 """
 
 import datetime
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives import uploads
+from directives import rules, uploads
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation, DirectiveType
 from directives.models.assignments import task_key
 from directives.querysets import MANAGER_ROLES
@@ -89,7 +90,7 @@ class BulkResult:
 
 
 def can_manage(user, unit: Unit) -> bool:
-    return scope.has_role(user, MANAGER_ROLES, unit)
+    return rules.may_manage_directives_of(user, unit)
 
 
 def _require_manager(actor, unit: Unit) -> None:
@@ -418,9 +419,13 @@ def assignment_bulk_create(
     include_root: bool = False,
     only_open: bool = True,
     units: Iterable[Unit] = (),
+    roles: Mapping[int, str] | None = None,
+    deadlines: Mapping[int, datetime.date | None] | None = None,
 ) -> BulkResult:
     """Hand one task to many units in one transaction; units already holding the same task are left as they are.
 
+    ``roles`` and ``deadlines`` (by unit id) give some units another role or deadline than ``role`` and
+    ``deadline``: the grid of the assignment page, where one unit leads, others coordinate or monitor.
     One query picks the units (path prefix and kind), one reads who already holds the task, and the rest
     are inserted in batches against the unique constraint (directive, task, unit).
     """
@@ -442,6 +447,7 @@ def assignment_bulk_create(
         raise ValidationError(
             _("No unit matches this choice. Pick other kinds of unit, or another unit to start from.")
         )
+    roles, deadlines = _per_unit(directive, target_ids, roles or {}, deadlines or {})
     key = task_key(task)
     holding = Assignment.objects.filter(directive=directive, task_key=key)
     already = set(holding.values_list("unit_id", flat=True))
@@ -451,8 +457,8 @@ def assignment_bulk_create(
             unit_id=unit_id,
             task=task,
             task_key=key,
-            role=role,
-            deadline=deadline,
+            role=roles.get(unit_id, role),
+            deadline=deadlines.get(unit_id, deadline),
             report_required=report_required,
             assigned_by=_actor(actor),
         )
@@ -477,6 +483,14 @@ def assignment_bulk_create(
             changes["under"] = ["", scope_text]
         if kinds:
             changes["kinds"] = ["", ", ".join(str(Unit.Kind(k).label) for k in kinds)]
+        if roles or deadlines:
+            given = Counter(a.role for a in new)
+            changes["roles"] = [
+                "",
+                ", ".join(f"{Assignment.Role(r).label}: {given[r]}" for r in Assignment.Role.values if given[r]),
+            ]
+        if deadlines:
+            changes["own_deadlines"] = ["", str(sum(1 for a in new if a.unit_id in deadlines))]
         if result.already:
             changes["already_assigned"] = ["", str(result.already)]
         _event(directive=directive, actor=actor, kind=DirectiveEvent.Kind.ASSIGNED, note=task, changes=changes)
@@ -490,6 +504,21 @@ def assignment_bulk_create(
             data={"task": task[:200], "units": created, "reports": reports_opened},
         )
     return result
+
+
+def _per_unit(directive, target_ids, roles, deadlines):
+    """The grid's choices, checked: only units the assignment reaches, known roles, deadlines after the issue."""
+    targets = set(target_ids)
+    stray = (set(roles) | set(deadlines)) - targets
+    if stray:
+        raise ValidationError(_("A role or deadline was given for a unit this assignment does not reach."))
+    known = set(Assignment.Role.values)
+    if any(r not in known for r in roles.values()):
+        raise ValidationError({"role": _("Choose lead, coordinate or monitor for each unit.")})
+    deadlines = {pk: day for pk, day in deadlines.items() if day is not None}
+    for day in deadlines.values():
+        _check_deadline(directive, day)
+    return dict(roles), deadlines
 
 
 def _locked_assignment(assignment: Assignment) -> Assignment:

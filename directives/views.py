@@ -4,12 +4,13 @@ Out of scope is a 404 everywhere; in scope but not committee staff or administra
 registering unit is a 403 for the pages that change something.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, F, Max, Min, Q, Value, When
+from django.db.models import Avg, Case, Count, F, Max, Min, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from directives import services, uploads
+from directives import rules, services, uploads
 from directives.cascade import cascade_down, cascade_up
 from directives.forms import (
+    GRID_LIMIT,
     AssignForm,
     AssignmentCancelForm,
     AssignmentChangeForm,
@@ -32,7 +34,7 @@ from directives.forms import (
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation
 from directives.querysets import MANAGER_ROLES
 from units import scope
-from units.forms import add_service_errors
+from units.forms import DateInput, add_service_errors
 from units.models import Unit
 from units.text import search_key
 
@@ -153,6 +155,10 @@ def directive_detail(request, pk: int):
             overdue=Count("id", filter=Q(status=Assignment.Status.OPEN, deadline__lt=today)),
             first_deadline=Min("deadline"),
             last_deadline=Max("deadline"),
+            progress=Avg("progress", filter=~Q(status=Assignment.Status.CANCELLED)),
+            leads=Count("id", filter=Q(role=Assignment.Role.LEAD)),
+            coordinates=Count("id", filter=Q(role=Assignment.Role.COORDINATE)),
+            monitors=Count("id", filter=Q(role=Assignment.Role.MONITOR)),
         )
         .order_by("-last_deadline", "task")[:100]
     )
@@ -160,6 +166,7 @@ def directive_detail(request, pk: int):
         assignments.select_related("unit").order_by("unit__search_key", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("apage"))
     can_manage = services.can_manage(user, directive.owner_unit)
+    periodic = _periodic_reports(directive, user)
     # A task handed to many units is one event with no assignment: it names the task, how many units and
     # where. Only those who manage the directive, or hold that task themselves, read it.
     own_rows = Q(assignment__in=assignments)
@@ -184,10 +191,32 @@ def directive_detail(request, pk: int):
         "can_manage": can_manage,
         "can_create": bool(scope.scope_paths(user, MANAGER_ROLES)),
         "attachment_form": AttachmentForm() if can_manage else None,
+        "periodic": periodic,
+        "may_require_report": rules.may_require_report(user, directive)
+        and directive.status == Directive.Status.IN_FORCE,
         "today": today,
         "nav_section": "directives",
     }
     return render(request, "directives/directive_detail.html", context)
+
+
+def _periodic_reports(directive: Directive, user) -> dict:
+    """The periodic reports the directive requires, and how many of them the user's units owe and have filed."""
+    from reports.models import FormAssignment, Obligation
+    from reports.models.obligations import FILED, overdue_q
+
+    rows = list(FormAssignment.objects.filter(directive=directive).select_related("form", "root").order_by("pk"))
+    counts = {"owed": 0, "filed": 0, "overdue": 0}
+    q = scope.in_scope_q(user, "unit__path")
+    if rows and q is not None:
+        counts = Obligation.objects.filter(q, directive=directive).aggregate(
+            owed=Count("id"),
+            filed=Count("id", filter=Q(status__in=FILED)),
+            overdue=Count("id", filter=overdue_q(timezone.localdate())),
+        )
+    for row in rows:
+        row.kind_labels = [str(Unit.Kind(k).label) for k in row.kinds if k in Unit.Kind.values]
+    return {"rows": rows, **counts}
 
 
 def _change_label(name: str, model) -> str:
@@ -196,6 +225,13 @@ def _change_label(name: str, model) -> str:
         "under": _("under"),
         "kinds": _("kinds of unit"),
         "already_assigned": _("already held it"),
+        "roles": _("roles"),
+        "own_deadlines": _("units with their own deadline"),
+        "progress": _("progress"),
+        "files": _("files"),
+        "form": _("form"),
+        "period": _("period"),
+        "obligations": _("reports owed"),
         "relation": _("link"),
         "attachment": _("file"),
     }
@@ -441,11 +477,27 @@ def assignment_create(request, pk: int):
     if root is None and not q and request.method != "POST":
         root = directive.owner_unit if services.can_manage(user, directive.owner_unit) else _manager_root(user)
     form = AssignForm(request.POST or None, root=root, kind_counts=_kind_counts(root) if root else None)
+    grid = None
     if request.method == "POST" and root is None:
         form.add_error(None, _("Choose the unit to start from."))
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        targets = {
+            "root": root,
+            "kinds": data["kinds"],
+            "include_root": data["include_root"],
+            "only_open": data["only_open"],
+            "units": data["units"],
+        }
         try:
+            if request.POST.get("action") == "grid":
+                grid = _grid_rows(request, user, targets, data)
+                if grid["units"] or grid["too_many"]:
+                    raise _ShowGrid
+                raise ValidationError(
+                    _("No unit matches this choice. Pick other kinds of unit, or another unit to start from.")
+                )
+            roles, deadlines = _grid_choices(request.POST) if request.POST.get("grid") == "1" else ({}, {})
             result = services.assignment_bulk_create(
                 actor=user,
                 directive=directive,
@@ -453,14 +505,16 @@ def assignment_create(request, pk: int):
                 role=data["role"],
                 deadline=data["deadline"],
                 report_required=data["report_required"],
-                root=root,
-                kinds=data["kinds"],
-                include_root=data["include_root"],
-                only_open=data["only_open"],
-                units=data["units"],
+                roles=roles,
+                deadlines=deadlines,
+                **targets,
             )
+        except _ShowGrid:
+            pass
         except ValidationError as exc:
             add_service_errors(form, exc)
+            if request.POST.get("grid") == "1":  # keep the grid and what was chosen in it
+                grid = _grid_rows(request, user, targets, data)
         else:
             text = ngettext(
                 "The task was assigned to %(n)d unit.", "The task was assigned to %(n)d units.", result.created
@@ -484,9 +538,50 @@ def assignment_create(request, pk: int):
             "results": _unit_search(user, q),
             "searched": bool(q),
             "search_limit": SEARCH_LIMIT,
+            "grid": grid,
+            "grid_limit": GRID_LIMIT,
+            "roles": Assignment.Role.choices,
             "nav_section": "directives",
         },
     )
+
+
+class _ShowGrid(Exception):
+    """The form was sent to list the units, one row each, before assigning."""
+
+
+def _grid_rows(request, user, targets: dict, data: dict) -> dict:
+    """The target units for the per-unit grid (at most ``GRID_LIMIT``), with what was already chosen for each."""
+    qs = services.assignment_targets(actor=user, **targets).select_related("parent").order_by("search_key", "pk")
+    units = list(qs[: GRID_LIMIT + 1])
+    too_many = len(units) > GRID_LIMIT
+    if too_many:
+        return {"units": [], "too_many": True, "count": qs.count()}
+    roles, deadlines = _grid_choices(request.POST)
+    for unit in units:
+        unit.grid_role = roles.get(unit.pk, data["role"])
+        unit.grid_deadline = deadlines.get(unit.pk)
+    return {"units": units, "too_many": False, "count": len(units)}
+
+
+def _grid_choices(post) -> tuple[dict[int, str], dict[int, object]]:
+    """``role_<unit id>`` and ``deadline_<unit id>`` of the grid; a date that cannot be read is refused."""
+    roles, deadlines = {}, {}
+    day = forms.DateField(required=False, widget=DateInput())
+    for name, value in post.items():
+        prefix, _sep, pk = name.partition("_")
+        if not pk.isdigit() or prefix not in ("role", "deadline"):
+            continue
+        if prefix == "role" and value:
+            roles[int(pk)] = value
+        elif prefix == "deadline" and value:
+            try:
+                deadlines[int(pk)] = day.clean(value)
+            except ValidationError:
+                raise ValidationError(
+                    {"deadline": _("A unit's deadline is not a date: %(value)s") % {"value": value[:20]}}
+                ) from None
+    return roles, deadlines
 
 
 def _assignment_for_manager(request, pk: int) -> Assignment:

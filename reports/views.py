@@ -32,7 +32,10 @@ ACCEPTED_PAGE = 20
 
 def _obligation(request, pk: int) -> Obligation:
     return get_object_or_404(
-        Obligation.objects.visible_to(request.user).select_related("form", "unit", "assignment__directive"), pk=pk
+        Obligation.objects.visible_to(request.user).select_related(
+            "form", "unit", "assignment__directive", "directive"
+        ),
+        pk=pk,
     )
 
 
@@ -70,7 +73,7 @@ def unit_obligations(request, pk: int):
     """Our reports: overdue, due soon, returned, with the committee, accepted; days left in working days."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
     today = timezone.localdate()
-    base = Obligation.objects.filter(unit=unit).select_related("form", "assignment__directive")
+    base = Obligation.objects.filter(unit=unit).select_related("form", "assignment__directive", "directive")
     open_rows = list(base.exclude(status=Status.ACCEPTED).order_by("due_date", "pk")[:OPEN_LIMIT])
     pages.decorate(open_rows, today)
     accepted = Paginator(base.filter(status=Status.ACCEPTED).order_by("-period_end", "-pk"), ACCEPTED_PAGE).get_page(
