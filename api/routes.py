@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from api.views import dashboards, notifications
+from api.views import dashboards, notifications, watches
 from api.views.directives import AssignmentViewSet, DirectiveTypeViewSet, DirectiveViewSet
 from api.views.reports import ObligationViewSet, ReportFormViewSet, ReportViewSet
 from api.views.units import BodyViewSet, PersonViewSet, UnitViewSet
@@ -21,3 +21,4 @@ router.register("reports", ReportViewSet, basename="report")
 # Notifications and dashboard figures register theirs in their own modules.
 notifications.register(router)
 dashboards.register(router)
+watches.register(router)
