@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "directives",
     "reports",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from qcdc.spreadsheets import safe_row
-from reports import pages, periods, signing
+from reports import pages, periods
+from reports.documents import signing
 from reports.models import Report
 from reports.models.obligations import FILED
 from units.text import search_key

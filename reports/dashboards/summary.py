@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports import periods
-from reports.documents import symbol_text
+from reports.documents.pdf import symbol_text
 from reports.models import ReportForm
 from reports.numbers import average, number, percent
 from reports.selectors.filters import SELF
