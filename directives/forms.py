@@ -223,38 +223,6 @@ class ProgressForm(forms.Form):
     )
 
 
-class RequireReportForm(forms.Form):
-    """A periodic report the directive asks of its units while it runs."""
-
-    form = forms.ModelChoiceField(label=_("Report form"), queryset=None)
-    kinds = forms.MultipleChoiceField(
-        label=_("Every unit of these kinds under it"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    include_root = forms.BooleanField(label=_("Also the unit itself"), required=False)
-    starts_on = forms.DateField(label=_("Owed from"), widget=DateInput(), required=False)
-    ends_on = forms.DateField(label=_("Owed until"), widget=DateInput(), required=False)
-
-    def __init__(self, *args, directive: Directive, **kwargs):
-        from reports.models import ReportForm
-
-        super().__init__(*args, **kwargs)
-        self.fields["form"].queryset = (
-            ReportForm.objects.active().filter(kind=ReportForm.Kind.PERIODIC).order_by("name")
-        )
-        self.fields["form"].empty_label = _("— choose the form —")
-        self.fields["kinds"].choices = [(k, Unit.Kind(k).label) for k in ASSIGNABLE_KINDS]
-        if not self.is_bound:
-            self.initial.setdefault("kinds", DEFAULT_KINDS)
-            self.initial.setdefault("starts_on", directive.effective_from)
-            self.initial.setdefault("ends_on", directive.effective_to)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", _("The end cannot come before the start."))
-        return data
-
-
 class WatchForm(forms.Form):
     reason = forms.CharField(
         label=_("Why it is watched"),

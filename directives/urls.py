@@ -21,9 +21,6 @@ urlpatterns = [
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("assignments/<int:pk>/", views_progress.assignment_detail, name="assignment_detail"),
     path("evidence/<int:pk>/download/", views_progress.evidence_download, name="evidence_download"),
-    path(
-        "directives/<int:pk>/periodic-report/", views_progress.directive_require_report, name="directive_require_report"
-    ),
     path("watches/", views_watches.watch_list, name="watch_list"),
     path("watches/new/", views_watches.watch_create, name="watch_create"),
     path("watches/<int:pk>/", views_watches.watch_detail, name="watch_detail"),

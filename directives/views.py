@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from directives import rules, services, uploads
+from directives import services, uploads
 from directives.cascade import cascade_down, cascade_up
 from directives.forms import (
     GRID_LIMIT,
@@ -166,7 +166,6 @@ def directive_detail(request, pk: int):
         assignments.select_related("unit").order_by("unit__search_key", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("apage"))
     can_manage = services.can_manage(user, directive.owner_unit)
-    periodic = _periodic_reports(directive, user)
     # A task handed to many units is one event with no assignment: it names the task, how many units and
     # where. Only those who manage the directive, or hold that task themselves, read it.
     own_rows = Q(assignment__in=assignments)
@@ -191,32 +190,10 @@ def directive_detail(request, pk: int):
         "can_manage": can_manage,
         "can_create": bool(scope.scope_paths(user, MANAGER_ROLES)),
         "attachment_form": AttachmentForm() if can_manage else None,
-        "periodic": periodic,
-        "may_require_report": rules.may_require_report(user, directive)
-        and directive.status == Directive.Status.IN_FORCE,
         "today": today,
         "nav_section": "directives",
     }
     return render(request, "directives/directive_detail.html", context)
-
-
-def _periodic_reports(directive: Directive, user) -> dict:
-    """The periodic reports the directive requires, and how many of them the user's units owe and have filed."""
-    from reports.models import FormAssignment, Obligation
-    from reports.models.obligations import FILED, overdue_q
-
-    rows = list(FormAssignment.objects.filter(directive=directive).select_related("form", "root").order_by("pk"))
-    counts = {"owed": 0, "filed": 0, "overdue": 0}
-    q = scope.in_scope_q(user, "unit__path")
-    if rows and q is not None:
-        counts = Obligation.objects.filter(q, directive=directive).aggregate(
-            owed=Count("id"),
-            filed=Count("id", filter=Q(status__in=FILED)),
-            overdue=Count("id", filter=overdue_q(timezone.localdate())),
-        )
-    for row in rows:
-        row.kind_labels = [str(Unit.Kind(k).label) for k in row.kinds if k in Unit.Kind.values]
-    return {"rows": rows, **counts}
 
 
 def _change_label(name: str, model) -> str:

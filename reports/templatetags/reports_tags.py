@@ -54,3 +54,11 @@ def reports_home_panel(context):
         "several_units": len(unit_ids) > 1,
         "inbox": inbox,
     }
+
+
+@register.inclusion_tag("reports/_directive_reports.html", takes_context=True)
+def directive_reports(context, directive):
+    """The periodic reports a directive requires, on the directive's page."""
+    from reports.directive_reports import panel
+
+    return panel(directive, context["request"].user)

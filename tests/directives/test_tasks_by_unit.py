@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from directives import progress, services
 from directives.models import Assignment, DirectiveEvent, ProgressEvidence, ProgressNote
+from reports.directive_reports import periodic_report_require
 from reports.generation import form_assign
 from reports.models import Obligation
 from tests.directives.conftest import doc_type, make_directive
@@ -257,7 +258,7 @@ def test_a_plan_requires_a_quarterly_report_while_it_runs_beside_the_ordinary_on
     form_assign(
         actor=users["staff"], form=quarter, root=town["town"], kinds=["ward"], starts_on=datetime.date(2026, 1, 1)
     )
-    _row, created = progress.directive_require_report(
+    _row, created = periodic_report_require(
         actor=users["staff"], directive=plan, form=quarter, root=town["town"], kinds=["ward"]
     )
     # 10/05/2026, periods opened 31 days ahead: Q1 and Q2 (Q3 starts 01/07), for 7 wards.
@@ -289,7 +290,7 @@ def test_a_plan_requires_a_quarterly_report_while_it_runs_beside_the_ordinary_on
 
 def test_a_periodic_report_is_required_only_by_those_who_manage_the_directive(users, town, town_users, plan):
     with pytest.raises(PermissionDenied):
-        progress.directive_require_report(
+        periodic_report_require(
             actor=town_users["reporter_dinh_bang"],
             directive=plan,
             form=form_by_code("qcdc-quarter"),
@@ -297,7 +298,7 @@ def test_a_periodic_report_is_required_only_by_those_who_manage_the_directive(us
             kinds=["ward"],
         )
     with pytest.raises(ValidationError, match="periodic"):
-        progress.directive_require_report(
+        periodic_report_require(
             actor=users["staff"], directive=plan, form=form_by_code("qcdc-thematic"), root=town["town"], kinds=["ward"]
         )
     assert not Obligation.objects.filter(directive=plan).exists()
@@ -307,7 +308,7 @@ def test_the_directive_page_keeps_its_query_budget_with_progress_and_periodic_re
     client, users, tree, plan, django_assert_max_num_queries
 ):
     client.force_login(users["staff"])
-    progress.directive_require_report(
+    periodic_report_require(
         actor=users["staff"], directive=plan, form=form_by_code("qcdc-quarter"), root=plan.owner_unit, kinds=["ward"]
     )
     for n in (3, 40):

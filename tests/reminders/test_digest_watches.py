@@ -6,8 +6,8 @@ import datetime
 import time_machine
 from django.core import mail
 
-from directives import progress
 from directives.models import Directive, DirectiveType, Watch
+from reports.directive_reports import periodic_report_require
 from reports.models import Delivery, Notification, Obligation
 from reports.reminders import digest
 from tests.reminders.conftest import DUE, TZ, sent_to
@@ -65,9 +65,7 @@ def test_a_directives_periodic_report_gets_the_reminders_of_its_form(chain):
         owner_unit=tree["bac_ninh"],
     )
     with time_machine.travel(datetime.datetime(2026, 3, 2, 8, 0, tzinfo=TZ), tick=False):
-        progress.directive_require_report(
-            actor=staff, directive=plan, form=chain["form"], root=tree["bac_ninh"], kinds=["ward"]
-        )
+        periodic_report_require(actor=staff, directive=plan, form=chain["form"], root=tree["bac_ninh"], kinds=["ward"])
     own = Obligation.objects.get(directive=plan, unit=tree["tu_son"], period_index=1)
     assert own.due_date == DUE and own.pk != chain["q1"].pk
     run_day(DUE)
