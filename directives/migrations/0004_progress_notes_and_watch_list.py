@@ -254,7 +254,7 @@ class Migration(migrations.Migration):
                             ("opened", "put on the watch list"),
                             ("action", "follow-up recorded"),
                             ("review", "review date changed"),
-                            ("closed", "closed"),
+                            ("closed", "taken off the watch list"),
                         ],
                         max_length=8,
                         verbose_name="what",

@@ -123,7 +123,7 @@ class WatchEvent(models.Model):
         OPENED = "opened", _("put on the watch list")
         ACTION = "action", _("follow-up recorded")
         REVIEW = "review", _("review date changed")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", _("taken off the watch list")
 
     watch = models.ForeignKey(Watch, verbose_name=_("watch"), on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("what"), max_length=8, choices=Kind.choices)
