@@ -238,3 +238,20 @@ def test_api_watches_follow_the_scope_and_the_services(client, users, town, plan
         content_type="application/json",
     )
     assert refused.status_code == 404
+
+
+def test_the_admin_lists_watches_and_progress_notes_read_only(client, users, town, plan, watch):
+    from directives import progress
+    from directives.models import ProgressNote
+    from tests.factories import make_user as make
+
+    action = watches.watch_give_task(actor=users["staff"], watch=watch, directive=plan, task="Việc", deadline=REVIEW)
+    progress.progress_note_add(actor=users["staff"], assignment=action.assignment, percent=10, note="Bắt đầu")
+    root = make("root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    for name in ("watch", "progressnote"):
+        assert client.get(reverse(f"admin:directives_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:directives_watch_change", args=[watch.pk])).status_code == 200
+    note = ProgressNote.objects.get()
+    assert client.get(reverse("admin:directives_progressnote_change", args=[note.pk])).status_code == 200
+    assert client.get(reverse("admin:directives_watch_add")).status_code == 403
