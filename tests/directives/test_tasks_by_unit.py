@@ -327,3 +327,37 @@ def test_the_directive_page_keeps_its_query_budget_with_progress_and_periodic_re
             progress.progress_note_add(actor=users["admin"], assignment=a, percent=50, note="Nửa chặng")
         with django_assert_max_num_queries(20):
             assert client.get(plan.get_absolute_url()).status_code == 200
+
+
+def test_the_api_gives_the_per_unit_roles_and_deadlines_through_the_same_service(client, users, town, plan):
+    client.force_login(users["staff"])
+    dinh_bang = town["Đình Bảng"]
+    response = client.post(
+        f"/api/v1/directives/{plan.pk}/assignments/",
+        {
+            "task": TASK,
+            "deadline": "2030-06-30",
+            "role": "coordinate",
+            "root": town["town"].pk,
+            "kinds": ["ward"],
+            "per_unit": [{"unit": dinh_bang.pk, "role": "lead", "deadline": "2030-02-28"}],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201 and response.json()["created"] == 7
+    rows = roles_by_unit(plan)
+    assert rows[dinh_bang.name] == ("lead", datetime.date(2030, 2, 28))
+    assert {r for n, (r, _d) in rows.items() if n != dinh_bang.name} == {"coordinate"}
+    listed = client.get(f"/api/v1/directives/{plan.pk}/assignments/").json()["results"]
+    assert {row["progress"] for row in listed} == {0}
+    stray = client.post(
+        f"/api/v1/directives/{plan.pk}/assignments/",
+        {
+            "task": "Khác",
+            "deadline": "2030-06-30",
+            "units": [dinh_bang.pk],
+            "per_unit": [{"unit": town["Tam Sơn"].pk, "role": "lead"}],
+        },
+        content_type="application/json",
+    )
+    assert stray.status_code == 400
