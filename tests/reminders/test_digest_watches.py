@@ -34,12 +34,13 @@ def test_the_digest_lists_the_watches_due_this_week_in_the_leaders_own_scope(cha
     digest.digest_send(today=MONDAY)
 
     (body,) = Notification.objects.filter(user=leader, digest__isnull=False).values_list("body", flat=True)
-    assert "Watched units due for review:" in body
-    assert "Thôn Đông: review on 20/03/2026" in body and "Phường Từ Sơn: review on 03/04/2026" in body
+    # The digest is written in the site's language, Vietnamese.
+    assert "Đơn vị được theo dõi đến hạn xem xét:" in body
+    assert "Thôn Đông: xem xét lại ngày 20/03/2026" in body and "Phường Từ Sơn: xem xét lại ngày 03/04/2026" in body
     assert body.index("Thôn Đông") < body.index("Phường Từ Sơn")  # the oldest review first
     assert "Đông Ngàn" not in body and "Hoàn Kiếm" not in body and "Tỉnh Bắc Ninh" not in body
     (email,) = [m for m in mail.outbox if m.to == ["lanhdao@bacninh.vn"]]
-    assert "watched unit(s) due for review" in email.subject
+    assert "đơn vị được theo dõi đến hạn xem xét" in email.subject
     watch_url = f"https://qcdc.bacninh.gov.vn/watches/{Watch.objects.get(unit=tree['tu_son']).pk}/"
     assert watch_url in email.body and watch_url in email.alternatives[0][0]
     # A second run the same week sends nothing more.
