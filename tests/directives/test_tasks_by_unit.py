@@ -361,3 +361,19 @@ def test_the_api_gives_the_per_unit_roles_and_deadlines_through_the_same_service
         content_type="application/json",
     )
     assert stray.status_code == 400
+
+
+@time_machine.travel(datetime.datetime(2026, 5, 10, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_periodic_report_page_requires_it_and_refuses_others(client, users, town, town_users, plan):
+    url = reverse("reports:directive_require_report", args=[plan.pk])
+    client.force_login(town_users["reporter_dinh_bang"])
+    assert client.get(url).status_code == 403
+    client.force_login(users["staff_ha_noi"])
+    assert client.get(url).status_code == 404
+    client.force_login(users["staff"])
+    quarter = form_by_code("qcdc-quarter")
+    response = client.post(url, {"form": quarter.pk, "kinds": ["ward"], "starts_on": "2026-01-01"})
+    assert response.status_code == 302
+    assert Obligation.objects.filter(directive=plan, form=quarter).count() == 14  # 7 wards, Q1 and Q2
+    detail = client.get(plan.get_absolute_url()).content.decode()
+    assert 'data-testid="periodic-reports"' in detail and quarter.name in detail
