@@ -4,6 +4,9 @@ from api.serializers.directives import DirectiveRefSerializer
 from api.serializers.units import MAX_ID, UnitRefSerializer
 from directives.models import Assignment, Watch, WatchAction, WatchEvent
 
+WATCH_STATUSES = (*Watch.Status.values, "all")
+VISIT_KINDS = (WatchAction.Kind.VISIT.value, WatchAction.Kind.INSPECTION.value)
+
 
 class WatchTaskRefSerializer(serializers.ModelSerializer):
     directive = DirectiveRefSerializer(read_only=True)
@@ -69,7 +72,7 @@ class WatchDetailSerializer(WatchSerializer):
 class WatchFilterSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="Watches of this unit.")
     sub = serializers.BooleanField(required=False, default=False, help_text="With ``unit``: the whole subtree.")
-    status = serializers.ChoiceField(choices=[*Watch.Status.values, "all"], required=False, default="open")
+    status = serializers.ChoiceField(choices=WATCH_STATUSES, required=False, default="open")
     due = serializers.DateField(required=False, help_text="Open watches to review on or before this day.")
 
 
@@ -87,7 +90,7 @@ class WatchTaskSerializer(serializers.Serializer):
 
 
 class WatchVisitSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[WatchAction.Kind.VISIT, WatchAction.Kind.INSPECTION])
+    kind = serializers.ChoiceField(choices=VISIT_KINDS)
     happened_on = serializers.DateField()
     findings = serializers.CharField(max_length=5000)
 
