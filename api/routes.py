@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from api.views import dashboards, notifications
+from api.views import dashboards, notifications, watches
 from api.views import registers as register_views
 from api.views.directives import AssignmentViewSet, DirectiveTypeViewSet, DirectiveViewSet
 from api.views.reports import ObligationViewSet, ReportFormViewSet, ReportViewSet
@@ -23,3 +23,4 @@ router.register("reports", ReportViewSet, basename="report")
 notifications.register(router)
 dashboards.register(router)
 register_views.register(router)
+watches.register(router)

@@ -288,12 +288,14 @@ def demo_load(*, progress: bool = False) -> list[DemoLogin]:
 
 def _load_reports(*, nation: Unit, **units_and_admin) -> None:
     """The reports app's demo (forms owed across Bắc Ninh, reports at each step; see ``demo.reports``), then
-    the directives with their tasks and a thematic report (``demo.directives``), then a year of registers for
-    the wards that were Từ Sơn (``demo.registers``)."""
+    the directives with their tasks and a thematic report (``demo.directives``), a year of registers for
+    the wards that were Từ Sơn (``demo.registers``) and the watch list (``demo.watches``)."""
     from demo.directives import demo_directives_load
     from demo.registers import demo_registers_load
     from demo.reports import demo_reports_load
+    from demo.watches import demo_watches_load
 
     demo_reports_load(**units_and_admin)
     demo_directives_load(nation=nation, **units_and_admin)
     demo_registers_load(admin=units_and_admin["admin"])  # after the directives: conferences cover 120-KL/TW
+    demo_watches_load(**units_and_admin)

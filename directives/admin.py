@@ -3,7 +3,19 @@ every change to them goes through the site's services, which keep who did what."
 
 from django.contrib import admin
 
-from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation, DirectiveType
+from directives.models import (
+    Assignment,
+    Attachment,
+    Directive,
+    DirectiveEvent,
+    DirectiveRelation,
+    DirectiveType,
+    ProgressEvidence,
+    ProgressNote,
+    Watch,
+    WatchAction,
+    WatchEvent,
+)
 
 
 @admin.register(DirectiveType)
@@ -67,4 +79,55 @@ class DirectiveEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "directive", "kind", "actor", "note"]
     list_filter = ["kind"]
     list_select_related = ["directive__doc_type", "actor"]
+    show_full_result_count = False
+
+
+class ProgressEvidenceInline(admin.TabularInline):
+    model = ProgressEvidence
+    extra = 0
+    fields = ["original_name", "kind", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressNote)
+class ProgressNoteAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "assignment", "percent", "actor"]
+    search_fields = ["note", "assignment__unit__search_key", "assignment__directive__symbol_key"]
+    list_select_related = ["assignment__unit", "actor"]
+    raw_id_fields = ["assignment"]
+    inlines = [ProgressEvidenceInline]
+    show_full_result_count = False
+
+
+class WatchActionInline(admin.TabularInline):
+    model = WatchAction
+    extra = 0
+    fields = ["kind", "happened_on", "assignment", "findings", "actor"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class WatchEventInline(admin.TabularInline):
+    model = WatchEvent
+    extra = 0
+    fields = ["created_at", "kind", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Watch)
+class WatchAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "review_on", "status", "outcome", "opened_by", "created_at"]
+    list_filter = ["status", "outcome"]
+    search_fields = ["unit__search_key", "reason", "result"]
+    list_select_related = ["unit", "opened_by"]
+    date_hierarchy = "review_on"
+    inlines = [WatchActionInline, WatchEventInline]
     show_full_result_count = False

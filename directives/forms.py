@@ -210,3 +210,84 @@ class AssignmentCancelForm(forms.Form):
 class RelateForm(forms.Form):
     kind = forms.ChoiceField(label=_("This directive"), choices=DirectiveRelation.Kind.choices)
     target = forms.IntegerField(widget=forms.HiddenInput)
+
+
+GRID_LIMIT = 300  # the per-unit grid lists at most this many units; beyond, one role for the whole batch
+
+
+class ProgressForm(forms.Form):
+    percent = forms.IntegerField(label=_("Done (%)"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = AttachmentsField(
+        label=_("Evidence"),
+        help_text=_("Minutes, photos, signed documents: PDF, Word, Excel, ODT, JPEG or PNG."),
+    )
+
+
+class WatchForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is watched"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. three quarterly reports late in a row; petitions left unanswered."),
+    )
+    review_on = DayField(label=_("Review on"))
+
+
+class WatchTaskForm(forms.Form):
+    directive = forms.ModelChoiceField(
+        label=_("Under the directive"),
+        queryset=Directive.objects.none(),
+        help_text=_("The follow-up task is an ordinary task of this directive, in the register."),
+    )
+    task = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = DayField(label=_("Deadline"))
+    report_required = forms.BooleanField(label=_("A report must be filed"), required=False, initial=True)
+
+    def __init__(self, *args, directives=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if directives is not None:
+            self.fields["directive"].queryset = directives
+        self.fields["directive"].empty_label = _("— choose the directive —")
+
+
+class WatchVisitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What"), choices=[])
+    happened_on = DayField(label=_("On"))
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from directives.models import WatchAction
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (WatchAction.Kind.VISIT, WatchAction.Kind.VISIT.label),
+            (WatchAction.Kind.INSPECTION, WatchAction.Kind.INSPECTION.label),
+        ]
+
+
+class WatchReviewForm(forms.Form):
+    review_on = DayField(label=_("New review date"))
+    note = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WatchCloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[])
+    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from directives.models import Watch
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = Watch.Outcome.choices
+
+
+class WatchFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from directives.models import Watch
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status")), *Watch.Status.choices]
+        self.fields["status"].widget.attrs["class"] = "form-select"

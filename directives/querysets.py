@@ -117,3 +117,27 @@ class AssignmentQuerySet(models.QuerySet):
             scope.in_scope_q(user, "unit__path"),
             directive__in=Directive.objects.visible_to(user).values("pk"),
         )
+
+
+class ProgressQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProgressQuerySet":
+        """Progress notes of the tasks the user may see."""
+        from directives.models import Assignment
+
+        return self.filter(assignment__in=Assignment.objects.visible_to(user).values("pk"))
+
+
+WATCH_ROLES = ("staff", "admin", "leader")
+
+
+class WatchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "WatchQuerySet":
+        """Watches of units within the user's scope as committee staff, administrator or leader.
+
+        A watch is the committee's own follow-up: the reporters and heads of the watched unit do not read it.
+        """
+        q = scope.in_scope_q(user, "unit__path", WATCH_ROLES)
+        return self.none() if q is None else self.filter(q)
+
+    def due_for_review(self, day) -> "WatchQuerySet":
+        return self.filter(status="open", review_on__lte=day)

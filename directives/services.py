@@ -6,7 +6,8 @@ unit's recent changes show it).
 """
 
 import datetime
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -410,9 +411,13 @@ def assignment_bulk_create(
     include_root: bool = False,
     only_open: bool = True,
     units: Iterable[Unit] = (),
+    roles: Mapping[int, str] | None = None,
+    deadlines: Mapping[int, datetime.date | None] | None = None,
 ) -> BulkResult:
     """Hand one task to many units in one transaction; units already holding the same task are left as they are.
 
+    ``roles`` and ``deadlines`` (by unit id) give some units another role or deadline than ``role`` and
+    ``deadline``: the grid of the assignment page, where one unit leads, others coordinate or monitor.
     One query picks the units (path prefix and kind), one reads who already holds the task, and the rest
     are inserted in batches against the unique constraint (directive, task, unit).
     """
@@ -434,6 +439,7 @@ def assignment_bulk_create(
         raise ValidationError(
             _("No unit matches this choice. Pick other kinds of unit, or another unit to start from.")
         )
+    roles, deadlines = _per_unit(directive, target_ids, roles or {}, deadlines or {})
     key = task_key(task)
     holding = Assignment.objects.filter(directive=directive, task_key=key)
     already = set(holding.values_list("unit_id", flat=True))
@@ -443,8 +449,8 @@ def assignment_bulk_create(
             unit_id=unit_id,
             task=task,
             task_key=key,
-            role=role,
-            deadline=deadline,
+            role=roles.get(unit_id, role),
+            deadline=deadlines.get(unit_id, deadline),
             report_required=report_required,
             assigned_by=_actor(actor),
         )
@@ -469,6 +475,14 @@ def assignment_bulk_create(
             changes["under"] = ["", scope_text]
         if kinds:
             changes["kinds"] = ["", ", ".join(str(Unit.Kind(k).label) for k in kinds)]
+        if roles or deadlines:
+            given = Counter(a.role for a in new)
+            changes["roles"] = [
+                "",
+                ", ".join(f"{Assignment.Role(r).label}: {given[r]}" for r in Assignment.Role.values if given[r]),
+            ]
+        if deadlines:
+            changes["own_deadlines"] = ["", str(sum(1 for a in new if a.unit_id in deadlines))]
         if result.already:
             changes["already_assigned"] = ["", str(result.already)]
         _event(directive=directive, actor=actor, kind=DirectiveEvent.Kind.ASSIGNED, note=task, changes=changes)
@@ -482,6 +496,21 @@ def assignment_bulk_create(
             data={"task": task[:200], "units": created, "reports": reports_opened},
         )
     return result
+
+
+def _per_unit(directive, target_ids, roles, deadlines):
+    """The grid's choices, checked: only units the assignment reaches, known roles, deadlines after the issue."""
+    targets = set(target_ids)
+    stray = (set(roles) | set(deadlines)) - targets
+    if stray:
+        raise ValidationError(_("A role or deadline was given for a unit this assignment does not reach."))
+    known = set(Assignment.Role.values)
+    if any(r not in known for r in roles.values()):
+        raise ValidationError({"role": _("Choose lead, coordinate or monitor for each unit.")})
+    deadlines = {pk: day for pk, day in deadlines.items() if day is not None}
+    for day in deadlines.values():
+        _check_deadline(directive, day)
+    return dict(roles), deadlines
 
 
 def _locked_assignment(assignment: Assignment) -> Assignment:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directives import views
+from directives import views, views_progress, views_watches
 
 app_name = "directives"
 
@@ -19,4 +19,9 @@ urlpatterns = [
     path("assignments/<int:pk>/cancel/", views.assignment_cancel, name="assignment_cancel"),
     path("units/<int:pk>/tasks/", views.unit_tasks, name="unit_tasks"),
     path("tasks/", views.my_tasks, name="my_tasks"),
+    path("assignments/<int:pk>/", views_progress.assignment_detail, name="assignment_detail"),
+    path("evidence/<int:pk>/download/", views_progress.evidence_download, name="evidence_download"),
+    path("watches/", views_watches.watch_list, name="watch_list"),
+    path("watches/new/", views_watches.watch_create, name="watch_create"),
+    path("watches/<int:pk>/", views_watches.watch_detail, name="watch_detail"),
 ]

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, F, Max, Min, Q, Value, When
+from django.db.models import Avg, Case, Count, F, Max, Min, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from directives import services, uploads
 from directives.cascade import cascade_down, cascade_up
 from directives.forms import (
+    GRID_LIMIT,
     AssignForm,
     AssignmentCancelForm,
     AssignmentChangeForm,
@@ -32,7 +33,7 @@ from directives.forms import (
 )
 from directives.models import Assignment, Attachment, Directive, DirectiveEvent, DirectiveRelation
 from units import permissions, scope, tree
-from units.forms import add_service_errors
+from units.forms import DayField, add_service_errors
 from units.models import Unit
 
 PAGE_SIZE = 50
@@ -132,6 +133,10 @@ def directive_detail(request, pk: int):
             overdue=Count("id", filter=Q(status=Assignment.Status.OPEN, deadline__lt=today)),
             first_deadline=Min("deadline"),
             last_deadline=Max("deadline"),
+            progress=Avg("progress", filter=~Q(status=Assignment.Status.CANCELLED)),
+            leads=Count("id", filter=Q(role=Assignment.Role.LEAD)),
+            coordinates=Count("id", filter=Q(role=Assignment.Role.COORDINATE)),
+            monitors=Count("id", filter=Q(role=Assignment.Role.MONITOR)),
         )
         .order_by("-last_deadline", "task")[:100]
     )
@@ -175,6 +180,13 @@ def _change_label(name: str, model) -> str:
         "under": _("under"),
         "kinds": _("kinds of unit"),
         "already_assigned": _("already held it"),
+        "roles": _("roles"),
+        "own_deadlines": _("units with their own deadline"),
+        "progress": _("progress"),
+        "files": _("files"),
+        "form": _("form"),
+        "period": _("period"),
+        "obligations": _("reports owed"),
         "relation": _("link"),
         "attachment": _("file"),
     }
@@ -412,11 +424,27 @@ def assignment_create(request, pk: int):
     if root is None and not q and request.method != "POST":
         root = directive.owner_unit
     form = AssignForm(request.POST or None, root=root, kind_counts=_kind_counts(root) if root else None)
+    grid = None
     if request.method == "POST" and root is None:
         form.add_error(None, _("Choose the unit to start from."))
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        targets = {
+            "root": root,
+            "kinds": data["kinds"],
+            "include_root": data["include_root"],
+            "only_open": data["only_open"],
+            "units": data["units"],
+        }
         try:
+            if request.POST.get("action") == "grid":
+                grid = _grid_rows(request, user, targets, data)
+                if grid["units"] or grid["too_many"]:
+                    raise _ShowGrid
+                raise ValidationError(
+                    _("No unit matches this choice. Pick other kinds of unit, or another unit to start from.")
+                )
+            roles, deadlines = _grid_choices(request.POST) if request.POST.get("grid") == "1" else ({}, {})
             result = services.assignment_bulk_create(
                 actor=user,
                 directive=directive,
@@ -424,14 +452,16 @@ def assignment_create(request, pk: int):
                 role=data["role"],
                 deadline=data["deadline"],
                 report_required=data["report_required"],
-                root=root,
-                kinds=data["kinds"],
-                include_root=data["include_root"],
-                only_open=data["only_open"],
-                units=data["units"],
+                roles=roles,
+                deadlines=deadlines,
+                **targets,
             )
+        except _ShowGrid:
+            pass
         except ValidationError as exc:
             add_service_errors(form, exc)
+            if request.POST.get("grid") == "1":  # keep the grid and what was chosen in it
+                grid = _grid_rows(request, user, targets, data)
         else:
             text = ngettext(
                 "The task was assigned to %(n)d unit.", "The task was assigned to %(n)d units.", result.created
@@ -455,9 +485,50 @@ def assignment_create(request, pk: int):
             "results": _unit_search(user, q),
             "searched": bool(q),
             "search_limit": SEARCH_LIMIT,
+            "grid": grid,
+            "grid_limit": GRID_LIMIT,
+            "roles": Assignment.Role.choices,
             "nav_section": "directives",
         },
     )
+
+
+class _ShowGrid(Exception):
+    """The form was sent to list the units, one row each, before assigning."""
+
+
+def _grid_rows(request, user, targets: dict, data: dict) -> dict:
+    """The target units for the per-unit grid (at most ``GRID_LIMIT``), with what was already chosen for each."""
+    qs = services.assignment_targets(actor=user, **targets).select_related("parent").order_by("search_key", "pk")
+    units = list(qs[: GRID_LIMIT + 1])
+    too_many = len(units) > GRID_LIMIT
+    if too_many:
+        return {"units": [], "too_many": True, "count": qs.count()}
+    roles, deadlines = _grid_choices(request.POST)
+    for unit in units:
+        unit.grid_role = roles.get(unit.pk, data["role"])
+        unit.grid_deadline = deadlines.get(unit.pk)
+    return {"units": units, "too_many": False, "count": len(units)}
+
+
+def _grid_choices(post) -> tuple[dict[int, str], dict[int, object]]:
+    """``role_<unit id>`` and ``deadline_<unit id>`` of the grid; a date that cannot be read is refused."""
+    roles, deadlines = {}, {}
+    day = DayField(required=False)
+    for name, value in post.items():
+        prefix, _sep, pk = name.partition("_")
+        if not pk.isdigit() or prefix not in ("role", "deadline"):
+            continue
+        if prefix == "role" and value:
+            roles[int(pk)] = value
+        elif prefix == "deadline" and value:
+            try:
+                deadlines[int(pk)] = day.clean(value)
+            except ValidationError:
+                raise ValidationError(
+                    {"deadline": _("A unit's deadline is not a date: %(value)s") % {"value": value[:20]}}
+                ) from None
+    return roles, deadlines
 
 
 def _assignment_for_manager(request, pk: int) -> Assignment:

@@ -23,7 +23,7 @@ from registers.models import FigureOverride, IndicatorBinding, ReceptionRule
 from reports import periods
 from reports.models import Report, ReportForm
 from units import scope
-from units.forms import DateInput
+from units.forms import DateInput, DayField
 from units.models import Headship, Unit
 from units.querysets import in_office_q
 from units.services import audit_record
@@ -33,12 +33,8 @@ PAGE_SIZE = 50
 
 class PeriodForm(forms.Form):
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    start = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=DateInput(attrs={"class": "form-control"})
-    )
-    end = forms.DateField(
-        label=gettext_lazy("Until"), required=False, widget=DateInput(attrs={"class": "form-control"})
-    )
+    start = DayField(label=gettext_lazy("From"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+    end = DayField(label=gettext_lazy("Until"), required=False, widget=DateInput(attrs={"class": "form-control"}))
     form = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
 

@@ -56,18 +56,32 @@ def obligations_generate(
     *, form: ReportForm, year: int, until: datetime.date | None = None, assignments: list | None = None
 ) -> int:
     """Create the missing obligations of a periodic form for the periods of ``year`` (those starting by
-    ``until``, if given). Returns how many were created."""
+    ``until``, if given). Returns how many were created.
+
+    The assignments a directive made (its periodic report) are owed apart from the form's ordinary ones:
+    each directive's obligations carry it, so a unit may owe both in the same quarter.
+    """
     if not form.is_periodic or not form.period_type:
         return 0
     if assignments is None:
         assignments = list(FormAssignment.objects.filter(form=form).select_related("root"))
-    if not assignments:
-        return 0
+    by_directive: dict[int | None, list] = {}
+    for assignment in assignments:
+        by_directive.setdefault(assignment.directive_id, []).append(assignment)
+    return sum(
+        _generate(form=form, year=year, until=until, assignments=group, directive_id=directive_id)
+        for directive_id, group in by_directive.items()
+    )
+
+
+def _generate(*, form: ReportForm, year: int, until: datetime.date | None, assignments: list, directive_id) -> int:
     wanted = [
         p for p in periods.periods_of_year(form.period_type, year, form.cutoff_day) if until is None or p.start <= until
     ]
     candidates = {a.pk: _candidates(a) for a in assignments}
-    existing = Obligation.objects.filter(form=form, assignment__isnull=True, period_start__in=[p.start for p in wanted])
+    existing = Obligation.objects.filter(
+        form=form, assignment__isnull=True, directive_id=directive_id, period_start__in=[p.start for p in wanted]
+    )
     owed = set(existing.values_list("unit_id", "period_start"))
     rows = []
     for period in wanted:
@@ -80,6 +94,7 @@ def obligations_generate(
             Obligation(
                 form=form,
                 unit_id=unit_id,
+                directive_id=directive_id,
                 year=period.year,
                 period_index=period.index,
                 period_start=period.start,
@@ -203,9 +218,13 @@ def form_assign(
     include_root: bool = False,
     starts_on: datetime.date,
     ends_on: datetime.date | None = None,
+    directive=None,
 ) -> tuple[FormAssignment, int]:
     """Make every unit of ``kinds`` under ``root`` owe a periodic form from ``starts_on``; the periods
-    already begun are opened at once. Assigning the same form under the same unit again updates it."""
+    already begun are opened at once. Assigning the same form under the same unit again updates it.
+
+    With ``directive``, the report is the one that directive requires (the caller has checked that the
+    actor manages it): its obligations carry the directive and come beside the ordinary ones."""
     permissions.require_manage(actor, root)
     if not form.is_periodic:
         raise ValidationError(_("Only a periodic form is assigned this way; request the others."))
@@ -217,6 +236,7 @@ def form_assign(
     assignment, _created = FormAssignment.objects.update_or_create(
         form=form,
         root=root,
+        directive=directive,
         defaults={
             "kinds": kinds,
             "include_root": include_root,
@@ -239,7 +259,12 @@ def form_assign(
         unit=root,
         summary=_("%(form)s is owed by %(count)d units under %(unit)s")
         % {"form": form.name, "count": units, "unit": root.name},
-        data={"kinds": kinds, "include_root": include_root, "obligations": created},
+        data={
+            "kinds": kinds,
+            "include_root": include_root,
+            "obligations": created,
+            **({"directive": directive.symbol} if directive is not None else {}),
+        },
     )
     return assignment, created
 
@@ -289,7 +314,9 @@ def obligations_request(
         )
         for unit_id in units
     ]
-    existing = Obligation.objects.filter(form=form, assignment__isnull=True, period_start=period_start)
+    existing = Obligation.objects.filter(
+        form=form, assignment__isnull=True, directive__isnull=True, period_start=period_start
+    )
     before = existing.count()
     Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     tallies_refresh(form_ids=[form.pk], period_ends=[period_end])

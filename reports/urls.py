@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_forms
+from reports import directive_reports, views, views_forms
 from reports.calendar import views as views_calendar
 from reports.dashboards import urls as urls_dashboards
 from reports.reminders import urls as urls_reminders
@@ -27,6 +27,11 @@ urlpatterns = [
     path("reports/<int:pk>/<slug:action>/", views.report_action, name="report_action"),
     path("report-files/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("units/<int:pk>/reports/", views.unit_obligations, name="unit_obligations"),
+    path(
+        "directives/<int:pk>/periodic-report/",
+        directive_reports.require_report_page,
+        name="directive_require_report",
+    ),
 ]
 # Notifications and reminders and the dashboards keep their addresses in their own modules.
 urlpatterns += urls_reminders.urlpatterns + urls_dashboards.urlpatterns

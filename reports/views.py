@@ -37,12 +37,16 @@ ROW_COLUMNS = (
     *("first_submitted_at", "on_time", "days_late", "returned_count"),
     *(f"form__{c}" for c in ("name", "kind", "period_type")),
     "assignment__directive__symbol",
+    "directive__symbol",
 )
 
 
 def _obligation(request, pk: int) -> Obligation:
     return get_object_or_404(
-        Obligation.objects.visible_to(request.user).select_related("form", "unit", "assignment__directive"), pk=pk
+        Obligation.objects.visible_to(request.user).select_related(
+            "form", "unit", "assignment__directive", "directive"
+        ),
+        pk=pk,
     )
 
 
@@ -80,7 +84,11 @@ def unit_obligations(request, pk: int):
     """Our reports: overdue, due soon, returned, with the committee, accepted; days left in working days."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
     today = timezone.localdate()
-    base = Obligation.objects.filter(unit=unit).select_related("form", "assignment__directive").only(*ROW_COLUMNS)
+    base = (
+        Obligation.objects.filter(unit=unit)
+        .select_related("form", "assignment__directive", "directive")
+        .only(*ROW_COLUMNS)
+    )
     open_rows = list(base.listed(today=today, status="open")[:OPEN_LIMIT])
     pages.decorate(open_rows, today)
     accepted = Paginator(base.filter(status=Status.ACCEPTED).order_by("-period_end", "-pk"), ACCEPTED_PAGE).get_page(

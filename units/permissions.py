@@ -128,3 +128,32 @@ def may_change_form(user, form) -> bool:
 def may_see_heads(user, unit) -> bool:
     """Leadership, committee staff and administrators over ``unit`` read its heads' accountability pages."""
     return scope.has_role(user, HEADS_READERS, unit)
+
+
+# Directives' tasks and the watch list.
+WORKERS = (R.REPORTER, R.HEAD, R.STAFF, R.ADMIN)  # carry out a unit's tasks and say how far they have got
+WATCH_READERS = (R.STAFF, R.ADMIN, R.LEADER)  # read the watch list
+
+
+def may_note_progress(user, assignment) -> bool:
+    """Report progress on a task: the people of the unit that holds it, or those who manage its directive,
+    while the task is open."""
+    if assignment.status != assignment.Status.OPEN:
+        return False
+    return scope.has_role(user, WORKERS, assignment.unit) or may_manage(user, assignment.directive.owner_unit)
+
+
+def may_require_report(user, directive) -> bool:
+    """Make a directive's units owe a periodic report: those who manage the directive."""
+    return may_manage(user, directive.owner_unit)
+
+
+def may_watch(user, unit) -> bool:
+    """Put ``unit`` on the watch list: committee staff or administrators of a unit above it (a unit does not
+    watch itself)."""
+    return any(unit.path.startswith(p) and unit.path != p for p in scope.scope_paths(user, MANAGERS))
+
+
+def may_follow_up(user, watch) -> bool:
+    """Record a follow-up, move the review or close a watch: the same people who may open it, while it is open."""
+    return watch.is_open and may_watch(user, watch.unit)

@@ -150,6 +150,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "report_required",
             "status",
             "status_label",
+            "progress",
+            "progress_at",
             "days_left",
             "overdue",
             "next_step",
@@ -181,6 +183,14 @@ class AssignmentFilterSerializer(serializers.Serializer):
     directive = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
+class PerUnitSerializer(serializers.Serializer):
+    """One row of the per-unit grid: this unit gets another role, or a deadline of its own."""
+
+    unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    role = serializers.ChoiceField(choices=Assignment.Role.choices, required=False)
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
 class AssignSerializer(serializers.Serializer):
     """One task for many units: every unit of ``kinds`` under ``root`` (and ``root`` itself), plus ``units``."""
 
@@ -206,6 +216,13 @@ class AssignSerializer(serializers.Serializer):
         max_length=MAX_UNITS_PER_REQUEST,
         help_text="Units picked one by one.",
     )
+    per_unit = serializers.ListField(
+        child=PerUnitSerializer(),
+        required=False,
+        default=list,
+        max_length=MAX_UNITS_PER_REQUEST,
+        help_text="Another role or a deadline of its own for some of the units reached (lead, coordinate, monitor).",
+    )
 
     def validate(self, data):
         user = self.context["request"].user
@@ -230,6 +247,9 @@ class AssignSerializer(serializers.Serializer):
                 }
             )
         data["units"] = units
+        rows = data.pop("per_unit")
+        data["roles"] = {r["unit"]: r["role"] for r in rows if r.get("role")}
+        data["deadlines"] = {r["unit"]: r["deadline"] for r in rows if r.get("deadline")}
         return data
 
 

@@ -38,6 +38,10 @@ class Assignment(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     report_required = models.BooleanField(_("report required"), default=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The latest progress note's percentage, kept on the row so that a directive's page shows every
+    # unit's progress without reading the notes.
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_at = models.DateTimeField(_("progress reported at"), null=True, blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned by"),
@@ -73,4 +77,4 @@ class Assignment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("directives:unit_tasks", args=[self.unit_id])
+        return reverse("directives:assignment_detail", args=[self.pk])

@@ -20,6 +20,8 @@ class DirectiveEvent(models.Model):
         ASSIGNED = "assigned", _("task assigned")
         ASSIGNMENT_UPDATED = "assignment_updated", _("assignment changed")
         ASSIGNMENT_CANCELLED = "assignment_cancelled", _("assignment cancelled")
+        PROGRESS = "progress", _("progress reported")
+        REPORT_REQUIRED = "report_required", _("periodic report required")
 
     directive = models.ForeignKey(
         "directives.Directive", verbose_name=_("directive"), on_delete=models.PROTECT, related_name="events"

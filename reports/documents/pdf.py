@@ -114,6 +114,8 @@ def document_context(report: Report) -> dict:
     subtitle = f"{form.title} {obligation.period_label_vi}".strip()
     if obligation.assignment_id and obligation.assignment:
         subtitle = f"{form.title}: {obligation.assignment.task}"
+    elif obligation.directive_id:  # a periodic report a directive requires names it
+        subtitle = f"{subtitle} theo {obligation.directive.doc_type.name} số {obligation.directive.symbol}"
     party = report.is_party
     parent_lines, issuer_lines = split_issuer(text_lines(report.issuer) or [obligation.unit.name.upper()])
     return {

@@ -258,7 +258,9 @@ class IndicatorRule(models.Model):
 class FormAssignment(models.Model):
     """A form owed by every unit of some kinds under one unit (and by that unit itself if asked).
 
-    Obligations are generated from these rows for each period in which the assignment is in force.
+    Obligations are generated from these rows for each period in which the assignment is in force. With
+    a ``directive``, the report is the one that directive asks for (e.g. quarterly while a plan runs): its
+    obligations carry the directive and are owed beside the unit's ordinary reports on the same form.
     """
 
     form = models.ForeignKey(ReportForm, verbose_name=_("form"), on_delete=models.PROTECT, related_name="assignments")
@@ -269,6 +271,14 @@ class FormAssignment(models.Model):
     include_root = models.BooleanField(_("also the unit itself"), default=False)
     starts_on = models.DateField(_("owed from"), help_text=_("Periods that end before this day are not owed."))
     ends_on = models.DateField(_("owed until"), null=True, blank=True)
+    directive = models.ForeignKey(
+        "directives.Directive",
+        verbose_name=_("required by directive"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="periodic_reports",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned by"),
@@ -286,7 +296,14 @@ class FormAssignment(models.Model):
         verbose_name_plural = _("form assignments")
         ordering = ["form", "root__path"]
         constraints = [
-            models.UniqueConstraint(fields=["form", "root"], name="form_assignment_once_per_root"),
+            models.UniqueConstraint(
+                fields=["form", "root"], condition=Q(directive__isnull=True), name="form_assignment_once_per_root"
+            ),
+            models.UniqueConstraint(
+                fields=["form", "root", "directive"],
+                condition=Q(directive__isnull=False),
+                name="form_assignment_once_per_directive",
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="form_assignment_dates"
             ),

@@ -65,6 +65,15 @@ class Obligation(models.Model):
         on_delete=models.PROTECT,
         related_name="report_obligations",
     )
+    directive = models.ForeignKey(
+        "directives.Directive",
+        verbose_name=_("required by directive"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="periodic_obligations",
+        help_text=_("A periodic report a directive asks for, owed beside the unit's ordinary one."),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     period_index = models.PositiveSmallIntegerField(_("period"), default=0)
     period_start = models.DateField(_("data from"))
@@ -89,8 +98,13 @@ class Obligation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["form", "unit", "period_start"],
-                condition=Q(assignment__isnull=True),
+                condition=Q(assignment__isnull=True, directive__isnull=True),
                 name="obligation_once_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["form", "unit", "period_start", "directive"],
+                condition=Q(assignment__isnull=True, directive__isnull=False),
+                name="obligation_once_per_directive_period",
             ),
             models.UniqueConstraint(
                 fields=["assignment", "form"],
@@ -140,3 +154,10 @@ class Obligation(models.Model):
     @property
     def is_filed(self) -> bool:
         return self.status in FILED
+
+    @property
+    def required_by(self):
+        """The directive this report answers, whether through a task or as a periodic report it requires."""
+        if self.directive_id:
+            return self.directive
+        return self.assignment.directive if self.assignment_id else None

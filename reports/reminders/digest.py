@@ -1,4 +1,5 @@
-"""The weekly digest: each leadership user is told of the overdue reports of the units in their scope.
+"""The weekly digest: each leadership user is told of the overdue reports of the units in their scope, and
+of the watched units whose review falls due by the end of the week.
 
 One row per (user, week, channel), unique, claimed before sending like the deliveries: a second beat or a
 retried task sends nothing twice. An e-mail the mail server did not take is tried again by the beat's
@@ -35,6 +36,19 @@ def overdue_units(user, today: datetime.date) -> list[dict]:
         .values("unit_id", "unit__name")
         .annotate(count=Count("id"), oldest=Min("due_date"))
         .order_by("oldest", "unit__sort_key")
+    )
+
+
+def watches_due(user, today: datetime.date) -> list:
+    """Open watches of units in the user's leadership scope to review by the end of this week, the oldest first."""
+    from directives.models import Watch
+
+    q = scope.in_scope_q(user, "unit__path", roles=[RoleGrant.Role.LEADER])
+    if q is None:
+        return []
+    sunday = today + datetime.timedelta(days=6 - today.weekday())
+    return list(
+        Watch.objects.filter(q).due_for_review(sunday).select_related("unit").order_by("review_on", "unit__name", "pk")
     )
 
 
@@ -77,7 +91,8 @@ def _leaders():
 
 def _send_user(user, week: datetime.date, today: datetime.date, counts: dict, *, create: bool) -> None:
     units = overdue_units(user, today)
-    if not units:
+    watches = watches_due(user, today)
+    if not units and not watches:
         counts["nothing"] += 1
         return
     total = sum(u["count"] for u in units)
@@ -88,11 +103,16 @@ def _send_user(user, week: datetime.date, today: datetime.date, counts: dict, *,
             [DigestDelivery(user=user, week=week, channel=c, overdue=total) for c in channels],
             ignore_conflicts=True,
         )
-    title = _("Weekly digest: %(n)d overdue report(s) in your units") % {"n": total}
+    if units:
+        title = _("Weekly digest: %(n)d overdue report(s) in your units") % {"n": total}
+    else:
+        title = _("Weekly digest: %(n)d watched unit(s) due for review") % {"n": len(watches)}
     context = {
         "title": title,
         "units": units[:TOP],
         "more": max(0, len(units) - TOP),
+        "watches": [_watch_row(w) for w in watches[:TOP]],
+        "more_watches": max(0, len(watches) - TOP),
         "week": week,
         "name": user.display_name,
         "url": site_url(reverse("reports:my_reports")),
@@ -116,7 +136,7 @@ def _send_user(user, week: datetime.date, today: datetime.date, counts: dict, *,
                     defaults={
                         "user": user,
                         "title": title,
-                        "body": text_of(units),
+                        "body": text_of(units, watches),
                         "url": reverse("reports:my_reports"),
                     },
                 )
@@ -130,8 +150,25 @@ def _send_user(user, week: datetime.date, today: datetime.date, counts: dict, *,
         counts["sent"] += 1
 
 
-def text_of(units: list[dict]) -> str:
+def _watch_row(watch) -> dict:
+    return {
+        "unit": watch.unit.name,
+        "review_on": watch.review_on,
+        "reason": watch.reason[:200],
+        "url": site_url(watch.get_absolute_url()),
+    }
+
+
+def text_of(units: list[dict], watches: list = ()) -> str:
     lines = [f"{u['unit__name']}: {u['count']}" for u in units[:TOP]]
     if len(units) > TOP:
         lines.append(_("and %(n)d more unit(s)") % {"n": len(units) - TOP})
+    if watches:
+        lines.append(_("Watched units due for review:"))
+        lines.extend(
+            _("%(unit)s: review on %(day)s") % {"unit": w.unit.name, "day": f"{w.review_on:%d/%m/%Y}"}
+            for w in watches[:TOP]
+        )
+        if len(watches) > TOP:
+            lines.append(_("and %(n)d more watched unit(s)") % {"n": len(watches) - TOP})
     return "\n".join(lines)

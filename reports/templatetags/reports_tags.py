@@ -68,3 +68,11 @@ def reports_home_figures(context):
         return {"unit": None}
     flt = selectors.dashboard_filter(unit, today=timezone.localdate())
     return {"unit": unit, "flt": flt, "h": selectors.grid(flt).headline}
+
+
+@register.inclusion_tag("reports/_directive_reports.html", takes_context=True)
+def directive_reports(context, directive):
+    """The periodic reports a directive requires, on the directive's page."""
+    from reports.directive_reports import panel
+
+    return panel(directive, context["request"].user)

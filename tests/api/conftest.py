@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from api import services as api_services
 from directives import services as directive_services
+from directives import watches
 from directives.models import Assignment, Directive, DirectiveType
 from tests.factories import make_body, make_person, make_signer
 from tests.reports.conftest import FIGURES
@@ -74,7 +75,11 @@ def objects(tree, users):
     )
     directive = make_directive(users["staff"], tu_son, "12-KH/ĐU")
     assignment = assign(users["staff"], directive, tu_son)
+    watch = watches.watch_open(
+        actor=users["staff"], unit=tu_son, reason="Báo cáo trễ hạn", review_on=datetime.date(2030, 1, 15)
+    )
     return {
+        "watch": watch,
         "unit": tu_son,
         "person": person,
         "headship": headship,

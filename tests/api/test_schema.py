@@ -39,6 +39,7 @@ ID_OF = {
     "/api/v1/obligations/": "started",
     "/api/v1/reports/": "report",
     **{f"/api/v1/{slug}/": slug for slug in REGISTERS},
+    "/api/v1/watches/": "watch",
 }
 
 
@@ -58,6 +59,17 @@ def good_bodies(objects) -> dict:
             "issuer": "Đảng ủy phường Từ Sơn",
             "abstract": "Kế hoạch đối thoại",
         },
+        ("POST", "/api/v1/watches/"): {
+            "unit": objects["headship"].unit_id,
+            "reason": "Chậm",
+            "review_on": "2030-01-31",
+        },
+        ("POST", "/api/v1/watches/{id}/visits/"): {
+            "kind": "visit",
+            "happened_on": "2026-01-05",
+            "findings": "Đã làm việc",
+        },
+        ("POST", "/api/v1/watches/{id}/close/"): {"outcome": "improved", "result": "Đã khắc phục"},
         ("POST", "/api/v1/directives/{id}/assignments/"): {
             "task": "Báo cáo kết quả",
             "deadline": "2030-12-31",

@@ -160,3 +160,29 @@ def test_the_register_names_the_plans_signers_and_the_done_task_says_accepted(de
     notes = list(DirectiveEvent.objects.exclude(note="").values_list("note", flat=True))
     assert any("chấp nhận" in note for note in notes)
     assert not any("tiếp nhận" in note for note in notes)
+
+
+@pytest.mark.django_db
+def test_the_demo_follows_up_its_weakest_ward_on_the_watch_list(demo, client):
+    from directives.models import Watch
+
+    (watch,) = Watch.objects.select_related("unit").all()
+    # The weakest ward, counted in plain SQL: the most reports overdue today among Bắc Ninh's open wards but Từ Sơn.
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT u.id, COUNT(o.id) AS n FROM units_unit u JOIN units_unit p ON p.id = u.parent_id"
+            " LEFT JOIN reports_obligation o ON o.unit_id = u.id AND o.due_date < %s"
+            " AND o.status IN ('not_started', 'draft', 'awaiting', 'returned')"
+            " WHERE p.id = %s AND u.kind = 'ward' AND u.closed_on IS NULL AND u.id <> %s"
+            " GROUP BY u.id, u.code ORDER BY n DESC, u.code LIMIT 1",
+            [today, own_unit("canbo.bacninh").pk, own_unit("baocao.tuson").pk],
+        )
+        weakest_id, overdue = cursor.fetchone()
+    assert watch.unit_id == weakest_id and overdue > 0 and watch.is_open
+    assert sorted(watch.actions.values_list("kind", flat=True)) == ["task", "visit"]
+    assert client.login(username="canbo.bacninh", password=PASSWORD)
+    page = client.get(watch.get_absolute_url()).content.decode()
+    assert "45-KH/TU" in page and "Đoàn công tác" in page
+    bac_ninh = own_unit("canbo.bacninh")
+    assert watch.unit.name in client.get(reverse("reports:dashboard", args=[bac_ninh.pk])).content.decode()
