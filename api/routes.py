@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.views import dashboards, notifications
 from api.views.directives import AssignmentViewSet, DirectiveTypeViewSet, DirectiveViewSet
+from api.views.evaluations import CommendationViewSet, EvaluationViewSet
 from api.views.reports import ObligationViewSet, ReportFormViewSet, ReportViewSet
 from api.views.units import BodyViewSet, PersonViewSet, UnitViewSet
 
@@ -18,6 +19,8 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("report-forms", ReportFormViewSet, basename="report-form")
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("reports", ReportViewSet, basename="report")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("commendations", CommendationViewSet, basename="commendation")
 # Notifications and dashboard figures register theirs in their own modules.
 notifications.register(router)
 dashboards.register(router)

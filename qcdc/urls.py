@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("directives.urls")),
     path("", include("reports.urls")),
+    path("", include("evaluations.urls")),
     path("", include("api.urls")),
 ]
 

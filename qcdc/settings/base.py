@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "units",
     "directives",
     "reports",
+    "evaluations",
     "api",
 ]
 
