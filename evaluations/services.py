@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from evaluations import kinds, rules, shipped
@@ -267,7 +267,7 @@ def evaluation_save(*, actor: User, evaluation: Evaluation, scores: dict[int, di
 @transaction.atomic
 def evaluation_submit(*, actor: User, evaluation: Evaluation, today: datetime.date | None = None) -> Evaluation:
     """Send the self-assessment on: a unit's to its head, a head's to the committee. The computed evidence is
-    kept as it stands now, so the committee and the sheet read what the unit saw."""
+    kept as it stands now, in Vietnamese, so the committee and the sheet read what the unit saw."""
     evaluation = _locked(evaluation)
     _require(rules.may_prepare(actor, evaluation), _("Only the unit may submit its self-assessment."))
     criteria = list(evaluation.criteria_set.criteria.all())
@@ -275,7 +275,8 @@ def evaluation_submit(*, actor: User, evaluation: Evaluation, today: datetime.da
     missing = [c.title for c in criteria if scores.get(c.pk) is None or scores[c.pk].self_points is None]
     if missing:
         raise ValidationError(_("Score every criterion first: %s.") % "; ".join(missing))
-    found = evidence(evaluation, today)
+    with translation.override("vi"):  # kept in the language of the record and of the sheet
+        found = evidence(evaluation, today)
     for c in criteria:
         score = scores[c.pk]
         if c.pk in found:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -94,15 +95,14 @@ def _set(request, pk) -> CriteriaSet:
 
 
 def _ranked(request, criteria_set):
+    """The set's evaluations the user sees, best first by their points (the committee's once it has reviewed)."""
     qs = (
         Evaluation.objects.visible_to(request.user)
         .filter(criteria_set=criteria_set)
         .select_related("unit", "person", "level")
-        .annotate(rank_total=F("final_total"))
+        .annotate(points=Coalesce("final_total", "self_total"))
     )
-    return qs.order_by(
-        F("final_total").desc(nulls_last=True), F("self_total").desc(nulls_last=True), "unit__name", "person__full_name"
-    )
+    return qs.order_by(F("points").desc(nulls_last=True), "unit__name", "person__full_name", "pk")
 
 
 @login_required

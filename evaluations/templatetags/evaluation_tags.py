@@ -13,7 +13,8 @@ PANEL_ROWS = 10
 
 @register.filter
 def pts(value) -> str:
-    return number(value) if value is not None else "—"
+    """A number of points the Vietnamese way (12,5); "—" for none (a criterion not scored yet)."""
+    return "—" if value is None or value == "" else number(value)
 
 
 @register.inclusion_tag("evaluations/_panel.html", takes_context=True)
