@@ -1,15 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.units import MAX_ID, UnitRefSerializer
+from api.serializers.units import MAX_ID, PersonRefSerializer, UnitRefSerializer
 from evaluations.models import Commendation, CriteriaSet, Evaluation, EvaluationEvent, Score
-from units.models import Person
-
-
-class PersonRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Person
-        fields = ["id", "full_name"]
 
 
 class CriteriaSetRefSerializer(serializers.ModelSerializer):
@@ -72,7 +65,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         ]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EvaluationEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -83,7 +76,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 class EvaluationDetailSerializer(EvaluationSerializer):
     scores = ScoreSerializer(many=True, read_only=True)
-    events = EventSerializer(many=True, read_only=True)
+    events = EvaluationEventSerializer(many=True, read_only=True)
     summary = serializers.CharField(read_only=True)
 
     class Meta(EvaluationSerializer.Meta):

@@ -37,6 +37,8 @@ ID_OF = {
     "/api/v1/report-forms/": "form",
     "/api/v1/obligations/": "started",
     "/api/v1/reports/": "report",
+    "/api/v1/evaluations/": "evaluation",
+    "/api/v1/commendations/": "commendation",
 }
 
 
@@ -49,6 +51,13 @@ def good_bodies(objects) -> dict:
         ("PATCH", "/api/v1/reports/{id}/"): draft,
         ("POST", "/api/v1/reports/{id}/return/"): {"reason": "Bổ sung số liệu"},
         ("POST", "/api/v1/reports/{id}/send-back/"): {"note": "Viết lại phần II"},
+        ("POST", "/api/v1/commendations/"): {
+            "unit": unit.pk,
+            "decision_symbol": "15/QĐ-UBND",
+            "decision_date": "2026-05-04",
+            "issuer": "UBND tỉnh Bắc Ninh",
+            "reason": "Điển hình dân vận khéo",
+        },
         ("POST", "/api/v1/directives/"): {
             "owner_unit": unit.pk,
             "doc_type": directive.doc_type_id,
