@@ -2,7 +2,7 @@
 #   make run     set up, load the demo data and start the web server + Celery worker/beat
 #   make test    set up and run the whole test suite (extra pytest arguments: PYTEST_ARGS="-k scope -x")
 #   make bench   run every bench/*.py script (not the _helpers.py they import)
-#   make lint    ruff check + ruff format --check
+#   make lint    ruff check + ruff format --check + the import layers (lint-imports)
 #   make messages  extract translatable strings into locale/{vi,en} (needs GNU gettext)
 #   make clean   remove built files (compiled translations, collected static files, caches)
 
@@ -81,6 +81,7 @@ bench: venv translations
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff check --fix .

@@ -3,7 +3,7 @@
 Filing belongs to the unit's own people: a reporter or head whose role is granted on that very unit
 (a province's reporter files the province's reports, not its wards'). Approving (signing) takes more:
 the head's role on the unit *and* the post that signs for the report's issuing body, held on the day
-(``reports.signing``): a head whose term has ended cannot approve, whatever grants remain, and neither
+(``reports.documents.signing``): a head whose term has ended cannot approve, whatever grants remain, and neither
 can an administrator who holds no such post. Reviewing belongs to committee staff above the unit.
 Administrators may do the rest within their scope.
 """
@@ -43,7 +43,7 @@ def may_edit(user, unit) -> bool:
 def may_approve(user, unit, report=None, day: datetime.date | None = None) -> bool:
     """Head of ``unit`` by role and, on ``day`` (today), holder of the post that signs ``report``
     (of any post that signs the unit's reports when no report is given)."""
-    from reports import signing
+    from reports.documents import signing
 
     if not _active(user) or not any(role == R.HEAD and path == unit.path for role, path in grants(user)):
         return False

@@ -5,7 +5,8 @@ keep who did what and when."""
 from django.contrib import admin, messages
 from django.utils.translation import ngettext
 
-from reports import access, working_calendar
+from reports import access
+from reports.calendar import days
 from reports.models import (
     CalendarDay,
     Delivery,
@@ -101,15 +102,15 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change and "day" in form.changed_data:
             old = CalendarDay.objects.get(pk=obj.pk)
-            self._moved(request, working_calendar.calendar_day_remove(actor=request.user, row=old))
-        row, moved = working_calendar.calendar_day_set(
+            self._moved(request, days.calendar_day_remove(actor=request.user, row=old))
+        row, moved = days.calendar_day_set(
             actor=request.user, day=obj.day, is_working=obj.is_working, reason=obj.reason
         )
         obj.pk = row.pk
         self._moved(request, moved)
 
     def delete_model(self, request, obj):
-        self._moved(request, working_calendar.calendar_day_remove(actor=request.user, row=obj))
+        self._moved(request, days.calendar_day_remove(actor=request.user, row=obj))
 
 
 @admin.register(FormAssignment)

@@ -10,7 +10,7 @@ from units.forms import DateInput
 from units.models import Unit
 
 V = Indicator.ValueType
-# The signer is not typed: it follows the issuing body's post holders, then the approval (reports.signing).
+# The signer is not typed: it follows the issuing body's post holders, then the approval (reports.documents.signing).
 DOCUMENT_FIELDS = ("issuing_body", "doc_symbol", "doc_place", "doc_date", "issuer", "recipients")
 
 

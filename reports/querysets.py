@@ -41,8 +41,8 @@ class ReportQuerySet(models.QuerySet):
 
     def awaiting_signature_of(self, user, day) -> "ReportQuerySet":
         """Reports waiting for ``user`` to approve them: of units they are head of by role, issued by a body
-        whose signing post they hold on ``day`` (``reports.signing``)."""
-        from reports import signing
+        whose signing post they hold on ``day`` (``reports.documents.signing``)."""
+        from reports.documents import signing
         from units.models import Headship, RoleGrant
         from units.querysets import in_office_q
 

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives import uploads
-from reports import access, events, periods, signing, validation
+from reports import access, periods, validation
+from reports.documents import signing
 from reports.models import (
     Indicator,
     Obligation,
@@ -34,6 +35,7 @@ from reports.models import (
     Status,
 )
 from reports.models.reports import EDITABLE
+from reports.reminders import events
 from units.models import Unit, User
 from units.services import audit_record
 from units.text import clean_text

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from reports import urls_dashboards, urls_reminders, views, views_calendar, views_forms
+from reports import views, views_forms
+from reports.calendar import views as views_calendar
+from reports.dashboards import urls as urls_dashboards
+from reports.reminders import urls as urls_reminders
 
 app_name = "reports"
 

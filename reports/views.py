@@ -423,11 +423,11 @@ def _document_report(request, pk: int) -> Report:
 
 @login_required
 def report_pdf(request, pk: int):
-    from reports import documents
+    from reports.documents import pdf
 
     report = _document_report(request, pk)
-    response = HttpResponse(documents.render_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{documents.file_name(report)}.pdf"'
+    response = HttpResponse(pdf.render_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf.file_name(report)}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -437,27 +437,27 @@ def report_docx(request, pk: int):
     """The report as a Word file, to finish in Word: the PDF's content and layout."""
     from django.utils import translation
 
-    from reports import documents, word
+    from reports.documents import pdf, word
 
     report = _document_report(request, pk)
     with translation.override("vi"):
-        context = documents.document_context(report)
+        context = pdf.document_context(report)
     response = HttpResponse(word.report_docx(context), content_type=word.DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{documents.file_name(report)}.docx"'
+    response["Content-Disposition"] = f'attachment; filename="{pdf.file_name(report)}.docx"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @login_required
 def report_xlsx(request, pk: int):
-    from reports import documents
+    from reports.documents import pdf
 
     report = _document_report(request, pk)
     response = HttpResponse(
-        documents.render_xlsx(report),
+        pdf.render_xlsx(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{documents.file_name(report)}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{pdf.file_name(report)}.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response
 

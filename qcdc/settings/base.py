@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "reports",
     "evaluations",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

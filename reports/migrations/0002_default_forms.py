@@ -1,11 +1,11 @@
 """The QCDC form set (monthly, quarterly, 6-month, annual, thematic); editable afterwards. See
-``reports.default_forms``: a form whose code is already present is left as it is."""
+``reports.shipped``: a form whose code is already present is left as it is."""
 
 from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from reports.default_forms import install as install_forms
+    from reports.shipped import install as install_forms
 
     install_forms(
         apps.get_model("reports", "ReportForm"),

@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from reports.reminders.ladder import install_defaults
+    from reports.shipped import install_defaults
 
     form_model = apps.get_model("reports", "ReportForm")
     install_defaults(apps.get_model("reports", "ReminderStage"), form_model.objects.values_list("pk", flat=True))

@@ -9,7 +9,7 @@ def forward(apps, schema_editor):
     """Reports of Party-header forms are issued by the Party committee; each version filed with an approval
     keeps who approved it; shipped forms want a returned report approved again; every form gets the new
     notices (awaiting signature, accepted) of the default ladder."""
-    from reports.reminders.ladder import install_defaults
+    from reports.shipped import install_defaults
 
     Report = apps.get_model("reports", "Report")
     ReportForm = apps.get_model("reports", "ReportForm")

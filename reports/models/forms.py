@@ -123,10 +123,10 @@ class ReportForm(models.Model):
         creating = self._state.adding
         super().save(*args, **kwargs)
         if creating:
+            from reports import shipped
             from reports.models.reminders import ReminderStage
-            from reports.reminders import ladder
 
-            ladder.install_defaults(ReminderStage, [self.pk])
+            shipped.install_defaults(ReminderStage, [self.pk])
 
     def get_absolute_url(self) -> str:
         return reverse("reports:form_detail", args=[self.pk])

@@ -1,4 +1,5 @@
-"""Reminders and escalations: the ladder, the sweep, the senders and the log.
+"""Reminders and escalations: the after-commit trigger (``events``), the sweep, the senders, the log, and
+their pages (``views``, ``urls``). The default ladder ships with the forms (``reports.shipped``).
 
 The dashboards call only ``escalation_reached``.
 """

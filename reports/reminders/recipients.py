@@ -2,7 +2,7 @@
 
 Only people of the unit's own chain are ever addressed: reporters granted the role on the unit itself,
 the unit's accountable head on the day, the holder of the post that signs for the report's issuing body
-(the People's Committee's chairman, the Party secretary: ``reports.signing``), the head of the unit
+(the People's Committee's chairman, the Party secretary: ``reports.documents.signing``), the head of the unit
 directly above, the standing member of the unit's steering committee, and committee staff of the unit
 directly above (who review its reports).
 """
@@ -95,7 +95,7 @@ def _heads(unit_ids, day: datetime.date) -> dict[int, dict]:
 
 def _signers(unit_ids, day: datetime.date) -> dict[tuple[int, str], list[dict]]:
     """(unit, function) -> the posts in office that sign for a body of the unit: heads before deputies."""
-    from reports import signing
+    from reports.documents import signing
 
     functions = {b.function for b in signing.BODIES.values()}
     rows = (
@@ -158,7 +158,7 @@ class Directory:
     def _audience(self, unit_id: int, audience: str, issuing_body: str = "") -> list[Recipient]:
         parent_id = self.parents.get(unit_id)
         if audience == "signers":  # the body's head; while the post is vacant, its deputies
-            from reports import signing
+            from reports.documents import signing
 
             posts = self._load("signers").get((unit_id, signing.body(issuing_body).function), [])
             heads = [p for p in posts if not p["is_deputy"]] or posts

@@ -22,10 +22,9 @@ from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from reports import periods
+from reports import periods, shipped
 from reports.models import Delivery, Obligation, ReminderStage, ReportEvent, ReportForm, Status
 from reports.models.obligations import IN_REVIEW, PENDING
-from reports.reminders import ladder
 from reports.reminders.recipients import Directory
 
 logger = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ class SweepResult:
 def ensure_ladders() -> int:
     """A form without any stage gets the default ladder (new forms; deactivate stages to silence a form)."""
     missing = list(ReportForm.objects.filter(reminder_stages__isnull=True).values_list("pk", flat=True))
-    return ladder.install_defaults(ReminderStage, missing) if missing else 0
+    return shipped.install_defaults(ReminderStage, missing) if missing else 0
 
 
 def _stages() -> dict[tuple[int, str], list[ReminderStage]]:

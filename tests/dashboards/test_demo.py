@@ -4,9 +4,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from reports.demo import history_load
+from demo.reports import history_load
+from demo.units import PASSWORD, demo_load
 from reports.models import Obligation, Report
-from units.demo import PASSWORD, demo_load
 from units.models import Body, BodyMembership, Unit, User
 
 

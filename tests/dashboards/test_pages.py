@@ -219,7 +219,7 @@ def test_dashboard_budget(client, tree, users, history, django_assert_max_num_qu
 def test_a_province_of_a_hundred_communes_fits_a_phone(client, tree, users, history):
     """Bắc Ninh's size (about a hundred communes, two years of monthly reports): the page shows the first
     units with a link to all of them, and even the full page stays under 300 KB of HTML."""
-    from reports.dashboard_html import SHOWN
+    from reports.dashboards.html import SHOWN
 
     client.force_login(users["leader"])
     url = reverse("reports:dashboard", args=[tree["bac_ninh"].pk])
@@ -247,7 +247,7 @@ def test_a_province_of_a_hundred_communes_fits_a_phone(client, tree, users, hist
 
 
 def test_the_next_page_of_heads_keeps_the_sort_and_the_period(client, tree, users, history, monkeypatch):
-    from reports import views_dashboards
+    from reports.dashboards import views as views_dashboards
 
     monkeypatch.setattr(views_dashboards, "HEADS_PAGE", 2)
     client.force_login(users["leader"])

@@ -318,7 +318,7 @@ def test_a_unit_without_a_committee_is_told_to_add_one(client, tree, users, hist
     ],
 )
 def test_the_period_in_official_words(start, end, words):
-    from reports.dashboard_summary import period_phrase
+    from reports.dashboards.summary import period_phrase
 
     assert period_phrase(datetime.date(*start, 1), datetime.date(*end, 28)) == words
 
@@ -334,7 +334,7 @@ def test_the_period_in_official_words(start, end, words):
     ],
 )
 def test_the_signers_authority_follows_their_role(role, party, title):
-    from reports.dashboard_summary import signer_title
+    from reports.dashboards.summary import signer_title
 
     membership = BodyMembership(role=role, body=Body(kind=Body.Kind.STEERING_COMMITTEE, name="Ban Chỉ đạo"))
     assert signer_title(membership, party=party) == title

@@ -9,9 +9,9 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.units import PASSWORD, demo_load
 from directives.models import Assignment, Directive, DirectiveEvent, DirectiveRelation
 from reports.models import Obligation, Report, ReportEvent, ReportForm
-from units.demo import PASSWORD, demo_load
 from units.models import RoleGrant, Unit, User
 
 LOGINS = ["admin", "canbo.bacninh", "lanhdao.bacninh", "baocao.tuson", "truong.tuson", "baocao.dongnguyen"]

@@ -65,10 +65,10 @@ def _shipped_rows(request):
     from django.apps import apps
 
     from directives.models import DirectiveType
-    from reports import default_forms
+    from reports import shipped
     from reports.models import FormSection, Indicator, IndicatorRule, ReportForm
 
     if not DirectiveType.objects.exists():
         importlib.import_module("directives.migrations.0002_seed_directive_types").seed(apps, None)
     if not ReportForm.objects.exists():
-        default_forms.install(ReportForm, FormSection, Indicator, IndicatorRule)
+        shipped.install(ReportForm, FormSection, Indicator, IndicatorRule)

@@ -2,8 +2,8 @@
 
 import datetime
 
+from demo.reminders import demo_reminders_load
 from reports import periods
-from reports.demo_reminders import demo_reminders_load
 from reports.models import Obligation
 
 D = datetime.date

@@ -7,9 +7,9 @@ from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext
 
-from reports import events, services
+from reports import services
 from reports.models import Delivery, Notification
-from reports.reminders import sending, sweep
+from reports.reminders import events, sending, sweep
 from tests.reminders.conftest import DUE, TZ, sent_to
 from tests.reports.conftest import fill
 
@@ -225,7 +225,7 @@ def test_the_sweep_after_a_transition_stays_a_handful_of_queries(chain, django_a
 def test_a_new_form_comes_with_the_default_ladder_at_once(db):
     """However a form is created, its first deadline or filing is not left waiting for the beat's sweep."""
     from reports.models import ReminderStage, ReportForm
-    from reports.reminders.ladder import DEFAULT_STAGES
+    from reports.shipped import DEFAULT_STAGES
 
     form = ReportForm.objects.create(code="chuyen-de-moi", name="Báo cáo chuyên đề mới", kind="ad_hoc", title="Kết quả")
     codes = set(ReminderStage.objects.filter(form=form).values_list("code", flat=True))

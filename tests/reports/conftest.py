@@ -7,7 +7,7 @@ import pytest
 
 from directives import services as directive_services
 from directives.models import DirectiveType
-from reports import default_forms, generation, services
+from reports import generation, services, shipped
 from reports.models import FormAssignment, FormSection, Indicator, IndicatorRule, Obligation, Report, ReportForm
 from tests.factories import make_signer
 
@@ -52,7 +52,7 @@ def form_by_code(code: str) -> ReportForm:
     """A shipped form. A transactional test may find the tables flushed by an earlier one (the serialized
     copy cannot be restored while Playwright's event loop runs), so the shipped set is put back if needed."""
     if not ReportForm.objects.filter(code=code).exists():
-        default_forms.install(ReportForm, FormSection, Indicator, IndicatorRule)
+        shipped.install(ReportForm, FormSection, Indicator, IndicatorRule)
     return ReportForm.objects.get(code=code)
 
 

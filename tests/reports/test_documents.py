@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from reports import documents, services
+from reports import services
+from reports.documents import pdf as documents
 from reports.models import ReportForm
 from tests.factories import make_signer
 from tests.reports.conftest import fill

@@ -259,7 +259,7 @@ def test_the_report_prints_as_an_official_document(client, obligation, users, tm
 
 
 def test_a_draft_prints_marked_as_a_draft(client, obligation, users):
-    from reports.documents import document_context
+    from reports.documents.pdf import document_context
 
     report = fill(obligation, users["reporter_tu_son"])
     report.obligation = obligation

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
         ("half", 2026, 1, 0, D(2026, 1, 1), D(2026, 6, 30)),
         ("nine_months", 2026, 1, 0, D(2026, 1, 1), D(2026, 9, 30)),
         ("year", 2026, 1, 0, D(2026, 1, 1), D(2026, 12, 31)),
-        # the province of DOMAIN.md: from the 15th of the month before to the 14th
+        # a province whose cut-off runs from the 15th of the month before to the 14th
         ("month", 2026, 1, 14, D(2025, 12, 15), D(2026, 1, 14)),  # across the year end
         ("month", 2026, 3, 14, D(2026, 2, 15), D(2026, 3, 14)),
         ("month", 2026, 12, 14, D(2026, 11, 15), D(2026, 12, 14)),

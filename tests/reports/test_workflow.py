@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reports import events, services
+from reports import services
 from reports.models import Obligation, ReportEvent, Status
+from reports.reminders import events
 from tests.factories import make_user
 from tests.reports.conftest import IN_APRIL, TZ, fill
 from units.models import AuditEvent, RoleGrant

@@ -9,7 +9,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from reports import generation, periods, services, working_calendar
+from reports import generation, periods, services
+from reports.calendar import days
 from reports.models import CalendarDay, Obligation
 from tests.factories import make_user
 from tests.reports.conftest import TZ, fill
@@ -51,7 +52,7 @@ def test_a_working_saturday_brings_unfiled_due_dates_forward_and_filed_reports_k
     assert first_quarter(tree["dong_ngan"]).due_date == D(2026, 4, 7)
 
     # Saturday 04/04 worked: 01, 02, 03, 04 and 06/04 are the 5 working days after 31/03.
-    row, moved = working_calendar.calendar_day_set(
+    row, moved = days.calendar_day_set(
         actor=national_staff, day=D(2026, 4, 4), is_working=True, reason="Làm bù cho thứ Hai 20/04/2026"
     )
     assert moved == 1
@@ -62,7 +63,7 @@ def test_a_working_saturday_brings_unfiled_due_dates_forward_and_filed_reports_k
     event = AuditEvent.objects.get(action="calendar.day_set")
     assert (event.actor, event.object_id, event.data["due_dates_moved"]) == (national_staff, row.pk, 1)
 
-    working_calendar.calendar_day_remove(actor=national_staff, row=row)
+    days.calendar_day_remove(actor=national_staff, row=row)
     assert first_quarter(tree["dong_ngan"]).due_date == D(2026, 4, 7)
     assert not periods.is_working_day(D(2026, 4, 4))
     assert AuditEvent.objects.filter(action="calendar.day_removed", actor=national_staff).count() == 1
@@ -72,19 +73,19 @@ def test_a_working_saturday_brings_unfiled_due_dates_forward_and_filed_reports_k
 def test_a_due_date_already_passed_does_not_move(first_quarter, tree, national_staff):
     last_quarter = first_quarter(tree["tu_son"], year=2025, index=4)  # due 08/01/2026, never filed
     assert last_quarter.due_date == D(2026, 1, 8)
-    working_calendar.calendar_day_set(actor=national_staff, day=D(2026, 1, 3), is_working=True, reason="Làm bù")
+    days.calendar_day_set(actor=national_staff, day=D(2026, 1, 3), is_working=True, reason="Làm bù")
     assert first_quarter(tree["tu_son"], year=2025, index=4).due_date == D(2026, 1, 8)
 
 
 @time_machine.travel(FIRST_OF_APRIL, tick=False)
 def test_a_weekday_given_off_pushes_the_due_date_back(first_quarter, tree, national_staff):
-    working_calendar.calendar_day_set(actor=national_staff, day=D(2026, 4, 3), is_working=False, reason="Nghỉ bù")
+    days.calendar_day_set(actor=national_staff, day=D(2026, 4, 3), is_working=False, reason="Nghỉ bù")
     assert first_quarter(tree["tu_son"]).due_date == D(2026, 4, 8)
 
 
 def test_only_national_staff_keep_the_calendar(tree, users):
     with pytest.raises(PermissionDenied):
-        working_calendar.calendar_day_set(actor=users["staff"], day=D(2026, 4, 4), is_working=True, reason="x")
+        days.calendar_day_set(actor=users["staff"], day=D(2026, 4, 4), is_working=True, reason="x")
     assert not CalendarDay.objects.filter(day=D(2026, 4, 4)).exists()
 
 

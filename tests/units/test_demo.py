@@ -8,9 +8,9 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 
-from reports import documents
+from demo.units import PASSWORD, demo_load
+from reports.documents import pdf as documents
 from reports.models import Obligation, Report
-from units.demo import PASSWORD, demo_load
 from units.models import Body, BodyMembership, Headship, RoleGrant, Unit, User
 from units.querysets import in_office_q
 from units.services import head_on

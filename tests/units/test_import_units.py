@@ -15,7 +15,7 @@ from units.text import search_key
 
 CURRENT, LEGACY = Unit.CodeScheme.CURRENT, Unit.CodeScheme.LEGACY
 REFORM = datetime.date(2025, 7, 1)
-# The source article's Từ Sơn: a town of twelve wards until 2025 (DOMAIN.md §2).
+# Từ Sơn before the 2025 arrangement of units: a town of twelve wards.
 TU_SON_WARDS = {
     "Đông Ngàn", "Đồng Kỵ", "Trang Hạ", "Đình Bảng", "Tân Hồng", "Châu Khê",
     "Đồng Nguyên", "Hương Mạc", "Phù Khê", "Tam Sơn", "Tương Giang", "Phù Chẩn",

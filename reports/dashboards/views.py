@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from reports import dashboard_exports, dashboard_html, dashboard_pages, documents, selectors, word
-from reports import dashboard_summary as dashboard_summary_doc
+from reports import selectors
+from reports.dashboards import exports, html, pages
+from reports.dashboards import summary as summary_document
+from reports.documents import pdf, word
 from reports.numbers import rounded_float
 from reports.selectors.heads import SORTS as HEAD_SORTS
 from units import scope
@@ -53,8 +55,8 @@ def dashboard_home(request):
 
 
 def _context(request, unit: Unit) -> dict:
-    flt, form = dashboard_pages.dashboard_filter_from(request, unit)
-    context = dashboard_pages.dashboard_context(
+    flt, form = pages.dashboard_filter_from(request, unit)
+    context = pages.dashboard_context(
         flt, sort=request.GET.get("sort", "worst"), indicator=request.GET.get("indicator")
     )
     context["filter_form"] = form
@@ -70,15 +72,15 @@ def dashboard(request, pk: int):
     # A phone gets the first units in the chosen order; "show all" (?all=1) lists every one.
     show_all = query.pop("all", None) is not None
     rows = context["rows"]
-    shown = rows if show_all else rows[: dashboard_html.SHOWN]
-    heat = context["heat"] if show_all else context["heat"][: dashboard_html.SHOWN]
+    shown = rows if show_all else rows[: html.SHOWN]
+    heat = context["heat"] if show_all else context["heat"][: html.SHOWN]
     context["shown"] = shown
     indicators = context["indicators"]
-    context["indicator_units_hidden"] = 0 if show_all else max(0, len(indicators["by_child"]) - dashboard_html.SHOWN)
+    context["indicator_units_hidden"] = 0 if show_all else max(0, len(indicators["by_child"]) - html.SHOWN)
     if not show_all:
-        indicators["by_child"] = indicators["by_child"][: dashboard_html.SHOWN]
-        context["overdue"] = context["overdue"][: dashboard_html.OVERDUE_SHOWN]
-        context["late"] = context["late"][: dashboard_html.OVERDUE_SHOWN]
+        indicators["by_child"] = indicators["by_child"][: html.SHOWN]
+        context["overdue"] = context["overdue"][: html.OVERDUE_SHOWN]
+        context["late"] = context["late"][: html.OVERDUE_SHOWN]
     filter_query = query.urlencode()
     if show_all:
         query["all"] = "1"
@@ -87,11 +89,11 @@ def dashboard(request, pk: int):
         ancestors=[a for a in unit.ancestors() if scope.has_role(request.user, RoleGrant.Role.values, a)],
         query=query.urlencode(),
         filter_query=filter_query,
-        units_tbody=dashboard_html.units_tbody(shown, unit=unit, query=filter_query),
-        heat_tbody=dashboard_html.heatmap_tbody(heat),
+        units_tbody=html.units_tbody(shown, unit=unit, query=filter_query),
+        heat_tbody=html.heatmap_tbody(heat),
         hidden_units=len(rows) - len(shown),
         show_all=show_all,
-        charts=dashboard_pages.chart_data(context),
+        charts=pages.chart_data(context),
         may_see_heads=scope.has_role(request.user, HEADS_ROLES, unit),
         sort_columns=[
             ("name", _("Unit")),
@@ -113,14 +115,14 @@ def dashboard(request, pk: int):
 
 @login_required
 def dashboard_xlsx(request, pk: int, table: str):
-    if table not in dashboard_exports.TABLES:
+    if table not in exports.TABLES:
         raise Http404
     unit = _unit(request, pk)
-    flt, _form = dashboard_pages.dashboard_filter_from(request, unit)
-    context = dashboard_pages.table_context(flt, table, sort=request.GET.get("sort", "worst"))
-    title, headers, rows = dashboard_exports.table(table, context)
-    content = dashboard_exports.workbook(title, dashboard_exports.scope_line(flt), headers, rows)
-    return _download(content, dashboard_exports.file_name(table, flt) + ".xlsx", XLSX)
+    flt, _form = pages.dashboard_filter_from(request, unit)
+    context = pages.table_context(flt, table, sort=request.GET.get("sort", "worst"))
+    title, headers, rows = exports.table(table, context)
+    content = exports.workbook(title, exports.scope_line(flt), headers, rows)
+    return _download(content, exports.file_name(table, flt) + ".xlsx", XLSX)
 
 
 @login_required
@@ -137,17 +139,17 @@ def dashboard_summary(request, pk: int):
     or a .docx, with the figures of the dashboard's filter (the query string) and what was confirmed; with
     ``format=annex-pdf`` or ``annex-docx``, its annex alone (to attach to a document finished elsewhere)."""
     unit = _unit(request, pk)
-    flt, _filter = dashboard_pages.dashboard_filter_from(request, unit)
-    form = dashboard_summary_doc.SummaryDocumentForm(
+    flt, _filter = pages.dashboard_filter_from(request, unit)
+    form = summary_document.SummaryDocumentForm(
         request.POST if request.method == "POST" else None, unit=unit, today=flt.today
     )
     if request.method == "POST" and form.is_valid():
         choice = request.POST.get("format", "pdf")  # pdf, docx, annex-pdf, annex-docx
         fmt = "docx" if choice.endswith("docx") else "pdf"
         annex_only = choice.startswith("annex")
-        data = dashboard_pages.summary_data(flt, overdue=dashboard_summary_doc.OVERDUE_NAMED)
+        data = pages.summary_data(flt, overdue=summary_document.OVERDUE_NAMED)
         with translation.override("vi"):
-            context = dashboard_summary_doc.summary_context(data, form.cleaned_data)
+            context = summary_document.summary_context(data, form.cleaned_data)
         audit_record(
             actor=request.user,
             action="summary_printed",
@@ -161,11 +163,11 @@ def dashboard_summary(request, pk: int):
                 "signer": context["signer_name"],
             },
         )
-        name = dashboard_exports.file_name("phu-luc" if annex_only else "bao-cao-tong-hop", flt)
+        name = exports.file_name("phu-luc" if annex_only else "bao-cao-tong-hop", flt)
         if fmt == "docx":
             content = word.annex_only_docx(context) if annex_only else word.summary_docx(context)
             return _download(content, name + ".docx", word.DOCX)
-        content = documents.write_pdf("reports/dashboard_summary.html", {**context, "annex_only": annex_only})
+        content = pdf.write_pdf("reports/dashboard_summary.html", {**context, "annex_only": annex_only})
         return _download(content, name + ".pdf", PDF)
     return render(
         request,
@@ -182,7 +184,7 @@ def dashboard_summary(request, pk: int):
 
 
 def _heads(request, unit):
-    flt, form = dashboard_pages.dashboard_filter_from(request, unit)
+    flt, form = pages.dashboard_filter_from(request, unit)
     sort = request.GET.get("sort", "worst")
     sort = sort if sort in HEAD_SORTS else "worst"
     q = request.GET.get("q", "").strip()[:100]
@@ -242,12 +244,12 @@ def heads_xlsx(request, pk: int):
         for r in records
     ]
     title = _("Heads of unit")
-    content = dashboard_exports.workbook(title, dashboard_exports.scope_line(flt), headers, rows)
-    return _download(content, dashboard_exports.file_name("nguoi-dung-dau", flt) + ".xlsx", XLSX)
+    content = exports.workbook(title, exports.scope_line(flt), headers, rows)
+    return _download(content, exports.file_name("nguoi-dung-dau", flt) + ".xlsx", XLSX)
 
 
 def _person(request, unit, person_pk):
-    flt, form = dashboard_pages.dashboard_filter_from(request, unit)
+    flt, form = pages.dashboard_filter_from(request, unit)
     person = get_object_or_404(Person, pk=person_pk)
     tenures = selectors.head_tenures(flt, person)
     if not tenures:  # never headed a unit in this subtree: not this page's business
@@ -298,6 +300,6 @@ def head_detail_xlsx(request, pk: int, person_pk: int):
         [h.unit.name, h.title, h.started_on, h.ended_on, h.due, h.on_time, h.late, h.missing, h.returned]
         for h in tenures
     ]
-    content = dashboard_exports.workbook(person.full_name, dashboard_exports.scope_line(flt), headers, rows)
-    name = dashboard_exports.file_name("nguoi-dung-dau-" + str(person.pk), flt)
+    content = exports.workbook(person.full_name, exports.scope_line(flt), headers, rows)
+    name = exports.file_name("nguoi-dung-dau-" + str(person.pk), flt)
     return _download(content, name + ".xlsx", XLSX)

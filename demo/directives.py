@@ -8,7 +8,7 @@ filed and the committee accepted. The UBND's *Kế hoạch* implements the Tỉn
 Some tasks are done, the others overdue or still running, all dated from today so the demo stays alive.
 
 Written through the directives' and reports' services, as the people of the demo would (the plan's
-thematic form is created directly, as ``reports.demo_reminders`` creates its form), and loaded once: a
+thematic form is created directly, as ``demo.reminders`` creates its form), and loaded once: a
 directive whose symbol is already registered is left with its tasks as they are.
 """
 
@@ -17,10 +17,10 @@ import random
 
 from django.utils import timezone
 
+from demo.reports import _on
 from directives import services as directives
 from directives.models import Assignment, Directive, DirectiveType
 from reports import services
-from reports.demo import _on
 from reports.models import FormSection, Indicator, Obligation, ReportForm
 from units.models import Unit, User
 

@@ -18,7 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from qcdc.spreadsheets import safe_row
-from reports import pages, periods, signing
+from reports import pages, periods
+from reports.documents import signing
 from reports.models import Report
 from reports.models.obligations import FILED
 from units.text import search_key
@@ -63,7 +64,8 @@ def write_pdf(template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
 
 
-def _lines(text: str) -> list[str]:
+def text_lines(text: str) -> list[str]:
+    """The non-empty lines of a typed text, trimmed (a textarea posts "\r\n")."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
@@ -113,7 +115,7 @@ def document_context(report: Report) -> dict:
     if obligation.assignment_id and obligation.assignment:
         subtitle = f"{form.title}: {obligation.assignment.task}"
     party = report.is_party
-    parent_lines, issuer_lines = split_issuer(_lines(report.issuer) or [obligation.unit.name.upper()])
+    parent_lines, issuer_lines = split_issuer(text_lines(report.issuer) or [obligation.unit.name.upper()])
     return {
         "report": report,
         "obligation": obligation,
@@ -130,8 +132,8 @@ def document_context(report: Report) -> dict:
             if (report.narrative.get(str(s.pk)) or "").strip() or s.required
         ],
         "figures": [(i, pages.show_value(i, rows.get(i.pk)) or "—") for i in indicators],
-        "recipients": _lines(report.recipients),
-        "signer_lines": _lines(report.signer_title),
+        "recipients": text_lines(report.recipients),
+        "signer_lines": text_lines(report.signer_title),
         "draft": report.status not in FILED,
         "issuing_body": report.issuing_body,
         **approval_context(report),

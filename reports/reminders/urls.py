@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views_reminders
+from reports.reminders import views as views_reminders
 
 urlpatterns = [
     path("notifications/", views_reminders.notification_list, name="notifications"),

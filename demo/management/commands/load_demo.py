@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from demo.units import PASSWORD, demo_load
 from reports import periods
-from units.demo import PASSWORD, demo_load
 
 
 class Command(BaseCommand):
@@ -38,9 +38,9 @@ class Command(BaseCommand):
             )
 
     def _reminder_demo(self):
-        """A report due on the next working day (reports.demo_reminders), for Phường Từ Sơn of the demo."""
-        from reports.demo_reminders import demo_reminders_load
-        from units.demo import TU_SON
+        """A report due on the next working day (demo.reminders), for Phường Từ Sơn of the demo."""
+        from demo.reminders import demo_reminders_load
+        from demo.units import TU_SON
         from units.models import Unit
 
         tu_son = Unit.objects.filter(code_scheme=Unit.CodeScheme.CURRENT, code=TU_SON).first()

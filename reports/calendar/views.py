@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from reports import access, periods, working_calendar
+from reports import access, periods
+from reports.calendar.days import calendar_day_remove, calendar_day_set
 from reports.models import CalendarDay
 from units.forms import DateInput, add_service_errors
 
@@ -63,12 +64,12 @@ def calendar_page(request):
             )
         if request.POST.get("remove"):
             row = get_object_or_404(CalendarDay, pk=request.POST["remove"])
-            _moved(request, working_calendar.calendar_day_remove(actor=request.user, row=row))
+            _moved(request, calendar_day_remove(actor=request.user, row=row))
             return redirect(f"{reverse('reports:working_calendar')}?year={row.day.year}")
         if form.is_valid():
             data = form.cleaned_data
             try:
-                _row, moved = working_calendar.calendar_day_set(
+                _row, moved = calendar_day_set(
                     actor=request.user, day=data["day"], is_working=data["is_working"], reason=data["reason"]
                 )
             except ValidationError as exc:

@@ -15,9 +15,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from reports import generation, periods, services, signing
+from demo.units import EMAIL_DOMAIN, LEGACY_TU_SON, PASSWORD
+from reports import generation, periods, services
+from reports.documents import signing
 from reports.models import FormAssignment, Indicator, Obligation, Report, ReportEvent, ReportForm, ReportValue, Status
-from units.demo import EMAIL_DOMAIN, LEGACY_TU_SON, PASSWORD
 from units.models import Headship, RoleGrant, Unit, UnitSuccession, User
 from units.services import person_update, role_grant
 from units.text import search_key

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views_dashboards as views
+from reports.dashboards import views
 
 urlpatterns: list = [
     path("dashboard/", views.dashboard_home, name="dashboard_home"),

@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qcdc.spreadsheets import safe_cell, sheet_title, text_cell
-from reports.documents import DATE_FORMAT
+from reports.documents.pdf import DATE_FORMAT
 from reports.numbers import rounded_float
 from units.text import search_key
 

@@ -287,10 +287,10 @@ def demo_load(*, progress: bool = False) -> list[DemoLogin]:
 
 
 def _load_reports(*, nation: Unit, **units_and_admin) -> None:
-    """The reports app's demo (forms owed across Bắc Ninh, reports at each step; see ``reports.demo``), then
-    the directives with their tasks and a thematic report (``reports.demo_directives``)."""
-    from reports.demo import demo_reports_load
-    from reports.demo_directives import demo_directives_load
+    """The reports app's demo (forms owed across Bắc Ninh, reports at each step; see ``demo.reports``), then
+    the directives with their tasks and a thematic report (``demo.directives``)."""
+    from demo.directives import demo_directives_load
+    from demo.reports import demo_reports_load
 
     demo_reports_load(**units_and_admin)
     demo_directives_load(nation=nation, **units_and_admin)

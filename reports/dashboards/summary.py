@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports import periods
-from reports.documents import symbol_text
+from reports.documents.pdf import symbol_text, text_lines
 from reports.models import ReportForm
 from reports.numbers import average, number, percent
 from reports.selectors.filters import SELF
@@ -140,10 +140,6 @@ class SummaryDocumentForm(forms.Form):
         return data
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 def period_phrase(start: datetime.date, end: datetime.date) -> str:
     """The period in official wording: "năm 2026", "6 tháng đầu năm 2026", "từ tháng 01 đến tháng 11 năm 2026"."""
     if start.year == end.year:
@@ -173,8 +169,8 @@ def _as_confirmed(typed: str, proposals: set[str], proposal: str) -> str:
 
     The form opens with the Party header's body above and the committee head's authority; switching to the
     State header or to a deputy without retyping them must not print "T/M" on a State document."""
-    typed = "\n".join(_lines(typed))  # a textarea posts "\r\n"
-    return proposal if not typed or typed in {"\n".join(_lines(p)) for p in proposals} else typed
+    typed = "\n".join(text_lines(typed))  # a textarea posts "\r\n"
+    return proposal if not typed or typed in {"\n".join(text_lines(p)) for p in proposals} else typed
 
 
 def summary_context(data: dict, choice: dict) -> dict:
@@ -198,7 +194,7 @@ def summary_context(data: dict, choice: dict) -> dict:
     symbol_typed = choice["symbol"].strip() or "…"
     return {
         "party": party,
-        "parent_lines": _lines(
+        "parent_lines": text_lines(
             _as_confirmed(choice["parent"], {parent_body(unit, party=not party)}, parent_body(unit, party=party))
         ),
         "issuer_lines": [body.name.upper()],
@@ -251,7 +247,7 @@ def summary_context(data: dict, choice: dict) -> dict:
             for o in overdue
         ],
         "overdue_more": max(0, h.overdue - len(overdue)),
-        "signer_lines": _lines(
+        "signer_lines": text_lines(
             _as_confirmed(
                 choice["signer_title"],
                 {signer_title(m, party=p) for m in body.memberships.select_related("body") for p in (True, False)},
@@ -259,7 +255,7 @@ def summary_context(data: dict, choice: dict) -> dict:
             )
         ),
         "signer_name": signer.person.full_name,
-        "recipients": _lines(choice["recipients"]),
+        "recipients": text_lines(choice["recipients"]),
         "annex_title": "Kết quả thực hiện chế độ báo cáo của các đơn vị",
         "annex_reference": f"(Kèm theo Báo cáo số {symbol_typed} ngày {day:%d/%m/%Y} của {body.name})",
         "annex_headers": [
