@@ -288,9 +288,12 @@ def demo_load(*, progress: bool = False) -> list[DemoLogin]:
 
 def _load_reports(*, nation: Unit, **units_and_admin) -> None:
     """The reports app's demo (forms owed across Bắc Ninh, reports at each step; see ``demo.reports``), then
-    the directives with their tasks and a thematic report (``demo.directives``)."""
+    the directives with their tasks and a thematic report (``demo.directives``), then this year's evaluation
+    and a commendation (``demo.evaluations``)."""
     from demo.directives import demo_directives_load
+    from demo.evaluations import demo_evaluations_load
     from demo.reports import demo_reports_load
 
     demo_reports_load(**units_and_admin)
     demo_directives_load(nation=nation, **units_and_admin)
+    demo_evaluations_load(**{k: v for k, v in units_and_admin.items() if k != "admin"})

@@ -1,17 +1,18 @@
 """The evaluation sheet of a unit or a head, as a PDF and a .docx in the official format.
 
 The reports' machinery makes it: the header and the signature block follow the issuing body
-(``reports.signing``: a State sheet is the People's Committee's, signed by its chairman; a Party sheet the Party
-committee's, signed by its secretary), the PDF embeds the shipped Tinos typeface (``reports.documents``) and the
-.docx is written by ``reports.word``. A unit's sheet is signed by the head who approved it (by whoever holds the
+(``reports.documents.signing``: a State sheet is the People's Committee's, signed by its chairman; a Party sheet the Party
+committee's, signed by its secretary), the PDF embeds the shipped Tinos typeface (``reports.documents.pdf``) and
+the .docx is written by ``reports.documents.word``. A unit's sheet is signed by the head who approved it (by whoever holds the
 post on the day while it is in progress); a head's sheet by the head himself. Always in Vietnamese.
 """
 
 from django.utils import timezone, translation
 
 from evaluations import kinds, services
-from reports import periods, signing, word
-from reports.documents import _lines, split_issuer, symbol_text, write_pdf
+from reports import periods
+from reports.documents import signing, word
+from reports.documents.pdf import split_issuer, symbol_text, text_lines, write_pdf
 from reports.numbers import number
 from reports.services import place_of
 from units.text import search_key
@@ -29,7 +30,7 @@ def _signer(evaluation, issuing_body: str, day):
         holder = signing.tenure_of(evaluation.approved_by, evaluation.unit, issuing_body, day)
     holder = holder or signing.expected_signer(evaluation.unit, issuing_body, day)
     title, name = signing.signature(issuing_body, holder)
-    return _lines(title), name
+    return text_lines(title), name
 
 
 def sheet_context(evaluation, today=None) -> dict:
@@ -40,7 +41,7 @@ def sheet_context(evaluation, today=None) -> dict:
     today = today or timezone.localdate()
     day = timezone.localdate(evaluation.approved_at) if evaluation.approved_at else today
     defaults = signing.document_defaults(unit, issuing_body, day)
-    parent_lines, issuer_lines = split_issuer(_lines(defaults["issuer"]))
+    parent_lines, issuer_lines = split_issuer(text_lines(defaults["issuer"]))
     found = services.evidence(evaluation, today) if evaluation.status == evaluation.Status.DRAFT else {}
     scores = {s.criterion_id: s for s in evaluation.scores.all()}
     rows = []
