@@ -45,14 +45,16 @@ def sheet_context(evaluation, today=None) -> dict:
     found = services.evidence(evaluation, today) if evaluation.status == evaluation.Status.DRAFT else {}
     scores = {s.criterion_id: s for s in evaluation.scores.all()}
     rows = []
+    reviewed = evaluation.final_total is not None
     for n, c in enumerate(evaluation.criteria_set.criteria.all(), start=1):
         s = scores.get(c.pk)
         ev = found.get(c.pk)
         proof = ev.text if ev else (s.evidence_text if s else "")
         if s and s.explanation:
             proof = f"{proof} {s.explanation}".strip()
+        decided = s.points if s and reviewed else None  # once reviewed, the points that count, changed or not
         rows.append([str(n), c.title, _points(c.max_points), proof, _points(s.self_points if s else None),
-                     _points(s.final_points if s else None)])  # fmt: skip
+                     _points(decided)])  # fmt: skip
     max_total = sum(c.max_points for c in evaluation.criteria_set.criteria.all())
     total_row = [
         "",

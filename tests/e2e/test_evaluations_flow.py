@@ -42,9 +42,9 @@ def test_configure_self_assess_approve_decide_print(page, live_server, tree, use
     page.click(f"#evaluation-list a:has-text('{tu_son.name}')")
     page.wait_for_selector("#score-table")
     _fits(page)
-    evidence = page.locator("#score-table td.evidence").all_inner_texts()
+    evidence = page.locator("#score-table .evidence").all_inner_texts()
     assert any("1/3" in text or "2/5" in text for text in evidence), evidence  # the year's on-time count
-    assert page.locator("#score-table td.evidence a").count() >= 3  # a link to what each figure counts
+    assert page.locator("#score-table .evidence a").count() >= 3  # a link to what each figure counts
     for field in page.locator("#score-table input[name^=points_]").all():
         if not field.input_value():
             field.fill("12")
