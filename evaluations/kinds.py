@@ -10,7 +10,7 @@ unit subtree and date range, for instance); a criterion whose kind is not regist
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Q
@@ -68,7 +68,7 @@ class Subject:
     year: int
     today: datetime.date
     person: object = None
-    _cache: dict = field(default_factory=dict)
+    user: object = None  # who reads the evidence: the links go to pages they may open
 
     @property
     def start(self) -> datetime.date:
@@ -122,7 +122,14 @@ class Subject:
         return f"?from={self.year}-01&to={self.year}-12"
 
     def reports_url(self, anchor: str = "") -> str:
-        if self.person is not None:
+        """The head's record (for leaders, staff and administrators over the unit), else the unit's dashboard."""
+        from units import scope
+        from units.models import RoleGrant
+
+        R = RoleGrant.Role
+        if self.person is not None and (
+            self.user is None or scope.has_role(self.user, [R.LEADER, R.STAFF, R.ADMIN], self.unit)
+        ):
             return reverse("reports:head_detail", args=[self.unit.pk, self.person.pk]) + self.query
         return reverse("reports:dashboard", args=[self.unit.pk]) + self.query + anchor
 

@@ -203,11 +203,12 @@ def evaluations_open(*, actor: User, criteria_set: CriteriaSet) -> int:
 # Evaluations -----------------------------------------------------------------------------------------------
 
 
-def evidence(evaluation: Evaluation, today: datetime.date | None = None) -> dict[int, kinds.Evidence]:
-    """criterion id -> the evidence computed now, for the computed criteria of the evaluation's set."""
+def evidence(evaluation: Evaluation, today: datetime.date | None = None, user=None) -> dict[int, kinds.Evidence]:
+    """criterion id -> the evidence computed now, for the computed criteria of the evaluation's set (with links
+    that ``user`` may open)."""
     subject = kinds.Subject(
         unit=evaluation.unit, year=evaluation.criteria_set.year, today=today or timezone.localdate(),
-        person=evaluation.person,
+        person=evaluation.person, user=user,
     )  # fmt: skip
     found = {}
     for criterion in evaluation.criteria_set.criteria.all():

@@ -241,7 +241,7 @@ def evaluation_detail(request, pk: int):
             messages.success(request, _("Self-assessment saved."))
         return redirect(evaluation)
     # Locked or with the committee: the evidence as submitted; while in progress, as it stands today.
-    found = services.evidence(evaluation) if evaluation.status == Evaluation.Status.DRAFT else {}
+    found = services.evidence(evaluation, user=user) if evaluation.status == Evaluation.Status.DRAFT else {}
     rows = _rows(evaluation, found)
     total = evaluation.total
     committee = rules.may_review(user, evaluation)

@@ -25,6 +25,7 @@ def test_configure_self_assess_approve_decide_print(page, live_server, tree, use
     login(page, live_server, "staff_bn")
     page.click(".navbar-toggler")
     page.click("#mainnav a[href='/evaluations/']")
+    page.wait_for_url(f"{live_server.url}/evaluations/")
     page.select_option("#id_unit", str(tree["bac_ninh"].pk))
     page.fill("#id_year", "2026")
     page.select_option("#id_subject", "unit")

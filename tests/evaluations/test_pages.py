@@ -127,7 +127,7 @@ def test_query_counts_do_not_grow_with_the_units(client, tree, users, history, u
         "/api/v1/evaluations/": 6,
         "/api/v1/commendations/": 6,
         tree["tu_son"].get_absolute_url(): 16,
-        reverse("reports:dashboard", args=[tree["bac_ninh"].pk]): 22,
+        reverse("reports:dashboard", args=[tree["bac_ninh"].pk]): 24,
     }
     counts = []
     for n, first in ((2, 0), (25, 2)):
@@ -142,3 +142,24 @@ def test_query_counts_do_not_grow_with_the_units(client, tree, users, history, u
             seen[url] = len(queries)
         counts.append(seen)
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_every_evidence_link_opens_for_whoever_reads_it(client, tree, users, history, unit_set, head_set):
+    unit_evaluation = next(x for x in opened(unit_set, users["staff"]) if x.unit == tree["tu_son"])
+    binh = history["heads"]["binh"].person
+    binh.user = users["head_tu_son"]
+    binh.save()
+    head_evaluation = next(x for x in opened(head_set, users["staff"]) if x.person == binh)
+    for user, evaluation, record in (
+        (users["reporter_tu_son"], unit_evaluation, False),
+        (users["head_tu_son"], head_evaluation, False),  # the head himself: his unit's dashboard
+        (users["staff"], head_evaluation, True),  # the committee: the head's record
+    ):
+        client.force_login(user)
+        rows = client.get(evaluation.get_absolute_url()).context["rows"]
+        links = [r["evidence"].url for r in rows if r["evidence"]]
+        assert len(links) == sum(1 for r in rows if r["kind"].computed) >= 3
+        assert any("/heads/" in url for url in links) == record
+        for url in links:
+            assert client.get(url).status_code == 200, (user, url)
