@@ -133,7 +133,7 @@ def test_query_counts_do_not_grow_with_the_units(client, tree, users, history, u
     for n, first in ((2, 0), (25, 2)):
         _grow(tree, users, [unit_set, head_set], n, first)
         e = unit_set.evaluations.get(unit=tree["tu_son"])
-        pages = {**budgets, e.get_absolute_url(): 17, f"/api/v1/evaluations/{e.pk}/": 7}
+        pages = {**budgets, e.get_absolute_url(): 19, f"/api/v1/evaluations/{e.pk}/": 7}
         seen = {}
         for url, budget in pages.items():
             with CaptureQueriesContext(connection) as queries:
