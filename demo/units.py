@@ -289,8 +289,10 @@ def demo_load(*, progress: bool = False) -> list[DemoLogin]:
 def _load_reports(*, nation: Unit, **units_and_admin) -> None:
     """The reports app's demo (forms owed across Bắc Ninh, reports at each step; see ``demo.reports``), then
     the directives with their tasks and a thematic report (``demo.directives``), a year of registers for
-    the wards that were Từ Sơn (``demo.registers``) and the watch list (``demo.watches``)."""
+    the wards that were Từ Sơn (``demo.registers``), the watch list (``demo.watches``), then this year's
+    evaluation and a commendation (``demo.evaluations``)."""
     from demo.directives import demo_directives_load
+    from demo.evaluations import demo_evaluations_load
     from demo.registers import demo_registers_load
     from demo.reports import demo_reports_load
     from demo.watches import demo_watches_load
@@ -299,3 +301,4 @@ def _load_reports(*, nation: Unit, **units_and_admin) -> None:
     demo_directives_load(nation=nation, **units_and_admin)
     demo_registers_load(admin=units_and_admin["admin"])  # after the directives: conferences cover 120-KL/TW
     demo_watches_load(**units_and_admin)
+    demo_evaluations_load(**{k: v for k, v in units_and_admin.items() if k != "admin"})

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("directives.urls")),
     path("", include("reports.urls")),
     path("", include("registers.urls")),
+    path("", include("evaluations.urls")),
     path("", include("api.urls")),
 ]
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "directives",
     "reports",
     "registers",
+    "evaluations",
     "api",
     "demo",
 ]

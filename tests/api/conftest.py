@@ -13,6 +13,7 @@ from api import services as api_services
 from directives import services as directive_services
 from directives import watches
 from directives.models import Assignment, Directive, DirectiveType
+from evaluations import services as evaluation_services
 from tests.factories import make_body, make_person, make_signer
 from tests.reports.conftest import FIGURES
 from units.models import BodyMembership, Headship
@@ -78,8 +79,18 @@ def objects(tree, users):
     watch = watches.watch_open(
         actor=users["staff"], unit=tu_son, reason="Báo cáo trễ hạn", review_on=datetime.date(2030, 1, 15)
     )
+    criteria_set = evaluation_services.criteria_set_create(
+        actor=users["staff"], unit=tree["bac_ninh"], year=2026, subject="unit"
+    )
+    evaluation_services.evaluations_open(actor=users["staff"], criteria_set=criteria_set)
+    commendation = evaluation_services.commendation_create(
+        actor=users["staff"], unit=tu_son, person=person, decision_symbol="12/QĐ-UBND",
+        decision_date=datetime.date(2026, 3, 2), issuer="UBND tỉnh Bắc Ninh", reason="Tiếp công dân đúng lịch",
+    )  # fmt: skip
     return {
         "watch": watch,
+        "evaluation": criteria_set.evaluations.get(unit=tu_son),
+        "commendation": commendation,
         "unit": tu_son,
         "person": person,
         "headship": headship,

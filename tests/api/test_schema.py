@@ -40,6 +40,8 @@ ID_OF = {
     "/api/v1/reports/": "report",
     **{f"/api/v1/{slug}/": slug for slug in REGISTERS},
     "/api/v1/watches/": "watch",
+    "/api/v1/evaluations/": "evaluation",
+    "/api/v1/commendations/": "commendation",
 }
 
 
@@ -52,6 +54,13 @@ def good_bodies(objects) -> dict:
         ("PATCH", "/api/v1/reports/{id}/"): draft,
         ("POST", "/api/v1/reports/{id}/return/"): {"reason": "Bổ sung số liệu"},
         ("POST", "/api/v1/reports/{id}/send-back/"): {"note": "Viết lại phần II"},
+        ("POST", "/api/v1/commendations/"): {
+            "unit": unit.pk,
+            "decision_symbol": "15/QĐ-UBND",
+            "decision_date": "2026-05-04",
+            "issuer": "UBND tỉnh Bắc Ninh",
+            "reason": "Điển hình dân vận khéo",
+        },
         ("POST", "/api/v1/directives/"): {
             "owner_unit": unit.pk,
             "doc_type": directive.doc_type_id,
