@@ -101,7 +101,7 @@ def head_records(flt: DashboardFilter, *, search: str = "", sort: str = "worst")
         .values("unit__name")[:1]
     )
     qs = (
-        qs.values("person_id", "person__sort_key")
+        qs.values("person_id", "person__full_name")
         .annotate(tenures=Count("pk", distinct=True), **_record(flt))
         .annotate(on_time_rate=_rate(), unit_name=Subquery(latest_unit))
     )
