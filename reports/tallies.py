@@ -176,23 +176,15 @@ def _row(kind: _Kind, subtree: bool, key: tuple, values: tuple):
 
 
 def _write(kind: _Kind, subtree: bool, stored: dict[tuple, tuple], rows: dict[tuple, tuple]) -> None:
-    """Write ``rows`` ({key: values}) over the locked rows ``stored`` ({key: (pk, values)}): updated in place
-    (a transaction waiting on the lock then reads the new values; a row deleted and written again would be
-    skipped by it), created where missing, deleted where they come to nothing."""
-    updated, created, gone = [], [], []
-    for key, values in rows.items():
-        pk = stored[key][0] if key in stored else None
-        if not any(values):
-            if pk is not None:
-                gone.append(pk)
-        elif pk is None:
-            created.append(_row(kind, subtree, key, values))
-        else:
-            row = _row(kind, subtree, key, values)
-            row.pk = pk
-            updated.append(row)
-    kind.model.objects.bulk_update(updated, list(kind.values), batch_size=500)
-    kind.model.objects.bulk_create(created, batch_size=1000)
+    """Write ``rows`` ({key: values}) over the locked rows ``stored`` ({key: (pk, values)}) by one upsert per
+    thousand rows, whatever the mix of new and existing keys, updating in place (a transaction waiting on the
+    lock then reads the new values); rows that come to nothing are deleted."""
+    kept = [_row(kind, subtree, key, values) for key, values in rows.items() if any(values)]
+    gone = [stored[key][0] for key, values in rows.items() if not any(values) and key in stored]
+    unique = ["unit", "subtree", *(k.removesuffix("_id") for k in kind.keys)]
+    kind.model.objects.bulk_create(
+        kept, batch_size=1000, update_conflicts=True, unique_fields=unique, update_fields=list(kind.values)
+    )
     for start in range(0, len(gone), 2000):
         kind.model.objects.filter(pk__in=gone[start : start + 2000]).delete()
 
