@@ -280,6 +280,8 @@ SPECTACULAR_SETTINGS = {
         "DirectiveStatusEnum": "directives.models.Directive.Status",
         "AssignmentRoleEnum": "directives.models.Assignment.Role",
         "AssignmentStatusEnum": "directives.models.Assignment.Status",
+        "EvaluationStatusEnum": "evaluations.models.Evaluation.Status",
+        "CommendationFormEnum": "evaluations.models.Commendation.Form",
         "AssignableKindEnum": "api.serializers.directives.ASSIGNABLE_KIND_CHOICES",
         "TaskFilterEnum": "api.serializers.directives.TASK_STATUSES",
         "HealthStateEnum": "api.views.health.STATES",
