@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
         "WatchEventKindEnum": "directives.models.WatchEvent.Kind",
         "WatchFilterEnum": "api.serializers.watches.WATCH_STATUSES",
         "VisitKindEnum": "api.serializers.watches.VISIT_KINDS",
+        "EvaluationStatusEnum": "evaluations.models.Evaluation.Status",
+        "CommendationFormEnum": "evaluations.models.Commendation.Form",
         "AssignableKindEnum": "api.serializers.directives.ASSIGNABLE_KIND_CHOICES",
         "TaskFilterEnum": "api.serializers.directives.TASK_STATUSES",
         "HealthStateEnum": "api.views.health.STATES",
