@@ -8,7 +8,7 @@ from directives.models import Directive
 from directives.uploads import ACCEPT
 from registers.models import MatterKind
 from registers.registry import Register
-from units.forms import DateInput
+from units.forms import DateInput, DayField
 from units.models import Body, Headship, Unit
 
 
@@ -30,8 +30,8 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     group = forms.ChoiceField(label=_("Group"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    start = DayField(label=_("From"), required=False)
+    end = DayField(label=_("Until"), required=False)
 
     def __init__(self, *args, register: Register, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,16 +44,16 @@ class FilterForm(forms.Form):
 
 def record_form_class(register: Register, *, user, unit: Unit):
     """The form of one register's row, its links narrowed to what the user may pick for ``unit``."""
-    widgets = {}
+    widgets, field_classes = {}, {}
     for name in register.all_fields:
         field = register.model._meta.get_field(name)
         if field.get_internal_type() == "DateField":
-            widgets[name] = DateInput()
+            field_classes[name] = DayField
         elif field.get_internal_type() == "TextField":
             widgets[name] = forms.Textarea(attrs={"rows": 3})
         elif field.get_internal_type() in ("PositiveIntegerField", "PositiveSmallIntegerField"):
             widgets[name] = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})
-    base = modelform_factory(register.model, fields=register.all_fields, widgets=widgets)
+    base = modelform_factory(register.model, fields=register.all_fields, widgets=widgets, field_classes=field_classes)
 
     class RecordForm(base):
         files = AttachmentsField(
@@ -105,9 +105,7 @@ class RecommendationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
-    resolved_on = forms.DateField(
-        label=_("Resolved on"), required=False, widget=DateInput(attrs={"class": "form-control"})
-    )
+    resolved_on = DayField(label=_("Resolved on"), required=False, widget=DateInput(attrs={"class": "form-control"}))
     delete = forms.BooleanField(label=_("Remove"), required=False)
 
 
