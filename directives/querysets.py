@@ -42,6 +42,11 @@ class DirectiveQuerySet(models.QuerySet):
         # Last, so that the database tries the cheap tests on the row before the subquery.
         return self.filter(q | Q(Exists(assigned)))
 
+    def managed_by(self, user) -> "DirectiveQuerySet":
+        """Directives the user may change: committee staff or administrator over the registering unit."""
+        q = scope.in_scope_q(user, "owner_unit__path", permissions.MANAGERS)
+        return self.none() if q is None else self.filter(q)
+
     def with_implements(self, user) -> "DirectiveQuerySet":
         """Each directive's ``implements``: the visible directives it carries out, oldest first (one query)."""
         from directives.models import DirectiveRelation

@@ -179,17 +179,16 @@ def tasks_on_time(subject: Subject) -> Evidence:
     """Directive tasks whose report fell due in the year: reported by the task's deadline (the same figures as
     the dashboards', over the obligations that carry a task)."""
     from reports.models import Obligation
-    from reports.selectors.figures import _figures, aggregates
+    from reports.tallies import OBLIGATION_COUNTS
 
     flt = subject.flt
     row = Obligation.objects.filter(flt.obligations_q(), subject.tenure_q(), assignment__isnull=False).aggregate(
-        **aggregates(flt.today)
+        n_expected=OBLIGATION_COUNTS["expected"](), n_on_time=OBLIGATION_COUNTS["on_time"]()
     )
-    f = _figures(row)
-    share = _share(f.on_time, f.expected)
+    share = _share(row["n_on_time"], row["n_expected"])
     text = _("%(on_time)s of %(due)s directive tasks due were reported by their deadline.") % {
-        "on_time": f.on_time,
-        "due": f.expected,
+        "on_time": row["n_on_time"],
+        "due": row["n_expected"],
     }
     url = reverse("directives:unit_tasks", args=[subject.unit.pk])
     return Evidence(None if share is None else share * 100, text, share, url)
