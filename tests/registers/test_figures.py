@@ -228,3 +228,38 @@ def test_the_counts_other_apps_read_equal_plain_sql(tree, spread):
     assert selectors.community_decisions_count(tree["tu_son"], *Q1, carried=True) == sql(
         "SELECT COUNT(*)" + JOIN.format(t="registers_communitydecision") + " AND r.carried", tree["tu_son"].path
     )
+
+
+def test_the_dashboards_results_lead_to_the_records_behind_them(client, users, tree, obligation, spread):
+    """A filed report's bound figures show on the province's dashboard; from there the leader reaches the
+    figures of the registers for the same unit and period, and from each figure the rows it counts."""
+    client.force_login(users["reporter_tu_son"])
+    edit = reverse("reports:report_edit", args=[obligation.pk])
+    form = client.get(edit).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    for name in form.fields:
+        if name.startswith(("section_", "ind_")) and not data.get(name):
+            data[name] = "Đã thực hiện." if name.startswith("section_") else "0"
+    assert client.post(edit, {**data, "action": "save"}).status_code in (200, 302)
+    report = type(obligation).objects.get(pk=obligation.pk).report
+    assert report.values.get(indicator__code="DISCLOSURES").value_decimal == 2
+    from reports import services
+
+    type(obligation.form).objects.filter(pk=obligation.form_id).update(requires_approval=False)  # filed directly
+    services.report_submit(actor=users["head_tu_son"], report=report)
+    obligation.refresh_from_db()
+    assert obligation.first_submitted_at is not None
+
+    client.force_login(users["staff"])
+    page = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), {"from": "2026-01", "to": "2026-03"})
+    body = page.content.decode()
+    start = body.index('data-testid="registers-drill"')
+    href = body[body.rindex('href="', 0, start) + 6 : body.index('"', body.rindex('href="', 0, start) + 6)]
+    href = href.replace("&amp;", "&")
+    assert f"unit={tree['bac_ninh'].pk}" in href and "start=01/01/2026" in href and "end=31/03/2026" in href
+    figures = client.get(href)
+    assert figures.status_code == 200
+    rows = {r["indicator"].code: r for r in figures.context["rows"]}
+    listing = client.get(rows["DISCLOSURES"]["link"])
+    counted = Disclosure.objects.filter(date__range=Q1, unit__path__startswith=tree["bac_ninh"].path).count()
+    assert listing.status_code == 200 and listing.context["page"].paginator.count == counted == 3
