@@ -277,6 +277,9 @@ SPECTACULAR_SETTINGS = {
     # No call to the public validator: nothing of the documentation page may leave the server.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
+        "DisclosureFormEnum": "registers.models.Disclosure.Form",
+        "CharterKindEnum": "registers.models.VillageCharter.Kind",
+        "ConferenceKindEnum": "registers.models.Conference.Kind",
         "UnitKindEnum": "units.models.Unit.Kind",
         "BodyKindEnum": "units.models.Body.Kind",
         "MembershipRoleEnum": "units.models.BodyMembership.Role",

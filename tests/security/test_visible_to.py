@@ -23,6 +23,8 @@ REFERENCE = {
     "ReportForm": "the catalogue of report forms",
     "Indicator": "a figure of a report form",
     "IndicatorRule": "a consistency rule of a report form",
+    "IndicatorBinding": "which register a report form's figure is taken from",
+    "ReceptionRule": "how often each kind of head receives citizens, the same for the country",
 }
 # Queried only for one object the view already fetched through its ``visible_to``.
 PART_OF_A_VISIBLE_OBJECT = {
@@ -30,13 +32,22 @@ PART_OF_A_VISIBLE_OBJECT = {
     "ReportEvent": "the history of a report fetched through Report.visible_to",
     "ReportVersion": "a version of a report fetched through Obligation.visible_to",
     "ReportValue": "a figure of a report fetched through Report.visible_to",
+    "EvaluationEvent": "the history of an evaluation fetched through Evaluation.visible_to",
+    "Score": "the scores of an evaluation fetched through Evaluation.visible_to",
+    "Criterion": "the criteria of an evaluation's set, for an evaluation fetched through Evaluation.visible_to",
+    "ClassificationLevel": "the levels of an evaluation's set, for an evaluation fetched through Evaluation.visible_to",
+    "ProgressEvidence": "a file of a progress note fetched through ProgressNote.visible_to",
+    "WatchAction": "a follow-up of a watch fetched through Watch.visible_to",
+    "WatchEvent": "the history of a watch fetched through Watch.visible_to",
+    "FigureOverride": "a report's explained figure, for a report fetched through Report.visible_to",
+    "RecordAttachment": "a register row's file, filtered by the reader's scope over the row's unit",
 }
 
 
 def _view_modules() -> list[Path]:
     root = Path(settings.BASE_DIR)
     found = []
-    for app in ("units", "directives", "reports", "api"):
+    for app in ("units", "directives", "reports", "registers", "evaluations", "api"):
         found += list((root / app).rglob("views*.py"))
         found += list((root / app).rglob("views/*.py"))
     return sorted(set(found))
