@@ -8,7 +8,7 @@ from django.db import connection
 from evaluations import kinds
 from registers.models import Disclosure
 from tests.factories import make_unit
-from tests.registers.conftest import directive_120, make_rows  # noqa: F401 (fixture)
+from tests.registers.conftest import make_directive_120, make_rows
 from units.models import Unit
 
 
@@ -23,7 +23,8 @@ def sql_count(table: str, unit, start, end) -> int:
 
 
 @pytest.mark.django_db
-def test_register_criteria_count_the_units_subtree_over_the_year(client, tree, users, directive_120):
+def test_register_criteria_count_the_units_subtree_over_the_year(client, tree, users):
+    directive_120 = make_directive_120(tree)
     tu_son, dong_nguyen = tree["tu_son"], tree["dong_ngan"]
     village = make_unit("Thôn Tiêu", Unit.Kind.VILLAGE, tu_son)
     make_rows(tu_son, directive_120, suffix=" TS")
