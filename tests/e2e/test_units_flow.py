@@ -20,7 +20,8 @@ def test_staff_browse_the_tree_to_a_ward_and_see_its_head(page, live_server, tre
 
     login(page, live_server, "staff_bn")
     page.click(".navbar-toggler")  # the phone menu
-    page.click("nav >> text=/Đơn vị|Units/")
+    page.click("#mainnav >> text=/Tổ chức|Organisation/")  # units, people and the import are under it
+    page.click("#mainnav a[href='/units/']")
     page.locator("li", has_text="Tỉnh Bắc Ninh").locator("button.qcdc-toggle").first.click()
     page.get_by_role("link", name="Phường Từ Sơn").click()
 
