@@ -1,6 +1,7 @@
 """A staff member of Bắc Ninh logs in on a phone, finds a ward in the tree and opens its page."""
 
 import datetime
+import re
 
 import pytest
 
@@ -20,8 +21,10 @@ def test_staff_browse_the_tree_to_a_ward_and_see_its_head(page, live_server, tre
 
     login(page, live_server, "staff_bn")
     page.click(".navbar-toggler")  # the phone menu
-    page.click("#mainnav >> text=/Tổ chức|Organisation/")  # units, people and the import are under it
-    page.click("#mainnav a[href='/units/']")
+    page.locator("#mainnav.show").wait_for()
+    # Units, people and the import are under Organisation.
+    page.locator("#mainnav a.dropdown-toggle", has_text=re.compile("Tổ chức|Organisation")).click()
+    page.locator("#mainnav a.dropdown-item[href='/units/']").click()
     page.locator("li", has_text="Tỉnh Bắc Ninh").locator("button.qcdc-toggle").first.click()
     page.get_by_role("link", name="Phường Từ Sơn").click()
 
