@@ -14,6 +14,7 @@ from django.db.models import IntegerField, Value
 from django.urls import reverse
 from django.utils import timezone
 
+from api.serializers.directives import DirectiveSerializer
 from directives.models import Directive, DirectiveRelation, DirectiveType
 from reports import periods
 from reports.models import FormSection, Indicator, ReportForm, ReportValue, Status
@@ -344,26 +345,4 @@ def directive_rows(rows: list[dict], user) -> list[dict]:
     return out
 
 
-DIRECTIVE_ORDER = (
-    "id",
-    "symbol",
-    "doc_type",
-    "issuer",
-    "issued_on",
-    "issued_place",
-    "year",
-    "abstract",
-    "signer",
-    "signer_position",
-    "confidentiality",
-    "urgency",
-    "effective_from",
-    "effective_to",
-    "status",
-    "status_label",
-    "owner_unit",
-    "implements",
-    "created_at",
-    "updated_at",
-    "web_url",
-)
+DIRECTIVE_ORDER = tuple(DirectiveSerializer.Meta.fields)  # the keys in the order the serializer writes them
