@@ -212,17 +212,17 @@ register(Kind("tasks_on_time", gettext_lazy("Computed: directive tasks reported 
 register(Kind("commendations", gettext_lazy("Computed: commendations in the year"), commendations))
 
 
-def _register_kind(code: str, label, name, register_slug: str, counter_name: str, expected: int, **filters) -> Kind:
+def _register_kind(code: str, label, register_slug: str, counter_name: str, expected: int) -> Kind:
     """A unit's records in one register over the year (its whole subtree: the wards' villages count too),
     suggested in full from ``expected`` records a year (one a quarter for most registers)."""
 
     def compute(subject: Subject) -> Evidence:
-        from registers import selectors
+        from registers import registry, selectors
 
-        n = getattr(selectors, counter_name)(subject.unit, subject.start, subject.end, **filters)
+        n = getattr(selectors, counter_name)(subject.unit, subject.start, subject.end)
         text = _("%(n)s records in the register “%(register)s” in %(year)s.") % {
             "n": n,
-            "register": name,
+            "register": registry.REGISTERS[register_slug].title,
             "year": subject.year,
         }
         params = f"?unit={subject.unit.pk}&start={subject.start.isoformat()}&end={subject.end.isoformat()}"
@@ -235,41 +235,13 @@ def _register_kind(code: str, label, name, register_slug: str, counter_name: str
 def _register_kinds() -> None:
     from registers import models as m
 
-    for code, label, name, model, counter, expected in (
-        (
-            "disclosures",
-            gettext_lazy("Computed: public disclosures in the register"),
-            gettext_lazy("Public disclosures"),
-            m.Disclosure,
-            "disclosures_count",
-            4,
-        ),
-        (
-            "community_decisions",
-            gettext_lazy("Computed: community decisions in the register"),
-            gettext_lazy("Community decisions"),
-            m.CommunityDecision,
-            "community_decisions_count",
-            4,
-        ),
-        (
-            "conferences",
-            gettext_lazy("Computed: dissemination conferences in the register"),
-            gettext_lazy("Dissemination conferences"),
-            m.Conference,
-            "conferences_count",
-            2,
-        ),
-        (
-            "citizen_receptions",
-            gettext_lazy("Computed: citizen reception days in the register"),
-            gettext_lazy("Citizen reception days"),
-            m.CitizenReception,
-            "citizen_receptions_count",
-            12,
-        ),
-    ):
-        register(_register_kind(code, label, name, model.REGISTER, counter, expected))
+    for code, label, model, counter, expected in (
+        ("disclosures", gettext_lazy("Computed: public disclosures in the register"), m.Disclosure, "disclosures_count", 4),
+        ("community_decisions", gettext_lazy("Computed: community decisions in the register"), m.CommunityDecision, "community_decisions_count", 4),
+        ("conferences", gettext_lazy("Computed: dissemination conferences in the register"), m.Conference, "conferences_count", 2),
+        ("citizen_receptions", gettext_lazy("Computed: citizen reception days in the register"), m.CitizenReception, "citizen_receptions_count", 12),
+    ):  # fmt: skip
+        register(_register_kind(code, label, model.REGISTER, counter, expected))
 
 
 _register_kinds()
