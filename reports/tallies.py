@@ -24,7 +24,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from reports.models import FigureTally, Indicator, IndicatorTally, Obligation, ReportValue
-from reports.models.obligations import FILED, NOT_FILED, late_or_returned_q
+from reports.models.obligations import FILED, NOT_FILED, counts_in_figures_q, late_or_returned_q
 from units import history
 
 # What each column of ``FigureTally`` counts among the obligations of its row (DHIS2's definitions and beyond).
@@ -44,7 +44,9 @@ OBLIGATION_COUNTS = {
     "never_filed": lambda: Count("pk", filter=Q(first_submitted_at__isnull=True)),
     "late_or_returned": lambda: Count("pk", filter=late_or_returned_q()),
 }
-# The figures of the reports: numbers, percentages and yes/no (yes counts 1), in filed reports only.
+# The figures of the reports: numbers, percentages and yes/no (yes counts 1), in filed reports only, and of
+# a unit's two reports of one form and period (its ordinary one and a directive's) only the one that
+# ``counts_in_figures_q`` names. The counts of duties above keep both: each is a report owed and filed.
 NUMERIC = (
     Indicator.ValueType.INTEGER,
     Indicator.ValueType.DECIMAL,
@@ -74,7 +76,11 @@ class _Kind:
         q = _scope_q("report__obligation__", unit_ids, form_ids, period_ends)
         return (
             ReportValue.objects.filter(
-                q, report__status__in=FILED, value_decimal__isnull=False, indicator__value_type__in=NUMERIC
+                q,
+                counts_in_figures_q("report__obligation__"),
+                report__status__in=FILED,
+                value_decimal__isnull=False,
+                indicator__value_type__in=NUMERIC,
             )
             .annotate(unit_id=F("report__obligation__unit_id"), period_end=F("report__obligation__period_end"))
             .values("unit_id", "indicator_id", "period_end")

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +35,26 @@ def overdue_q(today, prefix: str = "") -> Q:
 def late_or_returned_q(prefix: str = "") -> Q:
     """Filed late (by first submission) or returned for revision at least once."""
     return Q(**{f"{prefix}on_time": False}) | Q(**{f"{prefix}returned_count__gt": 0})
+
+
+def counts_in_figures_q(prefix: str = "") -> Q:
+    """The obligations whose report's figures are added up: one per unit, form and period.
+
+    A unit may owe a periodic form twice for the same period: its ordinary report and the one a directive
+    requires while it runs (``Obligation.directive``). Both cover the same months, so adding both would
+    count each meeting twice. The period's figures are those of the ordinary report; a directive's report
+    counts only where the unit owes no ordinary one of that form and period, and of several directives'
+    the one of the directive created first. Which one counts depends only on which obligations exist, not
+    on what was filed, so an unfiled ordinary report leaves the period without figures (as any unfiled
+    report does) rather than borrowing the directive's.
+    """
+    first = Obligation.objects.filter(
+        unit_id=OuterRef(f"{prefix}unit_id"),
+        form_id=OuterRef(f"{prefix}form_id"),
+        period_start=OuterRef(f"{prefix}period_start"),
+        assignment__isnull=True,
+    ).filter(Q(directive__isnull=True) | Q(directive_id__lt=OuterRef(f"{prefix}directive_id")))
+    return Q(**{f"{prefix}directive__isnull": True}) | ~Exists(first)
 
 
 def is_overdue(obligation, today) -> bool:
