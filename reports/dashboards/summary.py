@@ -227,8 +227,13 @@ def summary_context(data: dict, choice: dict) -> dict:
             "đơn vị cũ đã sáp nhập tính vào đơn vị kế thừa."
         ),
         "units_text": (
-            f"Có {number(len(rows))} đơn vị phải nộp báo cáo trong kỳ; {number(complete)} đơn vị nộp đầy đủ, "
-            "đúng hạn. Kết quả của từng đơn vị tại Phụ lục kèm theo."
+            f"Có {number(len(rows))} đơn vị phải nộp báo cáo trong kỳ; "
+            + (
+                f"{number(complete)} đơn vị nộp đầy đủ, đúng hạn."
+                if complete
+                else "chưa có đơn vị nào nộp đầy đủ, đúng hạn."
+            )
+            + " Kết quả của từng đơn vị tại Phụ lục kèm theo."
         ),
         "attention": [
             (
@@ -256,7 +261,9 @@ def summary_context(data: dict, choice: dict) -> dict:
         "signer_name": signer.person.full_name,
         "recipients": text_lines(choice["recipients"]),
         "annex_title": "Kết quả thực hiện chế độ báo cáo của các đơn vị",
-        "annex_reference": f"(Kèm theo Báo cáo số {symbol_typed} ngày {day:%d/%m/%Y} của {body.name})",
+        # A symbol without its number ("-BC/BCĐ") leaves room to write the number in, as the header's does.
+        "annex_reference": f"(Kèm theo Báo cáo số {'      ' if symbol_typed[0] in '/-' else ''}{symbol_typed}"
+        f" ngày {day:%d/%m/%Y} của {body.name})",
         "annex_headers": [
             "TT",
             "Đơn vị",

@@ -155,6 +155,9 @@ def approval_context(report: Report) -> dict:
     if report.status not in FILED:
         after = f" (sau bản số {latest.number})" if latest else ""
         return {"version": None, "approval_line": f"Dự thảo{after}, chưa được ký duyệt."}
+    if latest is None:  # filed before versions were kept, or loaded in bulk: no approval is on record
+        filed = f"Nộp lúc {_when(report.submitted_at)}; " if report.submitted_at else ""
+        return {"version": None, "approval_line": f"{filed}hệ thống không lưu bản ký duyệt của báo cáo này."}
     if latest.approved_at:
         who = latest.approved_by.display_name if latest.approved_by else report.signer_name
         line = f"Bản số {latest.number}, ký duyệt: {who}, lúc {_when(latest.approved_at)}."

@@ -25,10 +25,10 @@ FONT = "Times New Roman"
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
 TEXT_WIDTH_MM = 210 - 30 - 15
-HEADER_COLUMNS_MM = (
-    69,
-    96,
-)  # the issuer's column and the motto's: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" fits on one line
+# The issuer's column and the right one, as the PDF's (42 % and 58 %, 48 % and 52 % for the Party): the State's
+# leaves "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" one line; the Party's right column needs only "ĐẢNG CỘNG SẢN VIỆT NAM"
+# (15 pt) and gives the rest to the issuing body's 14 pt name ("ĐẢNG ỦY PHƯỜNG TỪ SƠN" on one line).
+HEADER_COLUMNS_MM = {False: (69, 96), True: (79, 86)}
 CELL_MARGIN_MM = 1.9  # Word's default left and right cell margins
 CENTER, JUSTIFY, LEFT, RIGHT = (
     WD_ALIGN_PARAGRAPH.CENTER,
@@ -174,7 +174,8 @@ class Writer:
     # The parts of an official document -------------------------------------------------------------------
 
     def header(self, context: dict):
-        left, right = self._two_columns(HEADER_COLUMNS_MM)
+        columns = HEADER_COLUMNS_MM[self.party]
+        left, right = self._two_columns(columns)
         size = 14 if self.party else 13
         lines = [(line, False) for line in context.get("parent_lines", [])]
         lines += [(line, True) for line in context["issuer_lines"]]
@@ -183,7 +184,7 @@ class Writer:
         if self.party:
             self._next(left, "*", size=14)
         else:  # as the PDF's: 30 % of the column, between a third and a half of the body's name
-            self.rule(left, 0.3 * (HEADER_COLUMNS_MM[0] - 2 * CELL_MARGIN_MM), HEADER_COLUMNS_MM[0])
+            self.rule(left, 0.3 * (columns[0] - 2 * CELL_MARGIN_MM), columns[0])
         if context.get("symbol_line"):
             self._next(left, context["symbol_line"], size=size, before=3)
         if self.party:
@@ -192,7 +193,7 @@ class Writer:
             self._first(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
             motto = "Độc lập - Tự do - Hạnh phúc"
             self._next(right, motto, size=13, bold=True)
-            self.rule(right, text_width_mm(motto, 13, bold=True), HEADER_COLUMNS_MM[1])
+            self.rule(right, text_width_mm(motto, 13, bold=True), columns[1])
         self._next(
             right, context["date_line"], size=14 if self.party else 13, italic=True, before=10 if self.party else 8
         )
@@ -318,6 +319,8 @@ def report_docx(context: dict) -> bytes:
             widths_mm=(11, 100, 30, 24),
         )
     writer.signature(context, context["report"].signer_name)
+    if context.get("approval_line"):  # which version this is and who approved it, as under the PDF's signature
+        writer.para(context["approval_line"], size=10, italic=True, align=LEFT, before=12)
     return writer.save()
 
 

@@ -265,3 +265,49 @@ def test_the_report_as_a_word_file_has_the_pdfs_header_and_figures(client, oblig
     lines = [line.strip() for line in _text(pdf, 2).splitlines() if line.strip()]
     assert lines[0] == "2"  # the page number at the top of page 2 (none on page 1)
     assert [line.strip() for line in _text(pdf, 1).splitlines() if line.strip()][0] != "1"
+
+
+def test_a_report_filed_with_no_version_on_record_still_prints_and_says_so(client, obligation, users, tmp_path):
+    """Reports loaded in bulk (the demo's year of history, an import) are filed with no version kept: their PDF
+    and .docx open, and say that no approval is on record, instead of failing."""
+    from docx import Document
+
+    from reports.models import ReportVersion
+
+    _need("pdftotext")
+    _filed(obligation, users, party=False)
+    ReportVersion.objects.filter(report__obligation=obligation).delete()
+    text = " ".join(_text(_pdf(client, obligation, users, tmp_path), layout=False).split())
+    assert "hệ thống không lưu bản ký duyệt của báo cáo này" in text
+    response = client.get(reverse("reports:report_docx", args=[obligation.pk]))
+    assert response.status_code == 200
+    path = tmp_path / "report.docx"
+    path.write_bytes(response.content)
+    paragraphs = [p.text for p in Document(str(path)).paragraphs if p.text]
+    assert paragraphs[-1].endswith("hệ thống không lưu bản ký duyệt của báo cáo này.")
+
+
+def test_the_word_files_header_column_holds_the_party_bodys_name_on_one_line(client, obligation, users, tmp_path):
+    """ "ĐẢNG ỦY PHƯỜNG TỪ SƠN" (14 pt bold) is wider than a 69 mm column less Word's cell margins: the Party
+    header's left column is wider, as the PDF's, and the right one still holds "ĐẢNG CỘNG SẢN VIỆT NAM"."""
+    from docx import Document
+
+    from reports.documents import word
+
+    _filed(obligation, users, party=True)
+    client.force_login(users["reporter_tu_son"])
+    path = tmp_path / "report.docx"
+    path.write_bytes(client.get(reverse("reports:report_docx", args=[obligation.pk])).content)
+    header = Document(str(path)).tables[0]
+    grid = [int(col.get(qn_w("w"))) / 56.7 for col in header._tbl.tblGrid.findall(qn_w("gridCol"))]  # twips → mm
+    room = [width - 2 * word.CELL_MARGIN_MM for width in grid]
+    assert word.text_width_mm("ĐẢNG ỦY PHƯỜNG TỪ SƠN", 14, bold=True) < room[0]
+    assert word.text_width_mm("ĐẢNG CỘNG SẢN VIỆT NAM", 15, bold=True) < room[1]
+    approval = [p.text for p in Document(str(path)).paragraphs if p.text][-1]
+    assert approval.startswith("Bản số 1") and "ký duyệt" in approval  # the version and who approved it
+
+
+def qn_w(name: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(f"w:{name}")
