@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from tests.dashboards.test_pages import RANGE
 from tests.factories import make_body
+from tests.reports.test_documents import _libreoffice_env
 from units.models import AuditEvent, Body, BodyMembership, Person
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -252,7 +253,7 @@ def test_the_summary_as_a_word_file_reads_back_in_libreoffice(client, tree, user
     subprocess.run(
         [soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--norestore",
          "--convert-to", "pdf", "--outdir", str(tmp_path / "out"), str(path)],
-        check=True, capture_output=True, timeout=120,
+        check=True, capture_output=True, timeout=120, env=_libreoffice_env(tmp_path),
     )  # fmt: skip
     pdf = tmp_path / "out" / "summary.pdf"
     flat = " ".join(_pdf_text(pdf.read_bytes(), tmp_path, "lo.pdf", layout=False).split())

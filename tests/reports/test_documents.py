@@ -246,7 +246,7 @@ def test_the_report_as_a_word_file_has_the_pdfs_header_and_figures(client, oblig
     subprocess.run(
         [soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--norestore",
          "--convert-to", "pdf", "--outdir", str(tmp_path / "out"), str(path)],
-        check=True, capture_output=True, timeout=120,
+        check=True, capture_output=True, timeout=120, env=_libreoffice_env(tmp_path),
     )  # fmt: skip
     pdf = tmp_path / "out" / "report.pdf"
     text = " ".join(_text(pdf, layout=False).split())
@@ -311,3 +311,10 @@ def qn_w(name: str) -> str:
     from docx.oxml.ns import qn
 
     return qn(f"w:{name}")
+
+
+def _libreoffice_env(tmp_path):
+    """LibreOffice with Tinos for Times New Roman, as Word has Times New Roman on an official's computer."""
+    from reports.documents.word import fonts_conf
+
+    return {**os.environ, "FONTCONFIG_FILE": str(fonts_conf(tmp_path))}
