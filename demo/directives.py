@@ -14,6 +14,7 @@ directive whose symbol is already registered is left with its tasks as they are.
 
 import datetime
 import random
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -74,116 +75,103 @@ def demo_directives_load(
     pilots = [u for u in communes if u.code in PILOT_WARDS]
     registered_now = 0
 
-    kl120 = Directive.objects.filter(symbol=KL_120).first()
-    if kl120 is None:
-        with _on(today - datetime.timedelta(days=120)):
-            kl120 = directives.directive_create(
-                actor=admin,
-                owner_unit=nation,
-                doc_type=types[(party, "Kết luận")],
-                symbol=KL_120,
-                issuer="Bộ Chính trị",
-                issued_on=datetime.date(2016, 1, 7),
-                issued_place="Hà Nội",
-                abstract="Về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện Quy chế "
-                "dân chủ ở cơ sở",
-                effective_from=datetime.date(2016, 1, 7),
-            )
-            _assign(
-                admin,
-                kl120,
+    kl120, created = _register(
+        admin,
+        today - datetime.timedelta(days=120),
+        owner_unit=nation,
+        doc_type=types[(party, "Kết luận")],
+        symbol=KL_120,
+        issuer="Bộ Chính trị",
+        issued_on=datetime.date(2016, 1, 7),
+        issued_place="Hà Nội",
+        abstract="Về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện Quy chế "
+        "dân chủ ở cơ sở",
+        effective_from=datetime.date(2016, 1, 7),
+        tasks=[
+            Task(
                 "Theo dõi, đôn đốc, kiểm tra việc thực hiện Kết luận trong cả nước; định kỳ sơ kết, tổng kết",
                 Assignment.Role.MONITOR,
                 None,
                 [nation],
-            )
-            _assign(
-                admin,
-                kl120,
+            ),
+            Task(
                 "Xây dựng kế hoạch thực hiện Kết luận 120-KL/TW của tỉnh nhiệm kỳ 2025–2030 và "
                 "chỉ đạo các xã, phường tổ chức thực hiện",
                 Assignment.Role.LEAD,
                 today - datetime.timedelta(days=90),
                 [bac_ninh],
-            )
+            ),
+        ],
+    )
+    if created:
         with _on(today - datetime.timedelta(days=92)):
             _finish(admin, kl120, [bac_ninh], "Tỉnh ủy Bắc Ninh đã ban hành Kế hoạch 45-KH/TU.")
         registered_now += 1
 
-    kh_tu = Directive.objects.filter(symbol=KH_TU).first()
-    if kh_tu is None:
-        issued = today - datetime.timedelta(days=95)
-        with _on(issued + datetime.timedelta(days=2)):
-            kh_tu = directives.directive_create(
-                actor=staff,
-                owner_unit=bac_ninh,
-                doc_type=types[(party, "Kế hoạch")],
-                symbol=KH_TU,
-                issuer="Tỉnh ủy Bắc Ninh",
-                issued_on=issued,
-                issued_place="Bắc Ninh",
-                abstract="Thực hiện Kết luận số 120-KL/TW của Bộ Chính trị về tiếp tục đẩy mạnh, nâng cao chất lượng, "
-                "hiệu quả việc xây dựng và thực hiện Quy chế dân chủ ở cơ sở, nhiệm kỳ 2025–2030",
-                signer="Nguyễn Quốc Khánh",  # invented, as every person of the demo
-                signer_position="Phó Bí thư Thường trực Tỉnh ủy",
-                effective_from=issued,
-                implements=kl120,
-            )
-            form = _thematic_form(kh_tu, bac_ninh)
-            _assign(
-                staff,
-                kh_tu,
+    issued = today - datetime.timedelta(days=95)
+    kh_tu, created = _register(
+        staff,
+        issued + datetime.timedelta(days=2),
+        owner_unit=bac_ninh,
+        doc_type=types[(party, "Kế hoạch")],
+        symbol=KH_TU,
+        issuer="Tỉnh ủy Bắc Ninh",
+        issued_on=issued,
+        issued_place="Bắc Ninh",
+        abstract="Thực hiện Kết luận số 120-KL/TW của Bộ Chính trị về tiếp tục đẩy mạnh, nâng cao chất lượng, "
+        "hiệu quả việc xây dựng và thực hiện Quy chế dân chủ ở cơ sở, nhiệm kỳ 2025–2030",
+        signer="Nguyễn Quốc Khánh",  # invented, as every person of the demo
+        signer_position="Phó Bí thư Thường trực Tỉnh ủy",
+        effective_from=issued,
+        implements=kl120,
+        tasks=[
+            Task(
                 "Ban Dân vận Tỉnh ủy theo dõi, đôn đốc, tổng hợp kết quả thực hiện Kế hoạch; "
                 "báo cáo Ban Thường vụ Tỉnh ủy",
                 Assignment.Role.MONITOR,
                 today + datetime.timedelta(days=30),
                 [bac_ninh],
-            )
-            _assign(staff, kh_tu, CONFERENCE, Assignment.Role.LEAD, today - datetime.timedelta(days=30), communes)
-            _assign(staff, kh_tu, DIALOGUE, Assignment.Role.LEAD, today + datetime.timedelta(days=20), [tu_son])
-            _assign(
-                staff,
-                kh_tu,
+            ),
+            Task(CONFERENCE, Assignment.Role.LEAD, today - datetime.timedelta(days=30), communes),
+            Task(DIALOGUE, Assignment.Role.LEAD, today + datetime.timedelta(days=20), [tu_son]),
+            Task(
                 DIALOGUE,
                 Assignment.Role.COORDINATE,
                 today + datetime.timedelta(days=20),
                 [u for u in pilots if u != tu_son],
-            )
-            _assign(
-                staff,
-                kh_tu,
-                THEMATIC,
-                Assignment.Role.LEAD,
-                today + datetime.timedelta(days=14),
-                pilots,
-                report_required=True,
-            )
+            ),
+            Task(THEMATIC, Assignment.Role.LEAD, today + datetime.timedelta(days=14), pilots, report_required=True),
+        ],
+        before_tasks=lambda plan: _thematic_form(plan, bac_ninh),
+    )
+    if created:
         # Most wards and communes held their conference before the deadline; Phường Từ Sơn among the first.
         held = [u for u in communes if u in (tu_son, dong_nguyen) or _chance(u, CONFERENCE) < 0.7]
         with _on(today - datetime.timedelta(days=33)):
             _finish(staff, kh_tu, held, "Đã tổ chức hội nghị quán triệt; biên bản gửi kèm báo cáo tháng.", CONFERENCE)
+        form = ReportForm.objects.get(code=THEMATIC_CODE)
         _thematic_report(form=form, tu_son=tu_son, users=users, staff=staff, today=today)
         registered_now += 1
 
-    if not Directive.objects.filter(symbol=KH_UBND).exists():
-        issued = today - datetime.timedelta(days=80)
-        with _on(issued + datetime.timedelta(days=1)):
-            kh_ubnd = directives.directive_create(
-                actor=staff,
-                owner_unit=bac_ninh,
-                doc_type=types[(state, "Kế hoạch")],
-                symbol=KH_UBND,
-                issuer="Ủy ban nhân dân tỉnh Bắc Ninh",
-                issued_on=issued,
-                issued_place="Bắc Ninh",
-                abstract="Triển khai thực hiện Luật Thực hiện dân chủ ở cơ sở và Kế hoạch số 45-KH/TU của Tỉnh ủy "
-                "trên địa bàn tỉnh",
-                signer="Trần Đức Toàn",
-                signer_position="Chủ tịch Ủy ban nhân dân tỉnh",
-                effective_from=issued,
-                implements=kh_tu,
-            )
-            _assign(staff, kh_ubnd, DISCLOSURE, Assignment.Role.LEAD, today - datetime.timedelta(days=7), communes)
+    issued = today - datetime.timedelta(days=80)
+    kh_ubnd, created = _register(
+        staff,
+        issued + datetime.timedelta(days=1),
+        owner_unit=bac_ninh,
+        doc_type=types[(state, "Kế hoạch")],
+        symbol=KH_UBND,
+        issuer="Ủy ban nhân dân tỉnh Bắc Ninh",
+        issued_on=issued,
+        issued_place="Bắc Ninh",
+        abstract="Triển khai thực hiện Luật Thực hiện dân chủ ở cơ sở và Kế hoạch số 45-KH/TU của Tỉnh ủy "
+        "trên địa bàn tỉnh",
+        signer="Trần Đức Toàn",
+        signer_position="Chủ tịch Ủy ban nhân dân tỉnh",
+        effective_from=issued,
+        implements=kh_tu,
+        tasks=[Task(DISCLOSURE, Assignment.Role.LEAD, today - datetime.timedelta(days=7), communes)],
+    )
+    if created:
         # About half have posted everything; Phường Đồng Nguyên has not, and its task shows overdue.
         posted = [u for u in communes if u == tu_son or (u != dong_nguyen and _chance(u, DISCLOSURE) < 0.5)]
         with _on(today - datetime.timedelta(days=9)):
@@ -200,16 +188,42 @@ def _chance(unit: Unit, task: str) -> float:
     return random.Random(f"qcdc-demo-task:{unit.code}:{task[:20]}").random()
 
 
-def _assign(actor, directive, task, role, deadline, units, *, report_required=False) -> None:
-    directives.assignment_bulk_create(
-        actor=actor,
-        directive=directive,
-        task=task,
-        role=role,
-        deadline=deadline,
-        report_required=report_required,
-        units=units,
-    )
+class Task(NamedTuple):
+    """One task of a directive, handed to ``units`` with one role and one deadline."""
+
+    text: str
+    role: str
+    deadline: datetime.date | None
+    units: list[Unit]
+    report_required: bool = False
+
+
+def _register(
+    actor: User, day: datetime.date, *, tasks: list[Task], before_tasks=None, **fields
+) -> tuple[Directive, bool]:
+    """The directive with ``fields["symbol"]``, and whether it was registered now.
+
+    When it is not there yet, ``actor`` registers it as if on ``day`` and hands out its ``tasks`` (after
+    ``before_tasks(directive)``, if given); one that is already registered is left with its tasks as they are.
+    """
+    directive = Directive.objects.filter(symbol=fields["symbol"]).first()
+    if directive is not None:
+        return directive, False
+    with _on(day):
+        directive = directives.directive_create(actor=actor, **fields)
+        if before_tasks is not None:
+            before_tasks(directive)
+        for task in tasks:
+            directives.assignment_bulk_create(
+                actor=actor,
+                directive=directive,
+                task=task.text,
+                role=task.role,
+                deadline=task.deadline,
+                report_required=task.report_required,
+                units=task.units,
+            )
+    return directive, True
 
 
 def _finish(actor, directive, units, reason: str, task: str | None = None) -> None:

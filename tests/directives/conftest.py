@@ -1,8 +1,10 @@
 """Fixtures for the register: uploads go to a temporary folder, directives are built through the services."""
 
 import datetime
+import math
 
 import pytest
+from django.db import connection
 
 from directives import services
 from directives.models import Directive, DirectiveType
@@ -56,3 +58,9 @@ def town_users(town):
         "staff_town": make_user("staff_town", role=R.STAFF, unit=town["town"]),
         "leader_town": make_user("leader_town", role=R.LEADER, unit=town["town"]),
     }
+
+
+def inserts_on_sqlite(model, rows: int) -> int:
+    """How many INSERT statements a bulk_create of that many rows takes under SQLite's parameter cap."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    return math.ceil(rows / connection.ops.bulk_batch_size(fields, [None] * rows))

@@ -1,7 +1,6 @@
 """Handing tasks to units: by subtree and kind or one by one, once per unit, and every later change on record."""
 
 import datetime
-import math
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +11,7 @@ from django.urls import reverse
 from directives import services
 from directives.models import Assignment, Directive, DirectiveEvent
 from reports.models import Obligation
-from tests.directives.conftest import TU_SON_COMMUNES, TU_SON_WARDS, doc_type, make_directive
+from tests.directives.conftest import TU_SON_COMMUNES, TU_SON_WARDS, doc_type, inserts_on_sqlite, make_directive
 from tests.factories import make_unit
 from units.models import AuditEvent, Unit
 
@@ -142,12 +141,6 @@ def test_bulk_assignment_queries_do_not_grow_with_the_units(users, tree, plan):
         )
     assert counts[1] <= counts[0] + extra
     assert counts[1] <= 30 + extra  # twenty for the assignments and their reports, ten for their roll-ups
-
-
-def inserts_on_sqlite(model, rows: int) -> int:
-    """How many INSERT statements a bulk_create of that many rows takes under SQLite's parameter cap."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    return math.ceil(rows / connection.ops.bulk_batch_size(fields, [None] * rows))
 
 
 def test_changing_an_assignment_is_recorded_with_who_when_and_why(users, town, plan):

@@ -37,7 +37,7 @@ def own_unit(username: str) -> Unit:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("username", LOGINS)
+@pytest.mark.parametrize("username", [*LOGINS, "chutich.dongnguyen"])  # and a head who signs for the State side
 def test_each_demo_login_sees_the_directives_and_tasks_of_its_own_unit(
     demo, client, username, django_assert_max_num_queries
 ):

@@ -15,7 +15,7 @@ from directives.models import Assignment, DirectiveEvent, ProgressEvidence, Prog
 from reports.directive_reports import periodic_report_require
 from reports.generation import form_assign
 from reports.models import Obligation
-from tests.directives.conftest import doc_type, make_directive
+from tests.directives.conftest import doc_type, inserts_on_sqlite, make_directive
 from tests.factories import make_unit
 from tests.reports.conftest import form_by_code
 from units.models import AuditEvent, Unit
@@ -161,7 +161,13 @@ def test_the_grid_costs_the_same_queries_for_few_or_many_units(users, tree, plan
                 report_required=False,
             )
         counts.append(len(ctx.captured_queries))
-    assert counts[1] <= counts[0] + (1 if connection.vendor == "sqlite" else 0)
+    # PostgreSQL: no more queries for 120 units than for 4 (the first run also reads the user's scope).
+    # SQLite: Django cuts a bulk INSERT at 999 parameters, so the assignments of the 120 units take more
+    # INSERT statements than those of the 4; the budget grows by those batches and nothing else.
+    extra = 0
+    if connection.vendor == "sqlite":
+        extra = inserts_on_sqlite(Assignment, 120) - inserts_on_sqlite(Assignment, 4)
+    assert counts[1] <= counts[0] + extra
 
 
 def _pdf(name="bien-ban.pdf"):

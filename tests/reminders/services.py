@@ -37,12 +37,14 @@ def require_redis(url: str) -> None:
     require_postgresql()
 
 
-def require_postgresql() -> None:
-    """Workers are separate processes: they share the test database only on a database server."""
+def require_postgresql(reason: str = "worker tests need PostgreSQL") -> None:
+    """Skip with ``reason`` on another database, or fail under REQUIRE_SERVICES=1.
+
+    By default for the workers: separate processes share the test database only on a database server."""
     if connection.vendor != "postgresql":
         if REQUIRE_SERVICES:
             pytest.fail("REQUIRE_SERVICES=1 but the database is not PostgreSQL")
-        pytest.skip("worker tests need PostgreSQL")
+        pytest.skip(reason)
 
 
 def database_url() -> str:

@@ -13,6 +13,7 @@ from reports.models import Delivery, Obligation
 from reports.reminders import sweep
 from tests.factories import make_person, make_unit, make_user
 from tests.reminders.conftest import DUE, SINCE
+from tests.reminders.services import require_postgresql
 from units.models import Headship, RoleGrant, Unit
 
 QUERIES_PER_BATCH = 9  # candidates, two anchors, what is written, four kinds of people, the insert
@@ -80,8 +81,8 @@ def test_a_repeat_sweep_costs_two_queries_a_batch_and_writes_nothing(wards, monk
     assert queries <= QUERIES_PER_SWEEP + 2 * batches, (queries, batches)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is how PostgreSQL takes a large batch")
 def test_a_large_batch_written_through_copy_holds_the_same_rows(wards, monkeypatch):
+    require_postgresql("COPY is how PostgreSQL takes a large batch")
     today = periods.add_working_days(DUE, 3)
     sweep.ensure_ladders()
     _sweep(today, 2000, monkeypatch)
