@@ -1,6 +1,6 @@
 """``/healthz`` for load balancers: is the database reachable, is the Celery broker reachable.
 
-No login and no writes: one ``SELECT 1`` and one broker ping. Whatever state the database or Redis is in
+No login, no throttle and no writes: one ``SELECT 1`` and one broker ping. Whatever state the database or Redis is in
 (refusing connections, or accepting them and never answering, like a frozen process), the probe answers
 within ``TIMEOUT``: each check has connect and socket timeouts and runs in a thread of its own that the
 probe stops waiting for. A check still stuck from an earlier probe is waited on again rather than started
@@ -109,8 +109,12 @@ class HealthSerializer(serializers.Serializer):
 
 
 class HealthView(APIView):
+    """Not throttled: the API's request counts live in Redis, which the probe must be able to report down
+    within ``TIMEOUT``; the probe's own cost is bounded by its checks (at most one running each)."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes: list = []
 
     @extend_schema(
         summary="Health of the database and the Celery broker, for load balancers",
