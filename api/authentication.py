@@ -26,6 +26,15 @@ def _suspect_key(request) -> str:
     return "api-token-failed:" + client_ip(request._request)
 
 
+def _suspect(request) -> bool:
+    """Has this address sent a wrong token lately? Without the cache every address is asked of the lock."""
+    try:
+        return bool(cache.get(_suspect_key(request)))
+    except Exception as exc:
+        log.warning("api token: the cache is unreachable, the lock is checked: %s", exc)
+        return True
+
+
 def _credentials(secret: str) -> dict:
     # The start of the secret tried (as much as a token's stored hint): each guess counts against its
     # address, never against a real account.
@@ -41,7 +50,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None  # not ours: the session may still authenticate the request
         raw = header[1].decode("latin-1") if len(header) > 1 else ""
         credentials = _credentials(raw)
-        if cache.get(_suspect_key(request)) and not AxesProxyHandler.is_allowed(request._request, credentials):
+        if _suspect(request) and not AxesProxyHandler.is_allowed(request._request, credentials):
             raise exceptions.Throttled(wait=retry_after_seconds(request._request) or None)
         if len(header) != 2:
             self._failed(request, credentials)
@@ -58,8 +67,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     @staticmethod
     def _failed(request, credentials: dict) -> None:
-        # Only an address that sent a wrong token is checked against the lock (a query) on later requests.
-        cache.set(_suspect_key(request), True, timeout=int(LOCK_REMEMBERED.total_seconds()))
+        # Only an address that sent a wrong token is checked against the lock (a query) on later requests;
+        # the failure itself is recorded by the lock (the signal below), with or without the cache.
+        try:
+            cache.set(_suspect_key(request), True, timeout=int(LOCK_REMEMBERED.total_seconds()))
+        except Exception as exc:
+            log.warning("api token: the cache is unreachable, the wrong token is not remembered: %s", exc)
         log.warning(
             "api token refused: token=%r address=%s path=%s",
             credentials["username"],

@@ -1,6 +1,6 @@
 """``/healthz`` for load balancers: is the database reachable, is the Celery broker reachable.
 
-No login and no writes: one ``SELECT 1`` and one broker ping. Whatever state the database or Redis is in
+No login, no throttle and no writes: one ``SELECT 1`` and one broker ping. Whatever state the database or Redis is in
 (refusing connections, or accepting them and never answering, like a frozen process), the probe answers
 within ``TIMEOUT``: each check has connect and socket timeouts and runs in a thread of its own that the
 probe stops waiting for. A check still stuck from an earlier probe is waited on again rather than started
@@ -111,9 +111,13 @@ class HealthSerializer(serializers.Serializer):
 class HealthView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    # Not throttled: the API's request counts live in Redis, which the probe must be able to report down
+    # within TIMEOUT; the probe's own cost is bounded by its checks (at most one running each).
+    throttle_classes: list = []
 
     @extend_schema(
         summary="Health of the database and the Celery broker, for load balancers",
+        description="Answers within 2 seconds whatever state the database or Redis is in; not rate-limited.",
         auth=[],
         responses={
             200: OpenApiResponse(HealthSerializer, description="Both are reachable."),

@@ -1,10 +1,16 @@
 """/healthz for load balancers: 200 when the database and broker answer, 503 with which one is down."""
 
+import json
 import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -130,3 +136,115 @@ def test_503_within_2_s_when_the_database_accepts_connections_but_does_not_answe
     finally:
         frozen.close()
         settle()
+
+
+def require_redis_server():
+    if not shutil.which("redis-server"):
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed")
+        pytest.skip("needs redis-server")
+
+
+class Gunicorn:
+    """The site as production serves it (gunicorn, the production settings) on a free port, with the
+    database and Redis the test names."""
+
+    def __init__(self, tmp_path, database_url: str, redis_url: str):
+        from tests.reminders.services import ROOT, free_port
+
+        self.port = free_port()
+        self.log = tmp_path / "gunicorn.log"
+        env = {
+            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SITE_URL")},
+            "DJANGO_SETTINGS_MODULE": "qcdc.settings.production",
+            "SECRET_KEY": "health-test-" + "x" * 40,
+            "QCDC_DATA_DIR": str(tmp_path / "data"),
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "SECURE_SSL_REDIRECT": "False",
+            "SECURE_HSTS_SECONDS": "0",
+        }
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [gunicorn, "qcdc.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--timeout", "60"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def probe(self) -> tuple[int, dict, float]:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=70) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = {"not json": body[:80].decode(errors="replace")}
+        return status, parsed, time.monotonic() - started
+
+    def answering(self) -> bool:
+        assert self.process.poll() is None, self.log.read_text(errors="replace")[-2000:]
+        try:
+            self.probe()
+            return True
+        except OSError:
+            return False
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@pytest.mark.services
+def test_a_real_server_answers_503_within_2_s_with_its_redis_frozen(tmp_path):
+    """gunicorn whose Redis (cache and broker alike) is stopped with SIGSTOP: the probe says so, in time."""
+    require_redis_server()
+    redis_server = RedisServer(tmp_path)
+    redis_server.start()
+    server = Gunicorn(tmp_path, f"sqlite:///{tmp_path}/health.sqlite3", redis_server.url)
+    try:
+        wait_for(server.answering, 120, "gunicorn")  # its first request loads the whole site
+        assert server.probe()[:2] == (200, {"database": "ok", "broker": "ok"})
+        os.kill(redis_server.process.pid, signal.SIGSTOP)
+        for _ in range(3):
+            status, body, elapsed = server.probe()
+            assert (status, body) == (503, {"database": "ok", "broker": "down"})
+            assert elapsed < 2, f"/healthz took {elapsed:.1f} s with Redis frozen"
+        os.kill(redis_server.process.pid, signal.SIGCONT)
+        assert wait_for(lambda: server.probe()[0] == 200, 15, "the broker back")
+    finally:
+        os.kill(redis_server.process.pid, signal.SIGCONT)
+        server.stop()
+        redis_server.stop()
+
+
+@pytest.mark.services
+def test_a_real_server_answers_503_within_2_s_with_its_database_unreachable(tmp_path):
+    """gunicorn whose PostgreSQL accepts connections and never answers (a listening socket nobody serves)."""
+    require_redis_server()
+    redis_server = RedisServer(tmp_path)
+    redis_server.start()
+    frozen = socket.socket()
+    frozen.bind(("127.0.0.1", 0))
+    frozen.listen(16)
+    database = f"postgres://postgres@127.0.0.1:{frozen.getsockname()[1]}/qcdc"
+    server = Gunicorn(tmp_path, database, redis_server.url)
+    try:
+        wait_for(server.answering, 120, "gunicorn")
+        for _ in range(3):
+            status, body, elapsed = server.probe()
+            assert (status, body) == (503, {"database": "down", "broker": "ok"})
+            assert elapsed < 2, f"/healthz took {elapsed:.1f} s with the database unreachable"
+    finally:
+        server.stop()
+        frozen.close()
+        redis_server.stop()

@@ -3,6 +3,7 @@ exist on that server (another run's, a colleague's, one with the name an older b
 only the database it created."""
 
 import importlib.util
+import re
 import secrets
 
 import psycopg2
@@ -61,3 +62,20 @@ def test_a_bench_drops_only_the_database_it_created(admin):
     finally:
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{theirs}"')
+
+
+def test_every_bench_script_makes_its_database_through_the_shared_setup():
+    """Each ``bench/*.py`` goes through ``_common.setup`` before it touches Django, and no script but the
+    shared one creates or drops a database itself."""
+    scripts = sorted(p for p in (ROOT / "bench").glob("*.py") if not p.name.startswith("_"))
+    assert scripts
+    for script in scripts:
+        text = script.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        calls = [i for i, line in enumerate(lines) if re.match(r"(\w+ = )?setup\(\"\w+\"\)$", line)]
+        assert calls, f"{script.name} does not call _common.setup"
+        first_django = next(
+            i for i, line in enumerate(lines) if re.match(r"(from|import) (django|units|reports)", line)
+        )
+        assert calls[0] < first_django, f"{script.name} imports Django before its own database is made"
+        assert not re.search(r"(DROP|CREATE)\s+DATABASE|dropdb|createdb", text, re.IGNORECASE), script.name
