@@ -2,7 +2,7 @@
 report indicators, dissemination of a directive, and the units with no record.
 
 Every function here costs a fixed number of queries whatever the number of rows or units: aggregates
-run in the database, one query per register used.
+run in the database, the registers used side by side in one query.
 """
 
 import bisect
@@ -162,18 +162,19 @@ def totals_and_gaps(
     """Each binding's figure (by indicator id) and the ids of the communes and wards of ``unit``'s subtree
     with no row it counts (``units_without_records``), over start…end.
 
-    One grouped pass per register used, whatever the number of bindings or units: the register's rows of
-    the subtree and period grouped by their unit's path, each binding's aggregate and, per set of filters,
-    the rows it keeps, side by side; the totals are the groups added up (counts and sums add, a share is
-    its two counts added), and the units with a kept row pair with the candidates by path prefix. Plus one
-    query for the candidates unless they are given."""
+    One query, whatever the number of registers, bindings or units: per register used, its rows of the
+    subtree and period grouped by their unit's path, with each binding's aggregate and, per set of filters,
+    the rows it keeps, side by side; the registers' groups follow one another (UNION ALL). The totals are
+    the groups added up (counts and sums add, a share is its two counts added), and the units with a kept
+    row pair with the candidates by path prefix. Plus one query for the candidates unless they are given."""
     by_register: dict[str, list[IndicatorBinding]] = {}
     for b in bindings:
         by_register.setdefault(b.register, []).append(b)
-    if candidates is None and by_register:
+    if not by_register:
+        return {}, {}
+    if candidates is None:
         candidates = candidate_units(unit)
-    values: dict[int, Decimal] = {}
-    without: dict[int, list[int]] = {}
+    parts, widths = [], []
     for slug, group in by_register.items():
         aggregates, kept = {}, {}
         for b in group:
@@ -189,15 +190,27 @@ def totals_and_gaps(
             .annotate(**aggregates)
             .values_list("unit__path", *aggregates)
         )
-        sql, params = qs.query.sql_with_params()
-        with connection.cursor() as cursor:  # plain tuples: thousands of groups need no converters
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        names = list(aggregates)
+        parts.append((group, list(aggregates), kept, qs.query.sql_with_params()))
+        widths.append(len(aggregates))
+    width = max(widths)
+    sql, params = [], []
+    for index, (_group, names, _kept, (part_sql, part_params)) in enumerate(parts):
+        padding = "".join(", NULL" for _ in range(width - len(names)))
+        sql.append(f"SELECT {index}, r{index}.*{padding} FROM ({part_sql}) r{index}")
+        params.extend(part_params)
+    with connection.cursor() as cursor:  # plain tuples: thousands of groups need no converters
+        cursor.execute(" UNION ALL ".join(sql), params)
+        rows = cursor.fetchall()
+    by_index: dict[int, list] = {}
+    for index, path, *cells in rows:
+        by_index.setdefault(index, []).append((path, cells))
+    values: dict[int, Decimal] = {}
+    without: dict[int, list[int]] = {}
+    for index, (group, names, kept, _sql) in enumerate(parts):
         sums = dict.fromkeys(names, 0)
         having = {name: [] for name in kept.values()}
-        for path, *cells in rows:
-            for name, cell in zip(names, cells, strict=True):
+        for path, cells in by_index.get(index, ()):
+            for name, cell in zip(names, cells, strict=False):
                 sums[name] += cell or 0
                 if name in having and cell:
                     having[name].append(path)
