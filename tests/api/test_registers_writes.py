@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 
 from registers.models import CommunityDecision, Conference, Disclosure, MatterKind
+from registers.registry import REGISTERS
 from tests.api.conftest import disclosure_body
-from tests.registers.conftest import make_directive_120
+from tests.registers.conftest import make_directive_120, make_rows
 from units.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +125,30 @@ def test_a_conference_names_only_a_directive_the_user_sees(api, tree):
     assert Conference.objects.get().directive == directive
     bad = api("reporter_tu_son").post("/api/v1/conferences/", {**body, "directive": 10**9}, format="json")
     assert bad.status_code == 400 and "directive" in bad.json()["errors"]
+
+
+def _body_of(register, row) -> dict:
+    """A row's fields as a script sends them: links by id, dates as yyyy-mm-dd."""
+    body = {"unit": row.unit_id}
+    for name in register.all_fields:
+        value = getattr(row, name)
+        body[name] = value.pk if hasattr(value, "pk") else value.isoformat() if hasattr(value, "isoformat") else value
+    return body
+
+
+@pytest.mark.parametrize("slug", list(REGISTERS))
+def test_every_register_is_entered_and_changed_only_in_scope(api, users, tree, slug):
+    register = REGISTERS[slug]
+    row = make_rows(tree["tu_son"], make_directive_120(tree))[slug]
+    before = register.model.objects.count()
+    response = api("reporter_tu_son").post(f"/api/v1/{slug}/", _body_of(register, row), format="json")
+    assert response.status_code == 201, response.json()
+    created = register.model.objects.get(pk=response.json()["id"])
+    assert register.model.objects.count() == before + 1 and created.entered_by == users["reporter_tu_son"]
+    assert len(_audit(f"register.{slug}.created", created)) == 1
+    change = {"subject": "Đã sửa qua API"}
+    assert api("reporter_dong_ngan").patch(f"/api/v1/{slug}/{created.pk}/", change, format="json").status_code == 404
+    assert api("reporter_dong_ngan").post(f"/api/v1/{slug}/", _body_of(register, row), format="json").status_code == 404
+    assert api("reporter_tu_son").patch(f"/api/v1/{slug}/{created.pk}/", change, format="json").status_code == 200
+    created.refresh_from_db()
+    assert created.subject == "Đã sửa qua API" and len(_audit(f"register.{slug}.updated", created)) == 1
