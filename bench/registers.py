@@ -7,7 +7,12 @@ Then, for one of those provinces:
   its queries and time, and the ratio to the hand-written count plus first page in SQL;
 - ``bound figures``: a quarterly report's figures from the registers (``registers.selectors.figures_for``)
   for the province and a quarter, against one hand-written aggregate per register over the same rows;
-- ``figures page``: the indicator totals with the units that have no row, its queries and time.
+- ``figures page``: the indicator totals with the units that have no row, its queries and time, against the
+  hand-written aggregates of ``bound figures``;
+- ``dashboard totals``: what the province's dashboard shows beside its indicator totals (the records' figure
+  of each bound indicator and the communes and wards with no row, ``registers.selectors.behind_totals``),
+  against one hand-written aggregate per register grouped by commune, with the communes missing counted in
+  SQL too.
 
 Times are medians of several runs on a warm database. ``BENCH_REGISTERS_VILLAGES`` makes it smaller.
 """
@@ -100,6 +105,20 @@ def median_seconds(fn) -> float:
     return statistics.median(times)
 
 
+def compare(name: str, mine, sql) -> float:
+    """Print the queries and median time of ``mine``, those of the hand-written ``sql``, and their ratio;
+    return the SQL's seconds."""
+    with CaptureQueriesContext(connection) as ctx:
+        mine()
+    orm = median_seconds(mine)
+    raw = median_seconds(sql)
+    figure(f"registers {name} queries", len(ctx.captured_queries), "queries")
+    figure(f"registers {name}", orm * 1000, "ms")
+    figure(f"registers {name} sql", raw * 1000, "ms")
+    figure(f"registers {name} ratio", orm / raw, "x")
+    return raw
+
+
 province = provinces[0]
 staff = User.objects.create_user("bench-staff")
 RoleGrant.objects.create(user=staff, role=RoleGrant.Role.STAFF, unit=province)
@@ -166,14 +185,7 @@ mine = {b.indicator.code: v for b, v in zip(bindings, [figures_orm()[b.indicator
 meetings, participants, ballots, decisions, carried, disclosures, consultations = figures_sql()
 assert (mine["MEETINGS"], mine["MEETING_PARTICIPANTS"], mine["BALLOTS"]) == (meetings, participants, ballots)
 assert (mine["DISCLOSURES"], mine["CONSULTATIONS"]) == (disclosures, consultations)
-with CaptureQueriesContext(connection) as ctx:
-    figures_orm()
-orm = median_seconds(figures_orm)
-raw = median_seconds(figures_sql)
-figure("registers bound figures queries", len(ctx.captured_queries), "queries")
-figure("registers bound figures", orm * 1000, "ms")
-figure("registers bound figures sql", raw * 1000, "ms")
-figure("registers bound figures ratio", orm / raw, "x")
+raw = compare("bound figures", figures_orm, figures_sql)
 
 # The figures page: totals and the units with no row, for the province and the quarter.
 url = reverse("registers:figures") + f"?unit={province.pk}&start={Q[0]}&end={Q[1]}"
@@ -181,3 +193,51 @@ queries, ms = measure_page(client, url, REPEAT)
 figure("registers figures page queries", queries, "queries")
 figure("registers figures page", ms, "ms")
 figure("registers figures page ratio", ms / 1000 / raw, "x")
+
+# The dashboard's indicator totals of the province: the records behind each bound one and the communes and
+# wards with no row, for the quarter's periods.
+totals = [
+    {"key": f"{b.indicator.form_id}:{b.indicator.code}", "form_id": b.indicator.form_id, "code": b.indicator.code}
+    for b in bindings
+]
+COMMUNE = "split_part(u.path, '/', 4)"
+MISSING = """(SELECT count(*) FROM units_unit c WHERE c.path LIKE %s AND c.kind IN ('commune', 'ward')
+AND c.closed_on IS NULL AND NOT EXISTS (SELECT 1 FROM r WHERE r.commune = c.id::text AND r.{n} > 0))"""
+BEHIND_SQL = [
+    f"""WITH r AS (SELECT {COMMUNE} AS commune, count(*) FILTER (WHERE d.method = 'meeting') AS nm,
+    sum(d.participants) FILTER (WHERE d.method = 'meeting') AS pm, count(*) FILTER (WHERE d.method = 'ballot') AS nb,
+    count(*) AS n, count(*) FILTER (WHERE d.carried) AS nc
+    FROM registers_communitydecision d JOIN units_unit u ON u.id = d.unit_id
+    WHERE u.path LIKE %s AND d.date BETWEEN %s AND %s GROUP BY 1)
+    SELECT (SELECT sum(nm) FROM r), (SELECT sum(pm) FROM r), (SELECT sum(nb) FROM r), (SELECT sum(n) FROM r),
+    (SELECT sum(nc) FROM r), {MISSING.format(n="nm")}, {MISSING.format(n="nb")}, {MISSING.format(n="n")}""",
+    *(
+        f"""WITH r AS (SELECT {COMMUNE} AS commune, count(*) AS n FROM {table} d JOIN units_unit u ON u.id = d.unit_id
+        WHERE u.path LIKE %s AND d.date BETWEEN %s AND %s GROUP BY 1)
+        SELECT (SELECT sum(n) FROM r), {MISSING.format(n="n")}"""
+        for table in ("registers_disclosure", "registers_consultation")
+    ),
+]
+
+
+def behind_sql():
+    out = []
+    with connection.cursor() as cursor:
+        for sql in BEHIND_SQL:
+            cursor.execute(sql, [province.path + "%", *Q, *[province.path + "%"] * sql.count("FROM units_unit c")])
+            out.append(cursor.fetchone())
+    return out
+
+
+def behind_orm():
+    return selectors.behind_totals(province, *Q, totals)
+
+
+behind = behind_orm()
+mine = {t["code"]: behind[t["key"]] for t in totals if t["key"] in behind}
+decisions_sql, disclosures_sql, consultations_sql = behind_sql()
+assert mine["DISCLOSURES"]["figure"] == str(disclosures_sql[0] or 0)
+assert mine["DISCLOSURES"]["without"] == disclosures_sql[1]
+assert mine["BALLOTS"]["figure"] == str(decisions_sql[2] or 0) and mine["BALLOTS"]["without"] == decisions_sql[6]
+assert mine["CONSULTATIONS"]["without"] == consultations_sql[1]
+compare("dashboard totals", behind_orm, behind_sql)

@@ -2,11 +2,12 @@
 report indicators, dissemination of a directive, and the units with no record.
 
 Every function here costs a fixed number of queries whatever the number of rows or units: aggregates
-run in the database, one query per register used.
+run in the database, the registers used side by side in one query.
 """
 
 import bisect
 import datetime
+import json
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
@@ -28,6 +29,7 @@ from registers.models import (
     Supervision,
     VillageCharter,
 )
+from reports import periods
 from units.models import Unit
 
 ONE_DECIMAL = Decimal("0.1")
@@ -150,6 +152,78 @@ def figures_for(bindings, unit: Unit, start, end) -> dict[int, Decimal]:
     return {b.indicator_id: _value(b, row, f"b{b.indicator_id}") for b in bindings}
 
 
+def _filters_key(binding: IndicatorBinding) -> str:
+    return json.dumps(binding.filters or {}, sort_keys=True)
+
+
+def totals_and_gaps(
+    bindings, unit: Unit, start, end, candidates=None
+) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
+    """Each binding's figure (by indicator id) and the ids of the communes and wards of ``unit``'s subtree
+    with no row it counts (``units_without_records``), over start…end.
+
+    One query, whatever the number of registers, bindings or units: per register used, its rows of the
+    subtree and period grouped by their unit's path, with each binding's aggregate and, per set of filters,
+    the rows it keeps, side by side; the registers' groups follow one another (UNION ALL). The totals are
+    the groups added up (counts and sums add, a share is its two counts added), and the units with a kept
+    row pair with the candidates by path prefix. Plus one query for the candidates unless they are given."""
+    by_register: dict[str, list[IndicatorBinding]] = {}
+    for b in bindings:
+        by_register.setdefault(b.register, []).append(b)
+    if not by_register:
+        return {}, {}
+    if candidates is None:
+        candidates = candidate_units(unit)
+    parts, widths = [], []
+    for slug, group in by_register.items():
+        aggregates, kept = {}, {}
+        for b in group:
+            aggregates.update(_aggregates(b, f"b{b.indicator_id}"))
+            key = _filters_key(b)
+            if key not in kept:
+                kept[key] = f"n{len(kept)}"
+                aggregates[kept[key]] = Count("id", filter=_q(b.filters))
+        qs = (
+            _records(registry.REGISTERS[slug].model, unit, start, end)
+            .order_by()
+            .values("unit__path")
+            .annotate(**aggregates)
+            .values_list("unit__path", *aggregates)
+        )
+        parts.append((group, list(aggregates), kept, qs.query.sql_with_params()))
+        widths.append(len(aggregates))
+    width = max(widths)
+    sql, params = [], []
+    for index, (_group, names, _kept, (part_sql, part_params)) in enumerate(parts):
+        padding = "".join(", NULL" for _ in range(width - len(names)))
+        sql.append(f"SELECT {index}, r{index}.*{padding} FROM ({part_sql}) r{index}")
+        params.extend(part_params)
+    with connection.cursor() as cursor:  # plain tuples: thousands of groups need no converters
+        cursor.execute(" UNION ALL ".join(sql), params)
+        rows = cursor.fetchall()
+    by_index: dict[int, list] = {}
+    for index, path, *cells in rows:
+        by_index.setdefault(index, []).append((path, cells))
+    values: dict[int, Decimal] = {}
+    without: dict[int, list[int]] = {}
+    for index, (group, names, kept, _sql) in enumerate(parts):
+        sums = dict.fromkeys(names, 0)
+        having = {name: [] for name in kept.values()}
+        for path, cells in by_index.get(index, ()):
+            for name, cell in zip(names, cells, strict=False):
+                sums[name] += cell or 0
+                if name in having and cell:
+                    having[name].append(path)
+        gaps = {}
+        for name, paths in having.items():
+            paths.sort()
+            gaps[name] = [pk for pk, path in candidates if not _has_prefix(paths, path)]
+        for b in group:
+            values[b.indicator_id] = _value(b, sums, f"b{b.indicator_id}")
+            without[b.indicator_id] = gaps[kept[_filters_key(b)]]
+    return values, without
+
+
 def records_link(binding: IndicatorBinding, unit: Unit, start, end) -> str:
     """The register's list narrowed to exactly the rows a figure counts."""
     register = registry.REGISTERS[binding.register]
@@ -164,6 +238,68 @@ def records_link(binding: IndicatorBinding, unit: Unit, start, end) -> str:
         else:
             params[name] = ("1" if value else "0") if isinstance(value, bool) else value
     return reverse("registers:record_list", args=[register.slug]) + "?" + urlencode(params)
+
+
+def period_span(form, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day of data of ``form``'s periods whose last day falls in start…end (the periods a
+    dashboard adds up for that range), by the form's own period and cut-off; None if none does, or if the
+    form is not periodic."""
+    if not form.period_type:
+        return None
+    spans = [
+        (p.start, p.end)
+        for year in range(start.year - 1, end.year + 2)
+        for p in periods.periods_of_year(form.period_type, year, form.cutoff_day)
+        if start <= p.end <= end
+    ]
+    if not spans:
+        return None
+    return min(s for s, _e in spans), max(e for _s, e in spans)
+
+
+def behind_totals(unit: Unit, start: datetime.date, end: datetime.date, totals: list[dict]) -> dict[str, dict]:
+    """For a dashboard's indicator totals (``key``, ``form_id``, ``code`` each) over periods ending in
+    start…end: per key of a bound indicator, the records' figure for the same unit's subtree and the same
+    periods, the link to exactly those rows, how many communes and wards have no row they count, and the
+    link listing them. Two queries, then one per register and distinct span of the forms shown."""
+    wanted = {(t["form_id"], t["code"]): t["key"] for t in totals}
+    if not wanted:
+        return {}
+    bindings = [
+        b
+        for b in IndicatorBinding.objects.filter(indicator__form_id__in={f for f, _c in wanted})
+        .select_related("indicator__form")
+        .order_by("indicator__form_id", "indicator__position")
+        if (b.indicator.form_id, b.indicator.code) in wanted
+    ]
+    by_span: dict[tuple, list[IndicatorBinding]] = {}
+    for b in bindings:
+        span = period_span(b.indicator.form, start, end)
+        if span is not None:
+            by_span.setdefault(span, []).append(b)
+    if not by_span:
+        return {}
+    candidates = candidate_units(unit)
+    out = {}
+    for (first, last), group in by_span.items():
+        values, gaps = totals_and_gaps(group, unit, first, last, candidates=candidates)
+        for b in group:
+            query = {
+                "unit": unit.pk,
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+                "form": b.indicator.form_id,
+                "missing": b.indicator_id,
+            }
+            out[wanted[(b.indicator.form_id, b.indicator.code)]] = {
+                "figure": format_figure(values[b.indicator_id], b.indicator),
+                "link": records_link(b, unit, first, last),
+                "without": len(gaps[b.indicator_id]),
+                "without_link": reverse("registers:figures") + "?" + urlencode(query) + "#missing-title",
+                "start": first,
+                "end": last,
+            }
+    return out
 
 
 def format_figure(value: Decimal, indicator) -> str:

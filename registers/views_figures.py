@@ -1,8 +1,6 @@
 """Figures from the registers: the totals behind report indicators with the units that have no record,
 the heads who received citizens less often than required, and a reporter's reasoned override."""
 
-import json
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -86,18 +84,10 @@ def figures(request):
             .select_related("indicator")
             .order_by("indicator__position")
         )
-        values = selectors.figures_for(bindings, unit, start, end)
+        values, gaps = selectors.totals_and_gaps(bindings, unit, start, end)
         wanted = request.GET.get("missing")
-        candidates = selectors.candidate_units(unit)
-        seen = {}  # bindings of one register with the same filters share their rows
         for b in bindings:
-            model = registry.REGISTERS[b.register].model
-            key = (b.register, json.dumps(b.filters or {}, sort_keys=True))
-            if key not in seen:
-                seen[key] = selectors.units_without_records(
-                    model, unit, start, end, candidates=candidates, **(b.filters or {})
-                )
-            without = seen[key]
+            without = gaps[b.indicator_id]
             rows.append(
                 {
                     "binding": b,

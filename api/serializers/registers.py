@@ -68,3 +68,40 @@ def _serializer(register: Register, detail: bool):
 
 
 SERIALIZERS = {slug: (_serializer(r, False), _serializer(r, True)) for slug, r in REGISTERS.items()}
+
+
+def _write_field(model, name: str, creating: bool) -> serializers.Field:
+    """The type of one field of a register's row as a request body carries it; what it may hold (the
+    choices of links, the rules across fields) is the row's form's to check."""
+    field = model._meta.get_field(name)
+    optional = field.blank or field.null or field.has_default() or not creating
+    kwargs = {"required": not optional, "help_text": str(field.verbose_name)}
+    if field.is_relation:
+        return serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=field.null, **kwargs)
+    kind = field.get_internal_type()
+    if kind == "DateField":
+        return serializers.DateField(allow_null=field.null, **kwargs)
+    if field.choices:
+        return serializers.ChoiceField(choices=field.choices, allow_blank=field.blank, **kwargs)
+    if kind in ("PositiveIntegerField", "PositiveSmallIntegerField", "IntegerField"):
+        return serializers.IntegerField(min_value=0, max_value=2**31 - 1, allow_null=field.null, **kwargs)
+    return serializers.CharField(
+        max_length=getattr(field, "max_length", None), allow_blank=field.blank, trim_whitespace=False, **kwargs
+    )
+
+
+def _write_serializer(register: Register, creating: bool):
+    attrs = {name: _write_field(register.model, name, creating) for name in register.all_fields}
+    if creating:
+        attrs = {
+            "unit": serializers.IntegerField(
+                min_value=1, max_value=MAX_ID, help_text="The unit the row belongs to (one the user enters rows for)."
+            ),
+            **attrs,
+        }
+    name = register.model.__name__ + ("Create" if creating else "Update") + "Serializer"
+    return type(name, (serializers.Serializer,), attrs)
+
+
+# A register's row as created (POST, with its unit) and changed (PATCH, only the fields sent).
+WRITE_SERIALIZERS = {slug: (_write_serializer(r, True), _write_serializer(r, False)) for slug, r in REGISTERS.items()}

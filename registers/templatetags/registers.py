@@ -1,4 +1,5 @@
-"""Panels other apps' pages show: a report's figures from the registers, a directive's dissemination."""
+"""Panels other apps' pages show: a report's figures from the registers, a directive's dissemination, the
+rows behind a dashboard's totals."""
 
 from django import template
 from django.core.paginator import Paginator
@@ -43,6 +44,20 @@ def _carried_out_by(directive, levels: int = 5) -> set[int]:
             break
         ids |= frontier
     return ids
+
+
+@register.simple_tag
+def registers_behind(flt, totals):
+    """Per indicator key of a dashboard's totals bound to a register: the rows behind the total and the
+    communes and wards with none (``selectors.behind_totals``)."""
+    if not totals:
+        return {}
+    return selectors.behind_totals(flt.unit, flt.start, flt.end, totals)
+
+
+@register.filter
+def behind_of(behind: dict, key: str):
+    return behind.get(key)
 
 
 @register.inclusion_tag("registers/_directive_dissemination.html", takes_context=True)

@@ -128,3 +128,15 @@ def complete_draft(form) -> dict:
         "narrative": {str(s.pk): f"{s.title}: đã tổ chức quán triệt." for s in form.sections.all()},
         "values": {i.code: figures.get(i.code, "1") for i in form.indicators.all()},
     }
+
+
+def disclosure_body(unit) -> dict:
+    """What a script sends to enter a budget disclosure for ``unit``."""
+    return {
+        "unit": unit.pk,
+        "date": "2026-01-20",
+        "subject": "Dự toán ngân sách phường năm 2026",
+        "group": "budget",
+        "form": "posted",
+        "days_posted": 30,
+    }

@@ -21,8 +21,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from registers.models import MatterKind
 from registers.registry import REGISTERS
-from tests.api.conftest import complete_draft
+from tests.api.conftest import complete_draft, disclosure_body
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 SCHEMA_URL = "/api/schema/?format=json"
@@ -79,6 +80,19 @@ def good_bodies(objects) -> dict:
             "findings": "Đã làm việc",
         },
         ("POST", "/api/v1/watches/{id}/close/"): {"outcome": "improved", "result": "Đã khắc phục"},
+        ("POST", "/api/v1/disclosures/"): disclosure_body(unit),
+        ("PATCH", "/api/v1/disclosures/{id}/"): {"days_posted": 15},
+        ("POST", "/api/v1/community-decisions/"): {
+            "unit": unit.pk,
+            "date": "2026-02-15",
+            "subject": "Bỏ phiếu làm đường",
+            "matter_kind": MatterKind.objects.order_by("position").first().pk,
+            "method": "ballot",
+            "households_total": 300,
+            "households_present": 250,
+            "households_agreeing": 151,
+        },
+        ("PATCH", "/api/v1/community-decisions/{id}/"): {"households_agreeing": 120},
         ("POST", "/api/v1/directives/{id}/assignments/"): {
             "task": "Báo cáo kết quả",
             "deadline": "2030-12-31",

@@ -79,6 +79,7 @@ def test_a_ward_keeps_its_registers_and_the_report_follows(
     page.fill("#id_party_cells_total", "12")
     page.fill("#id_party_cells_reached", "11")
     page.fill("#id_resident_attendees", "80")
+    _fits(page)
     page.click("button[type=submit].btn-primary")
     page.wait_for_url(f"**/registers/conferences/{Conference.objects.get().pk}/")
 
@@ -90,10 +91,16 @@ def test_a_ward_keeps_its_registers_and_the_report_follows(
     for code, figure in (("DISCLOSURES", "1"), ("BALLOTS", "1"), ("MEETINGS", "0"), ("CONFERENCES", "1")):
         assert page.inner_text(f"[data-testid=bound-link-{code}]") == figure, code
         assert page.input_value(f"#id_{form.indicators.get(code=code).field_name}") == figure, code
-    page.click("[data-testid=bound-link-DISCLOSURES]")
-    page.wait_for_selector("[data-testid=row-count]")
-    assert "Dự toán ngân sách phường năm 2026" in page.content()
-    page.go_back()
-    page.click("[data-testid=bound-link-BALLOTS]")
-    page.wait_for_selector("[data-testid=row-count]")
-    assert "Bỏ phiếu đóng góp làm đường khu phố" in page.content()
+    # Each figure leads to exactly the rows it counts: the ward's, of the quarter.
+    for code, subject in (
+        ("DISCLOSURES", "Dự toán ngân sách phường năm 2026"),
+        ("BALLOTS", "Bỏ phiếu đóng góp làm đường khu phố"),
+        ("CONFERENCES", "Hội nghị quán triệt Kết luận 120-KL/TW"),
+    ):
+        page.click(f"[data-testid=bound-link-{code}]")
+        page.wait_for_selector("[data-testid=row-count]")
+        assert page.inner_text("[data-testid=row-count]").startswith("1 "), code
+        assert subject in page.content(), code
+        _fits(page)
+        page.go_back()
+        panel.wait_for()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directives.models import Assignment
@@ -230,9 +231,8 @@ def test_the_counts_other_apps_read_equal_plain_sql(tree, spread):
     )
 
 
-def test_the_dashboards_results_lead_to_the_records_behind_them(client, users, tree, obligation, spread):
-    """A filed report's bound figures show on the province's dashboard; from there the leader reaches the
-    figures of the registers for the same unit and period, and from each figure the rows it counts."""
+def _file(client, users, obligation):
+    """The ward's reporter saves the quarterly report as the registers fill it, and its head files it."""
     client.force_login(users["reporter_tu_son"])
     edit = reverse("reports:report_edit", args=[obligation.pk])
     form = client.get(edit).context["form"]
@@ -250,6 +250,11 @@ def test_the_dashboards_results_lead_to_the_records_behind_them(client, users, t
     obligation.refresh_from_db()
     assert obligation.first_submitted_at is not None
 
+
+def test_the_dashboards_results_lead_to_the_records_behind_them(client, users, tree, obligation, spread):
+    """A filed report's bound figures show on the province's dashboard; from there the leader reaches the
+    figures of the registers for the same unit and period, and from each figure the rows it counts."""
+    _file(client, users, obligation)
     client.force_login(users["staff"])
     page = client.get(reverse("reports:dashboard", args=[tree["bac_ninh"].pk]), {"from": "2026-01", "to": "2026-03"})
     body = page.content.decode()
@@ -263,3 +268,67 @@ def test_the_dashboards_results_lead_to_the_records_behind_them(client, users, t
     listing = client.get(rows["DISCLOSURES"]["link"])
     counted = Disclosure.objects.filter(date__range=Q1, unit__path__startswith=tree["bac_ninh"].path).count()
     assert listing.status_code == 200 and listing.context["page"].paginator.count == counted == 3
+
+
+def _behind(body: str, code: str) -> str:
+    """The address of the dashboard link marked ``data-testid=code``."""
+    at = body.index(f'data-testid="{code}"')
+    tag = body[body.rindex("<a ", 0, at) : body.index(">", at)]
+    return tag[tag.index('href="') + 6 :].split('"', 1)[0].replace("&amp;", "&")
+
+
+NO_ROW_SQL = """
+SELECT COUNT(*) FROM units_unit c WHERE c.path LIKE %s AND c.kind IN ('commune', 'ward') AND c.closed_on IS NULL
+AND NOT EXISTS (SELECT 1 FROM registers_disclosure r JOIN units_unit u ON u.id = r.unit_id
+                WHERE u.path LIKE c.path || '%%' AND r.date BETWEEN %s AND %s)
+"""
+
+
+@pytest.mark.parametrize("months", [("2026-01", "2026-03"), ("2026-02", "2026-03")])
+def test_the_dashboard_leads_from_a_total_to_exactly_the_rows_behind_it(
+    client, users, tree, obligation, spread, months
+):
+    """Beside the province's total of disclosures reported, the dashboard links to the rows of the same
+    subtree and of the same quarter (the whole of it when the range starts inside it), and counts the
+    communes and wards with no row; both proved with plain SQL."""
+    _file(client, users, obligation)
+    make_unit("Phường Trang Hạ", Unit.Kind.WARD, tree["bac_ninh"])  # no row at all
+    client.force_login(users["staff"])
+    province = tree["bac_ninh"]
+    page = client.get(reverse("reports:dashboard", args=[province.pk]), {"from": months[0], "to": months[1]})
+    body = page.content.decode()
+    listing = client.get(_behind(body, "behind-DISCLOSURES"))
+    assert listing.status_code == 200
+    counted = sql("SELECT COUNT(*)" + JOIN.format(t="registers_disclosure"), province.path)
+    assert listing.context["page"].paginator.count == counted == 3
+    assert {r.subject for r in listing.context["page"]} == set(
+        Disclosure.objects.filter(date__range=Q1, unit__path__startswith=province.path).values_list(
+            "subject", flat=True
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(NO_ROW_SQL, [province.path + "%", *Q1])
+        no_row = cursor.fetchone()[0]
+    assert no_row == 1
+    shown = body[body.index('data-testid="no-record-DISCLOSURES"') :].split(">", 1)[1].split("<", 1)[0]
+    assert shown.split()[0] == str(no_row)
+    missing = client.get(_behind(body, "no-record-DISCLOSURES"))
+    assert missing.context["missing_page"].paginator.count == no_row
+    assert tree["tu_son"].name not in {u.name for u in missing.context["missing_page"]}
+
+
+def test_the_dashboards_rows_behind_cost_the_same_queries_for_more_rows(
+    client, users, tree, obligation, spread, directive_120, django_assert_max_num_queries
+):
+    _file(client, users, obligation)
+    client.force_login(users["staff"])
+    """The rows behind the totals and the units with none cost the same queries for more rows and units."""
+    url = reverse("reports:dashboard", args=[tree["bac_ninh"].pk])
+    with CaptureQueriesContext(connection) as before:
+        client.get(url, {"from": "2026-01", "to": "2026-03"})
+    for i in range(5):
+        village = make_unit(f"Thôn mới {i}", Unit.Kind.VILLAGE, tree["dong_ngan"])
+        make_rows(village, directive_120, day=datetime.date(2026, 2, 3), suffix=f" m{i}")
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        body = client.get(url, {"from": "2026-01", "to": "2026-03"}).content.decode()
+    assert 'data-testid="behind-DISCLOSURES"' in body
