@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.models import ApiToken, new_secret, password_stamp, token_digest
+from units import scope
 from units.models import User
 from units.services import audit_record
 
@@ -72,9 +73,16 @@ def token_authenticate(secret: str) -> ApiToken | None:
     A token whose owner was disabled or changed their password since it was made is revoked here, for
     good: enabling the account again does not bring it back.
     """
-    token = ApiToken.objects.active().filter(digest=token_digest(secret)).select_related("user").first()
+    token = (
+        ApiToken.objects.active()
+        .filter(digest=token_digest(secret))
+        .select_related("user")
+        .annotate(grants=scope.grants_subquery("user_id"))
+        .first()
+    )
     if token is None:
         return None
+    scope.remember_grants(token.user, token.grants)  # the scope of the request then costs no query of its own
     if not token.user.is_active:
         _revoke_for(token, _("API token revoked: the account was disabled (%s)") % token.name, "account_disabled")
         return None

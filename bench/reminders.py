@@ -131,7 +131,7 @@ s100, q100, per100, _w100 = measure("100k first")
 again, q_again, _per, written_again = measure("100k repeat", fresh=False)
 assert written_again == 0, written_again
 next_day, q_next, _per, _written = measure("100k next day", today=TODAY + datetime.timedelta(days=1), fresh=False)
-figure("reminders sweep 100k first", s100, "s")
+figure("reminder first sweep 100k", s100, "s")  # the goal: at most 10 s
 figure("reminders sweep 100k first queries", q100, "queries")
 figure("reminders sweep 100k repeat", again, "s")
 figure("reminders sweep 100k repeat queries", q_again, "queries")

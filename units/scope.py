@@ -8,7 +8,8 @@ so their reports still roll up.
 
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Concat
 
 ALL = "/"
 MAX_MERGER_DEPTH = 20  # a longer chain of successions is a loop in the data, not history
@@ -58,6 +59,40 @@ def grants(user) -> list[tuple[str, str]]:
         cached = list(RoleGrant.objects.filter(user=user).values_list("role", "unit__path"))
         user._qcdc_grants = cached
     return cached
+
+
+class _Lines(Aggregate):
+    """The rows' texts joined with newlines, in one value (``STRING_AGG``; ``GROUP_CONCAT`` on SQLite)."""
+
+    function = "STRING_AGG"
+    output_field = TextField()
+
+    def __init__(self, expression):
+        super().__init__(expression, Value("\n"))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+def grants_subquery(user_field: str = "pk") -> Subquery:
+    """The grants of the user in ``user_field`` of the outer query as one text value, for a query that
+    reads the user anyway (the API token's): ``remember_grants`` turns it into what ``grants`` returns,
+    sparing that function's own query."""
+    from units.models import RoleGrant
+
+    lines = (
+        RoleGrant.objects.filter(user_id=OuterRef(user_field))
+        .order_by()
+        .values("user_id")
+        .annotate(lines=_Lines(Concat("role", Value(" "), "unit__path", output_field=TextField())))
+        .values("lines")
+    )
+    return Subquery(lines, output_field=TextField())
+
+
+def remember_grants(user, lines: str | None) -> None:
+    """Keep on ``user`` the grants read by ``grants_subquery`` (None: no grant at all)."""
+    user._qcdc_grants = [tuple(line.split(" ", 1)) for line in (lines or "").split("\n") if line]
 
 
 def _with_former_units(user, direct: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ serialize the single objects; a test holds the two to the same output.
 import datetime
 from collections import defaultdict
 
-from django.db.models import IntegerField, Value
+from django.db.models import Exists, IntegerField, OuterRef, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,33 +129,56 @@ REPORT_COLUMNS = (
 )
 
 
-def _form_parts(form_ids) -> tuple[dict, dict]:
-    """The sections (pk, title) and figures (pk, code) of each form, in the forms' order: one query."""
-    kind = Value(0, output_field=IntegerField())
-    sections = FormSection.objects.filter(form_id__in=form_ids).order_by()
-    sections = sections.values_list(kind, "form_id", "position", "pk", "title")
+def _report_parts(form_ids, report_ids) -> tuple[dict, dict, dict]:
+    """The sections (pk, title) and figures (pk, code) of each form, in the forms' order, and each report's
+    values by figure (raw, number, text): one query.
+
+    The values come first in the union, so the number column is read (and on SQLite rounded to its
+    places) as ``ReportValue.value_decimal`` itself."""
+    no_number, no_text = (
+        Value(None, output_field=ReportValue._meta.get_field(f)) for f in ("value_decimal", "value_text")
+    )
+    values = (
+        ReportValue.objects.filter(report_id__in=report_ids)
+        .order_by()
+        .values_list(
+            Value(2, output_field=IntegerField()),
+            "report_id",
+            Value(0, output_field=IntegerField()),
+            "indicator_id",
+            "raw",
+            "value_decimal",
+            "value_text",
+        )
+    )
+    sections = (
+        FormSection.objects.filter(form_id__in=form_ids)
+        .order_by()
+        .values_list(Value(0, output_field=IntegerField()), "form_id", "position", "pk", "title", no_number, no_text)
+    )
     figures = (
         Indicator.objects.filter(form_id__in=form_ids)
         .order_by()
-        .values_list(Value(1, output_field=IntegerField()), "form_id", "position", "pk", "code")
+        .values_list(Value(1, output_field=IntegerField()), "form_id", "position", "pk", "code", no_number, no_text)
     )
     parts: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
-    for which, form_id, _position, pk, text in sorted(sections.union(figures, all=True)):
-        parts[which][form_id].append((pk, text))
-    return parts
+    typed: dict[int, dict] = defaultdict(dict)
+    for which, owner, position, pk, text, number, value_text in values.union(sections, figures, all=True):
+        if which == 2:
+            typed[owner][pk] = (text, number, value_text)
+        else:
+            parts[which][owner].append((position, pk, text))
+    for per_form in parts:
+        for form_id, items in per_form.items():
+            per_form[form_id] = [(pk, text) for _position, pk, text in sorted(items)]
+    return parts[0], parts[1], typed
 
 
 def report_rows(rows: list[dict]) -> list[dict]:
     """``ReportSerializer(many=True).data`` of ``rows`` (read with ``REPORT_COLUMNS``)."""
     if not rows:
         return []
-    sections, indicators = _form_parts({r[f"{OB}form__id"] for r in rows})
-    typed: dict[int, dict] = defaultdict(dict)
-    values = ReportValue.objects.filter(report_id__in=[r["id"] for r in rows])
-    for report_id, indicator_id, raw, number, text in values.values_list(
-        "report_id", "indicator_id", "raw", "value_decimal", "value_text"
-    ):
-        typed[report_id][indicator_id] = (raw, number, text)
+    sections, indicators, typed = _report_parts({r[f"{OB}form__id"] for r in rows}, [r["id"] for r in rows])
     status = _labels(Status.choices)
     url = _Url("reports:report_detail")
     out = []
@@ -298,21 +321,33 @@ DIRECTIVE_COLUMNS = (
     *_unit_columns("owner_unit__"),
     "created_at",
     "updated_at",
+    "implements_any",
 )
 DATES = {"issued_on", "effective_from", "effective_to"}
+
+
+def directive_listed(queryset):
+    """``queryset`` with what ``DIRECTIVE_COLUMNS`` reads beyond the fields: whether each directive
+    implements any other (visible or not), so that a page where none does reads no relation."""
+    relations = DirectiveRelation.objects.filter(source_id=OuterRef("pk"), kind=DirectiveRelation.Kind.IMPLEMENTS)
+    return queryset.annotate(implements_any=Exists(relations))
 
 
 def directive_rows(rows: list[dict], user) -> list[dict]:
     """``DirectiveSerializer(many=True).data`` of ``rows`` (read with ``DIRECTIVE_COLUMNS``), with the
     directives each implements that ``user`` may see (``with_implements``): one query for the page's
-    relations, and one more for which of their targets the user sees when there are any."""
+    relations when one of its directives implements any (``directive_listed``), and one more for which of
+    their targets the user sees."""
     if not rows:
         return []
     implements = defaultdict(list)
+    sources = [r["id"] for r in rows if r["implements_any"]]
     relations = DirectiveRelation.objects.filter(
-        source_id__in=[r["id"] for r in rows], kind=DirectiveRelation.Kind.IMPLEMENTS
+        source_id__in=sources, kind=DirectiveRelation.Kind.IMPLEMENTS
     ).order_by("target__issued_on", "target_id")
-    found = list(relations.values_list("source_id", "target_id", "target__symbol", "target__issued_on"))
+    found = (
+        list(relations.values_list("source_id", "target_id", "target__symbol", "target__issued_on")) if sources else []
+    )
     if found:  # only then is it worth asking which of the targets the user sees
         seen = set(
             Directive.objects.visible_to(user).filter(pk__in={t for _s, t, *_r in found}).values_list("pk", flat=True)

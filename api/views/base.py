@@ -2,6 +2,7 @@
 filter among them), pages."""
 
 from django.conf import settings
+from django.db.models import Func, IntegerField, Subquery, Value
 from django.utils import translation
 from rest_framework import viewsets
 from rest_framework.views import APIView
@@ -47,21 +48,56 @@ def of_unit(qs, filters: dict, field: str = "unit"):
     return qs.filter(**{field: unit})
 
 
+class _Count(Func):
+    """``COUNT(1)`` of a query's rows, as a plain expression: a subquery of it is one row, with no GROUP BY."""
+
+    function = "COUNT"
+    output_field = IntegerField()
+    contains_aggregate = False
+
+
+TOTAL = "_qcdc_total"
+
+
 class Rows:
     """A queryset as the paginator sees it: counted as it is (without the joins its columns need), its
-    page read as plain ``columns``."""
+    page read as plain ``columns``.
+
+    Once told which page will be read (``expect``), the page is read with the count as a subquery of the
+    same statement: one query for both, the count computed once by the database (an uncorrelated
+    subquery), on the same rows as a separate ``count()``. An empty page, or any other slice, is read
+    and counted as before.
+    """
 
     def __init__(self, queryset, columns):
         self.queryset, self.columns = queryset, columns
         self.ordered = queryset.ordered
+        self._page: tuple[int, int, list[dict]] | None = None
+        self._total: int | None = None
+
+    def expect(self, start: int, stop: int) -> None:
+        total = Subquery(self.queryset.order_by().annotate(**{TOTAL: _Count(Value(1))}).values(TOTAL))
+        rows = list(self.queryset.annotate(**{TOTAL: total}).values(*self.columns, TOTAL)[start:stop])
+        if rows:
+            self._total = rows[0][TOTAL]
+            for row in rows:
+                del row[TOTAL]
+            self._page = (start, stop, rows)
 
     def count(self) -> int:
-        return self.queryset.count()
+        if self._total is None:
+            self._total = self.queryset.count()
+        return self._total
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index):
+        if self._page is not None and isinstance(index, slice) and index.step is None:
+            start, stop, rows = self._page
+            if index.start == start and (index.stop or 0) <= stop:
+                # The paginator stops the last page at the count: the rows read are then all there are.
+                return rows[: (index.stop or stop) - start]
         return list(self.queryset.values(*self.columns)[index])
 
 
@@ -85,7 +121,12 @@ class ApiMixin:
 
     def page_rows(self, queryset, columns, build):
         """A page of ``queryset`` read as plain ``columns`` and turned into the response's rows by ``build``."""
-        page = self.paginate_queryset(Rows(queryset, columns))
+        rows = Rows(queryset, columns)
+        size = self.paginator.get_page_size(self.request)
+        number = self.request.query_params.get(self.paginator.page_query_param) or "1"
+        if size and number.isascii() and number.isdigit() and int(number) >= 1:
+            rows.expect((int(number) - 1) * size, int(number) * size)
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(build(list(page)))
 
     def page_of(self, queryset, serializer_class, context: dict | None = None):

@@ -57,7 +57,7 @@ class DirectiveViewSet(ApiViewSet):
     def list(self, request):
         f = self.filters(s.DirectiveFilterSerializer)
         return self.page_rows(
-            self.get_queryset().register(**f),
+            lean.directive_listed(self.get_queryset().register(**f)),
             lean.DIRECTIVE_COLUMNS,
             lambda rows: lean.directive_rows(rows, request.user),
         )

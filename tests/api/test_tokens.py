@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from api import services
 from api.models import ApiToken, token_digest
-from units.models import AuditEvent
+from units.models import AuditEvent, RoleGrant
 
 ME = "/api/v1/me/"
 
@@ -61,6 +61,18 @@ def test_the_token_of_a_deactivated_user_stops_working(api, users):
     users["reporter_tu_son"].is_active = False
     users["reporter_tu_son"].save()
     assert client.get(ME).status_code == 401
+
+
+def test_a_token_user_has_the_scope_of_every_grant_they_hold_now(api, tree, users):
+    """The grants come with the token's own query: each of them counts, and a change counts on the next request."""
+    client = api("reporter_tu_son")
+    assert client.get(f"/api/v1/units/{tree['tu_son'].pk}/").status_code == 200
+    assert client.get(f"/api/v1/units/{tree['hoan_kiem'].pk}/").status_code == 404
+    grant = RoleGrant.objects.create(user=users["reporter_tu_son"], role=RoleGrant.Role.STAFF, unit=tree["ha_noi"])
+    assert client.get(f"/api/v1/units/{tree['hoan_kiem'].pk}/").status_code == 200
+    assert client.get(f"/api/v1/units/{tree['tu_son'].pk}/").status_code == 200
+    grant.delete()
+    assert client.get(f"/api/v1/units/{tree['hoan_kiem'].pk}/").status_code == 404
 
 
 def test_only_the_hash_of_the_secret_is_stored(users):
