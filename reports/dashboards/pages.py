@@ -187,8 +187,7 @@ def indicator_rows(flt, key: str | None, rows: list[Row]):
     chosen_row = next((t for t in totals if t["key"] == key), totals[0] if totals else None)
     by_child, by_month = {}, {}
     if chosen_row:
-        by_child = selectors.indicator_by_child(flt, chosen_row["form_id"], chosen_row["code"])
-        by_month = selectors.indicator_trend(flt, chosen_row["form_id"], chosen_row["code"])
+        by_child, by_month = selectors.indicator_detail(flt, chosen_row["form_id"], chosen_row["code"])
     child_values = [(r, by_child.get(r.bucket)) for r in rows if r.bucket in by_child]
     return {"totals": totals, "chosen": chosen_row, "by_child": child_values, "by_month": sorted(by_month.items())}
 

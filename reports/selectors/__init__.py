@@ -27,7 +27,7 @@ from reports.selectors.figures import (
 )
 from reports.selectors.filters import DashboardFilter, dashboard_filter
 from reports.selectors.heads import head_records, head_tenures, heads_on_due_dates
-from reports.selectors.indicators import indicator_by_child, indicator_totals, indicator_trend
+from reports.selectors.indicators import indicator_by_child, indicator_detail, indicator_totals, indicator_trend
 
 __all__ = [
     "DashboardFilter",
@@ -41,6 +41,7 @@ __all__ = [
     "head_tenures",
     "heads_on_due_dates",
     "indicator_by_child",
+    "indicator_detail",
     "indicator_totals",
     "indicator_trend",
     "latest_late_or_returned",

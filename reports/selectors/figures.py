@@ -108,10 +108,6 @@ def figure_sums(today: datetime.date, prefix: str = "", counted: Q | None = None
     }
 
 
-def _figures(row: dict) -> Figures:
-    return Figures(*[row.get(key) or 0 for key in AGGREGATE_KEYS])
-
-
 @dataclass
 class ChildRow:
     unit: Unit | None  # None: the dashboard unit's own reports
@@ -205,61 +201,80 @@ def tally_scope(flt: DashboardFilter, queryset, children: bool = True):
     return queryset.filter(unit_id__in=shown, subtree=True)
 
 
-@dataclass
-class _Part:
-    figures: Figures
-    pending: int
-    late_or_returned: int
+# The columns ``grid`` reads per roll-up row, in this order: the figures (``Figures``' arguments), then the
+# reports due today and never filed, then those filed late or returned.
+GRID_COLUMNS = (*AGGREGATE_KEYS, "n_pending", "n_late_or_returned")
+_EXPECTED, _ON_TIME, _LATE, _RETURNED, _OVERDUE = (
+    FIGURE_NAMES.index(n) for n in ("expected", "on_time", "late", "returned", "overdue")
+)
+_PENDING, _LATE_OR_RETURNED = len(FIGURE_NAMES), len(FIGURE_NAMES) + 1
 
-    def __add__(self, other: "_Part") -> "_Part":
-        return _Part(
-            self.figures + other.figures, self.pending + other.pending, self.late_or_returned + other.late_or_returned
-        )
 
-    def __sub__(self, other: "_Part") -> "_Part | None":
-        part = _Part(
-            self.figures - other.figures, self.pending - other.pending, self.late_or_returned - other.late_or_returned
-        )
-        return part if part.figures.expected else None
+def _summed(parts: list[tuple]) -> tuple:
+    """The column sums of rows of ``GRID_COLUMNS`` (one row: itself)."""
+    return parts[0] if len(parts) == 1 else tuple(map(sum, zip(*parts, strict=True)))
 
 
 def grid(flt: DashboardFilter) -> Grid:
     """Headline, per child bucket, per (bucket, month), from the roll-up rows of the unit and its children
-    grouped by unit and period end: one query, a few rows per child and period whatever the history."""
+    grouped by unit and period end: one query, a few rows per child and period whatever the history.
+
+    The rows are plain tuples of ``GRID_COLUMNS`` added up column by column (a national grid has a row per
+    province and period); ``Figures`` and ``Cell`` are made once per bucket and per cell."""
     rows = FigureTally.objects.filter(period_end__gte=flt.start, period_end__lte=flt.end, due_date__lte=flt.today)
     if flt.form_ids:
         rows = rows.filter(form_id__in=flt.form_ids)
     group = "bucket" if flt.merged_away else "unit_id"
-    rows = tally_scope(flt, rows).values(group, "period_end").annotate(**figure_sums(flt.today)).order_by()
-    parts = []
-    for row in rows:
-        part = _Part(_figures(row), row["n_pending"], row["n_late_or_returned"])
-        bucket = row["bucket"] if flt.merged_away else ("" if row["unit_id"] == flt.unit.pk else str(row["unit_id"]))
-        parts.append((bucket, row["period_end"], part))
-    whole: dict[datetime.date, _Part] = {}
-    children: dict[tuple[str, datetime.date], _Part] = {}
-    for bucket, period_end, part in parts:
-        if bucket == SELF and not flt.merged_away:
-            whole[period_end] = part
+    rows = (
+        tally_scope(flt, rows)
+        .values(group, "period_end")
+        .annotate(**figure_sums(flt.today))
+        .order_by()
+        .values_list(group, "period_end", *GRID_COLUMNS)
+    )
+    whole: dict[datetime.date, tuple] = {}
+    children: dict[tuple[str, datetime.date], list[tuple]] = {}
+    unit_pk = flt.unit.pk
+    for bucket, period_end, *values in rows:
+        values = tuple(values)
+        if flt.merged_away:
+            children.setdefault((bucket, period_end), []).append(values)
+        elif bucket == unit_pk:
+            whole[period_end] = values
         else:
-            key = (bucket, period_end)
-            children[key] = children[key] + part if key in children else part
+            children.setdefault((str(bucket), period_end), []).append(values)
+    parts = {key: _summed(values) for key, values in children.items()}
     if not flt.merged_away:
-        children = with_own_share(whole, children)
-    headline, by_bucket, cells, late_or_returned = Figures(), {}, {}, 0
-    for (bucket, period_end), part in children.items():
-        f = part.figures
-        headline = headline + f
-        by_bucket[bucket] = by_bucket[bucket] + f if bucket in by_bucket else f
-        late_or_returned += part.late_or_returned
-        cell = cells.setdefault((bucket, _month(period_end)), Cell())
-        cell.expected += f.expected
-        cell.on_time += f.on_time
-        cell.late += f.late
-        cell.returned += f.returned
-        cell.missing += f.overdue
-        cell.pending += part.pending
-    return Grid(headline, by_bucket, cells, late_or_returned)
+        # The unit's own share of each period: its whole less its children's, when something is left.
+        shares: dict[datetime.date, list[tuple]] = {}
+        for (_bucket, period_end), values in parts.items():
+            shares.setdefault(period_end, []).append(values)
+        for period_end, values in whole.items():
+            if period_end in shares:
+                own = tuple(a - b for a, b in zip(values, _summed(shares[period_end]), strict=True))
+                if not own[_EXPECTED]:
+                    continue
+            else:
+                own = values
+            parts[(SELF, period_end)] = own
+    if not parts:
+        return Grid(Figures(), {}, {}, 0)
+    buckets: dict[str, list[tuple]] = {}
+    months: dict[tuple[str, datetime.date], list[tuple]] = {}
+    for (bucket, period_end), values in parts.items():
+        buckets.setdefault(bucket, []).append(values)
+        months.setdefault((bucket, _month(period_end)), []).append(values)
+    totals = _summed(list(parts.values()))
+    cells = {}
+    for key, values in months.items():
+        v = _summed(values)
+        cells[key] = Cell(v[_EXPECTED], v[_ON_TIME], v[_LATE], v[_RETURNED], v[_OVERDUE], v[_PENDING])
+    return Grid(
+        Figures(*totals[:_PENDING]),
+        {bucket: Figures(*_summed(values)[:_PENDING]) for bucket, values in buckets.items()},
+        cells,
+        totals[_LATE_OR_RETURNED],
+    )
 
 
 def child_units(flt: DashboardFilter, by_bucket: dict[str, Figures]) -> list[ChildRow]:

@@ -102,39 +102,46 @@ def _one(flt: DashboardFilter, form_id: int, code: str, children: bool):
     return _tallies(flt, children).filter(indicator__form_id=form_id, indicator__code=code)
 
 
-def indicator_by_child(flt: DashboardFilter, form_id: int, code: str) -> dict[str, dict]:
-    """bucket -> {value, reports} for one indicator of one form. One query."""
+def indicator_detail(
+    flt: DashboardFilter, form_id: int, code: str
+) -> tuple[dict[str, dict], dict[datetime.date, dict]]:
+    """One indicator of one form by child bucket (bucket -> {value, reports}) and by the month its periods
+    end in (month -> {value, reports}): one query over the roll-up rows of the unit and its children, by
+    unit and month; the unit's own rows give the months, its children's the buckets."""
     group = "bucket" if flt.merged_away else "unit_id"
     rows = (
         _one(flt, form_id, code, children=True)
-        .values(group, "indicator__value_type")
+        .annotate(month=TruncMonth("period_end"))
+        .values(group, "month", "indicator__value_type")
         .annotate(total=Sum("total"), reports=Sum("count"))
         .order_by()
     )
-    whole, children, value_type = {}, {}, None
+    wholes: dict[datetime.date, _Sum] = {}
+    parts: dict[str, _Sum] = {}
+    value_type = None
     for r in rows:
         value_type = r["indicator__value_type"]
+        month = r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"]
         part = _Sum(r["total"], r["reports"])
-        if flt.merged_away:
-            children[(r["bucket"], None)] = part
-        elif r["unit_id"] == flt.unit.pk:
-            whole[None] = part
-        else:
-            children[(str(r["unit_id"]), None)] = part
-    return {bucket: _shown(value_type, s) for (bucket, _key), s in with_own_share(whole, children).items()}
+        if flt.merged_away or r["unit_id"] == flt.unit.pk:
+            wholes[month] = wholes[month] + part if month in wholes else part
+        if flt.merged_away or r["unit_id"] != flt.unit.pk:
+            bucket = r["bucket"] if flt.merged_away else str(r["unit_id"])
+            parts[bucket] = parts[bucket] + part if bucket in parts else part
+    children = {(bucket, None): s for bucket, s in parts.items()}
+    whole = {}
+    if wholes and not flt.merged_away:
+        whole[None] = _Sum(sum((s.total for s in wholes.values()), Decimal(0)), sum(s.count for s in wholes.values()))
+    by_child = {bucket: _shown(value_type, s) for (bucket, _key), s in with_own_share(whole, children).items()}
+    by_month = {month: _shown(value_type, s) for month, s in sorted(wholes.items())}
+    return by_child, by_month
+
+
+def indicator_by_child(flt: DashboardFilter, form_id: int, code: str) -> dict[str, dict]:
+    """bucket -> {value, reports} for one indicator of one form (``indicator_detail``)."""
+    return indicator_detail(flt, form_id, code)[0]
 
 
 def indicator_trend(flt: DashboardFilter, form_id: int, code: str) -> dict[datetime.date, dict]:
-    """month the period ends in -> {value, reports} for one indicator of one form. One query."""
-    rows = (
-        _one(flt, form_id, code, children=False)
-        .annotate(month=TruncMonth("period_end"))
-        .values("month", "indicator__value_type")
-        .annotate(total=Sum("total"), reports=Sum("count"))
-        .order_by("month")
-    )
-    out = {}
-    for r in rows:
-        month = r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"]
-        out[month] = _shown(r["indicator__value_type"], _Sum(r["total"], r["reports"]))
-    return out
+    """month the period ends in -> {value, reports} for one indicator of one form (``indicator_detail``)."""
+    return indicator_detail(flt, form_id, code)[1]
