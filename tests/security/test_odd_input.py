@@ -57,3 +57,22 @@ def test_a_deadline_before_the_issue_date_is_refused(api, tree):
     assert response.status_code == 400
     assert "10/02/2026" in response.json()["errors"]["deadline"][0]
     assert api("staff").post(url, {**body, "deadline": "2026-03-31"}, format="json").status_code in (200, 201)
+
+
+def test_an_issue_date_moved_after_a_tasks_deadline_is_refused(api, tree, client, users):
+    created = api("staff").post("/api/v1/directives/", _directive_body(tree, "2026-02-10"), format="json")
+    pk = created.json()["id"]
+    body = {"task": "Báo cáo kết quả", "deadline": "2026-03-31", "units": [tree["tu_son"].pk]}
+    assert api("staff").post(f"/api/v1/directives/{pk}/assignments/", body, format="json").status_code in (200, 201)
+
+    client.force_login(users["staff"])
+    url = reverse("directives:directive_edit", args=[pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields if name != "attachments"}
+    response = client.post(url, {**data, "issued_on": "15/04/2026"})
+    assert response.status_code == 200
+    assert "31/03/2026" in " ".join(response.context["form"].errors["issued_on"])
+    assert "hãy sửa hạn đó trước" in response.content.decode()
+    assert api("staff").get(f"/api/v1/directives/{pk}/").json()["issued_on"] == "2026-02-10"
+    assert client.post(url, {**data, "issued_on": "31/03/2026"}).status_code == 302
+    assert api("staff").get(f"/api/v1/directives/{pk}/").json()["issued_on"] == "2026-03-31"
