@@ -1,8 +1,9 @@
 """``Authorization: Token <secret>`` (or ``Bearer <secret>``) with a token made on the profile page.
 
-A wrong token is a failed login of the address it came from, counted by the same lock as the login
-pages (django-axes): after a few, that address gets 429 with ``Retry-After`` until the lock expires or
-an administrator lifts it.
+A wrong token is a failed login of the address it came from, counted by the same locks as the login
+pages (django-axes, ``qcdc.logins``): the same wrong token a few times, or wrong tokens up to the
+address's limit, and that address gets 429 with ``Retry-After`` until the lock expires or an
+administrator lifts it.
 """
 
 import datetime
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from api.services import token_authenticate
-from qcdc.logins import client_ip, retry_after_seconds
+from qcdc.logins import TOKEN_PREFIX, client_ip, retry_after_seconds
 
 KEYWORDS = ("token", "bearer")
 LOCK_REMEMBERED = datetime.timedelta(days=1)  # longer than any lock; a lifted lock just costs a query
@@ -38,7 +39,7 @@ def _suspect(request) -> bool:
 def _credentials(secret: str) -> dict:
     # The start of the secret tried (as much as a token's stored hint): each guess counts against its
     # address, never against a real account.
-    return {"username": "token:" + secret[:12]}
+    return {"username": TOKEN_PREFIX + secret[:12]}
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):

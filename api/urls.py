@@ -6,12 +6,14 @@ dashboard figures register theirs in ``api.routes`` the same way.
 
 from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import profile
 from api.routes import router
+from api.views.base import request_language
 from api.views.health import HealthView
 from api.views.units import MeView
 
@@ -20,9 +22,9 @@ app_name = "api"
 
 @csrf_exempt  # a 404 for every method: no CSRF page for a POST to an address that does not exist
 def not_found(request):
-    return JsonResponse(
-        {"detail": _("There is no such address in the API."), "code": "not_found", "errors": {}}, status=404
-    )
+    with translation.override(request_language(request)):
+        message = _("There is no such address in the API.")
+    return JsonResponse({"detail": message, "code": "not_found", "errors": {}}, status=404)
 
 
 urlpatterns = [

@@ -228,6 +228,8 @@ def directive_update(*, actor: User, directive: Directive, note: str = "", **fie
     changes = _diff(before, _snapshot(directive, DIRECTIVE_FIELDS))
     if not changes:
         return directive
+    if "issued_on" in changes:
+        _check_issue_after_deadlines(directive)
     _save(directive, actor)
     kind = DirectiveEvent.Kind.STATUS if set(changes) == {"status"} else DirectiveEvent.Kind.UPDATED
     _event(directive=directive, actor=actor, kind=kind, note=note, changes=changes)
@@ -256,6 +258,28 @@ def _reaches(start: Directive, goal: Directive, kind: str, limit: int = 50) -> b
         frontier = nxt - seen
         seen |= nxt
     return False
+
+
+def _check_issue_after_deadlines(directive: Directive) -> None:
+    """A later issue date may not leave a task's deadline before it (as a deadline may not be set before it)."""
+    if not directive.issued_on:
+        return
+    early = (
+        Assignment.objects.filter(directive=directive, deadline__lt=directive.issued_on)
+        .order_by("deadline")
+        .values_list("deadline", flat=True)
+        .first()
+    )
+    if early is not None:
+        raise ValidationError(
+            {
+                "issued_on": _(
+                    "The issue date cannot come after the deadline of a task of this directive (%(day)s): change "
+                    "that deadline first."
+                )
+                % {"day": early.strftime("%d/%m/%Y")}
+            }
+        )
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from directives import services, uploads
 from directives.cascade import cascade_down, cascade_up
@@ -78,6 +78,7 @@ def filtered_register(request):
 
 
 @login_required
+@require_safe
 def directive_list(request):
     form, qs = filtered_register(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -96,6 +97,7 @@ def directive_list(request):
 
 
 @login_required
+@require_safe
 def directive_export(request):
     from directives.export import register_workbook
 
@@ -110,6 +112,7 @@ def directive_export(request):
 
 
 @login_required
+@require_safe
 def directive_detail(request, pk: int):
     user = request.user
     directive = get_object_or_404(
@@ -246,7 +249,7 @@ def directive_create(request):
         if not str(implements_id).isdigit():
             raise Http404
         implements = get_object_or_404(Directive.objects.visible_to(user), pk=implements_id)
-    form = DirectiveForm(request.POST or None, request.FILES or None)
+    form = DirectiveForm(request.POST if request.method == "POST" else None, request.FILES or None)
     extra = {}
     if request.method == "POST" and owner is None:
         form.add_error(None, _("Choose the unit that keeps this directive."))
@@ -395,6 +398,7 @@ def attachment_add(request, pk: int):
 
 
 @login_required
+@require_safe
 def attachment_download(request, pk: int):
     """Always a download, never shown inline: the browser must not render an uploaded file as a page."""
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
@@ -589,6 +593,7 @@ TASK_FILTERS = ("open", "overdue", "done", "cancelled", "all")
 
 
 @login_required
+@require_safe
 def unit_tasks(request, pk: int):
     """Our tasks: every task given to the unit (or its subtree), newest deadline first, with what to do next."""
     from directives.tasks_page import decorate
@@ -634,6 +639,7 @@ def unit_tasks(request, pk: int):
 
 
 @login_required
+@require_safe
 def my_tasks(request):
     """Straight to the tasks of the user's own unit; a choice when they hold roles in several units."""
     from units.models import RoleGrant

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from directives import progress, uploads
 from directives.forms import ProgressForm
@@ -60,6 +61,7 @@ def assignment_detail(request, pk: int):
 
 
 @login_required
+@require_safe
 def evidence_download(request, pk: int):
     """A file of a progress note, to those who may see its task; always a download."""
     evidence = get_object_or_404(

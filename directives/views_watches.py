@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from directives import watches
 from directives.forms import WatchCloseForm, WatchFilterForm, WatchForm, WatchReviewForm, WatchTaskForm, WatchVisitForm
@@ -26,6 +27,7 @@ DEFAULT_REVIEW_DAYS = 30
 
 
 @login_required
+@require_safe
 def watch_list(request):
     user = request.user
     form = WatchFilterForm(request.GET or None)

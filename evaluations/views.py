@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from evaluations import documents, exports, kinds, rules, services
 from evaluations.forms import (
@@ -49,6 +49,7 @@ def _errors(request, error: ValidationError) -> None:
 
 
 @login_required
+@require_safe
 def index(request):
     """The user's evaluations (latest year first) and the criteria sets of the committees they see."""
     user = request.user
@@ -106,6 +107,7 @@ def _ranked(request, criteria_set):
 
 
 @login_required
+@require_safe
 def set_detail(request, pk: int):
     criteria_set = _set(request, pk)
     criteria = list(criteria_set.criteria.all())
@@ -179,6 +181,7 @@ def set_open(request, pk: int):
 
 
 @login_required
+@require_safe
 def set_ranking_xlsx(request, pk: int):
     criteria_set = _set(request, pk)
     content = exports.ranking_xlsx(criteria_set, list(_ranked(request, criteria_set)))
@@ -318,12 +321,14 @@ def evaluation_action(request, pk: int, action: str):
 
 
 @login_required
+@require_safe
 def evaluation_pdf(request, pk: int):
     evaluation = _evaluation(request, pk)
     return _download(documents.render_pdf(evaluation), documents.file_name(evaluation) + ".pdf", "application/pdf")
 
 
 @login_required
+@require_safe
 def evaluation_docx(request, pk: int):
     evaluation = _evaluation(request, pk)
     return _download(documents.render_docx(evaluation), documents.file_name(evaluation) + ".docx", DOCX)
@@ -333,6 +338,7 @@ def evaluation_docx(request, pk: int):
 
 
 @login_required
+@require_safe
 def commendation_list(request):
     form = CommendationFilterForm(request.GET)
     qs = Commendation.objects.visible_to(request.user).select_related("unit", "person")
@@ -359,6 +365,7 @@ def commendation_list(request):
 
 
 @login_required
+@require_safe
 def commendation_detail(request, pk: int):
     c = get_object_or_404(
         Commendation.objects.visible_to(request.user).select_related("unit", "person", "recorded_by"), pk=pk
@@ -411,6 +418,7 @@ def commendation_edit(request, pk: int):
 
 
 @login_required
+@require_safe
 def person_evaluations(request, pk: int):
     """A head's evaluations across the years, and the person's commendations."""
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)

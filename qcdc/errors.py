@@ -1,4 +1,4 @@
-"""The site's own 400 and CSRF pages, in the user's language; under ``/api/`` the API's JSON error body.
+"""The site's own 400, 403, CSRF and 500 pages, in the user's language; under ``/api/`` the API's JSON error body.
 
 Django's defaults are bare English pages ("Bad Request (400)", "Forbidden (403) CSRF verification
 failed"). A request over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` says which
@@ -12,8 +12,10 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from qcdc.logins import client_ip
 
@@ -22,6 +24,13 @@ log = logging.getLogger("qcdc.security")
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def _api_language(request):
+    """The language of the API's messages (the cookie, else Accept-Language, else Vietnamese), as its views use."""
+    from api.views.base import request_language
+
+    return translation.override(request_language(request))
 
 
 def _bad_request_message(exception) -> tuple[str, str]:
@@ -38,9 +47,11 @@ def _bad_request_message(exception) -> tuple[str, str]:
 
 
 def bad_request(request, exception=None, template_name="400.html"):
-    code, message = _bad_request_message(exception)
     if _is_api(request):
+        with _api_language(request):
+            code, message = _bad_request_message(exception)
         return JsonResponse({"detail": message, "code": code, "errors": {}}, status=400)
+    code, message = _bad_request_message(exception)
     return render(request, template_name, {"message": message}, status=400)
 
 
@@ -53,13 +64,18 @@ def csrf_failure(request, reason="", template_name="403_csrf.html"):
         request.path,
         reason,
     )
-    message = _(
+    if _is_api(request):
+        with _api_language(request):
+            message = _csrf_message()
+        return JsonResponse({"detail": message, "code": "csrf_failed", "errors": {}}, status=403)
+    return render(request, template_name, {"message": _csrf_message()}, status=403)
+
+
+def _csrf_message() -> str:
+    return _(
         "The form was open too long or came from elsewhere, so it was not accepted. Nothing was saved: go back, "
         "reload the page and send it again."
     )
-    if _is_api(request):
-        return JsonResponse({"detail": message, "code": "csrf_failed", "errors": {}}, status=403)
-    return render(request, template_name, {"message": message}, status=403)
 
 
 def record_denial(request, reason: str = "") -> None:
@@ -94,3 +110,13 @@ def permission_denied(request, exception=None, template_name="403.html"):
         message = str(exception) if exception and str(exception) else _("You may not do this.")
         return JsonResponse({"detail": message, "code": "permission_denied", "errors": {}}, status=403)
     return render(request, template_name, {"exception": str(exception) if exception else ""}, status=403)
+
+
+def server_error(request, template_name="500.html"):
+    """An unexpected error: the static 500 page, or under ``/api/`` the API's error body (the error is logged
+    by Django as for any page)."""
+    if _is_api(request):
+        with _api_language(request):
+            message = _("Something went wrong on the server; it has been recorded. Please try again in a few minutes.")
+        return JsonResponse({"detail": message, "code": "server_error", "errors": {}}, status=500)
+    return defaults.server_error(request, template_name)

@@ -90,7 +90,8 @@ class IdleTimeoutMiddleware:
 class PageMethodsMiddleware:
     """The site's pages are read with GET and changed with POST: any other method is a 405, never the page.
 
-    The API (``/api/``) answers for itself, method by method.
+    A page that only shows (no form of its own) is marked ``require_safe`` in its view, so a POST to it is
+    a 405 as well. The API (``/api/``) answers for itself, method by method.
     """
 
     ALLOWED = ("GET", "HEAD", "POST", "OPTIONS")

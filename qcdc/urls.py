@@ -22,6 +22,7 @@ urlpatterns = [
 
 handler400 = "qcdc.errors.bad_request"
 handler403 = "qcdc.errors.permission_denied"
+handler500 = "qcdc.errors.server_error"
 
 admin.site.site_header = "QCDC"
 admin.site.site_title = "QCDC"

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
 from directives import uploads
 from registers import excel, registry, rules, services
@@ -98,6 +99,7 @@ def _common(register) -> dict:
 
 
 @login_required
+@require_safe
 def register_index(request):
     """Every register, with how many rows of each the user may see."""
     user = request.user
@@ -110,6 +112,7 @@ def register_index(request):
 
 
 @login_required
+@require_safe
 def record_list(request, register: str):
     register = registry.get(register)
     form, unit, qs = filtered(request, register)
@@ -133,6 +136,7 @@ def record_list(request, register: str):
 
 
 @login_required
+@require_safe
 def record_detail(request, register: str, pk: int):
     register = registry.get(register)
     user = request.user
@@ -259,6 +263,7 @@ def record_edit(request, register: str, pk: int):
 
 
 @login_required
+@require_safe
 def attachment_download(request, pk: int):
     """Always a download: a file of a row of a unit in the user's scope, else 404."""
     from units import scope
@@ -270,6 +275,7 @@ def attachment_download(request, pk: int):
 
 
 @login_required
+@require_safe
 def record_export(request, register: str):
     register = registry.get(register)
     _form, _unit, qs = filtered(request, register)
@@ -282,6 +288,7 @@ def record_export(request, register: str):
 
 
 @login_required
+@require_safe
 def import_template(request, register: str):
     register = registry.get(register)
     response = HttpResponse(excel.template(register), content_type=XLSX)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from registers import registry, rules, selectors
 from registers.forms import OverrideForm
@@ -68,6 +68,7 @@ def _unit_results(request):
 
 
 @login_required
+@require_safe
 def figures(request):
     """Each figure a report form takes from the registers, for a unit's subtree and a period: the total with
     a link to its rows, and how many communes and wards have no row (listed on demand)."""
@@ -122,6 +123,7 @@ def figures(request):
 
 
 @login_required
+@require_safe
 def heads_below(request):
     """Heads in office in the period who received citizens on fewer days than their rule requires."""
     form, data, unit, start, end = _period_and_unit(request)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from directives import uploads
 from registers import selectors as registers_selectors
@@ -65,6 +65,7 @@ def _form_parts(obligation: Obligation):
 
 
 @login_required
+@require_safe
 def my_reports(request):
     """Committee staff go to the reports they review; everyone else straight to their own unit's reports
     (a choice when they hold roles in several units). ``?own=1`` takes staff to their own unit's."""
@@ -80,6 +81,7 @@ def my_reports(request):
 
 
 @login_required
+@require_safe
 def unit_obligations(request, pk: int):
     """Our reports: overdue, due soon, returned, with the committee, accepted; days left in working days."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
@@ -117,6 +119,7 @@ def _values_table(indicators, report: Report | None):
 
 
 @login_required
+@require_safe
 def report_detail(request, pk: int):
     """The report as filed (read-only), what the user may do with it, its earlier versions and its history."""
     obligation = _obligation(request, pk)
@@ -409,6 +412,7 @@ def report_action(request, pk: int, action: str):
 
 
 @login_required
+@require_safe
 def report_version(request, pk: int, number: int):
     obligation = _obligation(request, pk)
     version = get_object_or_404(
@@ -425,6 +429,7 @@ def report_version(request, pk: int, number: int):
 
 
 @login_required
+@require_safe
 def attachment_download(request, pk: int):
     """Always a download, never shown inline: the browser must not render an uploaded file as a page."""
     attachment = get_object_or_404(ReportAttachment.objects.visible_to(request.user), pk=pk)
@@ -444,6 +449,7 @@ def _document_report(request, pk: int) -> Report:
 
 
 @login_required
+@require_safe
 def report_pdf(request, pk: int):
     from reports.documents import pdf
 
@@ -455,6 +461,7 @@ def report_pdf(request, pk: int):
 
 
 @login_required
+@require_safe
 def report_docx(request, pk: int):
     """The report as a Word file, to finish in Word: the PDF's content and layout."""
     from django.utils import translation
@@ -471,6 +478,7 @@ def report_docx(request, pk: int):
 
 
 @login_required
+@require_safe
 def report_xlsx(request, pk: int):
     from reports.documents import pdf
 
@@ -500,6 +508,7 @@ INBOX_COLUMNS = (
 
 
 @login_required
+@require_safe
 def review_inbox(request):
     """Submitted reports of the units under the user's committee, oldest first, to accept or return."""
     if not permissions.is_manager(request.user):

@@ -9,6 +9,7 @@ from django.db.models import Count, ProtectedError, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from reports import generation, periods
 from reports.forms import FormAssignForm, IndicatorFormSet, ReportFormForm, RequestForm, SectionFormSet
@@ -36,6 +37,7 @@ def _roots(user):
 
 
 @login_required
+@require_safe
 def form_list(request):
     _require_manager(request.user)
     forms = ReportForm.objects.annotate(
@@ -49,6 +51,7 @@ def form_list(request):
 
 
 @login_required
+@require_safe
 def form_detail(request, pk: int):
     _require_manager(request.user)
     form = get_object_or_404(ReportForm.objects.select_related("owner_unit", "directive"), pk=pk)

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units import permissions, scope, services, tree
 from units.forms import (
@@ -40,6 +40,7 @@ def _show_closed(request) -> bool:
 
 
 @login_required
+@require_safe
 def home(request):
     grants = (
         RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__path", "role")
@@ -67,6 +68,7 @@ def _scope_roots(user, show_closed: bool = False, limit: int = 50):
 
 
 @login_required
+@require_safe
 def unit_tree(request):
     form = UnitSearchForm(request.GET or None)
     q = form.data.get("q", "").strip() if form.is_bound and form.is_valid() else ""
@@ -83,6 +85,7 @@ def unit_tree(request):
 
 
 @login_required
+@require_safe
 def unit_children(request, pk: int):
     """One page of a unit's children, as a fragment the tree inserts when a node is opened."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
@@ -94,6 +97,7 @@ def unit_children(request, pk: int):
 
 
 @login_required
+@require_safe
 def unit_detail(request, pk: int):
     unit = get_object_or_404(Unit.objects.visible_to(request.user).select_related("parent"), pk=pk)
     today = timezone.localdate()
@@ -272,6 +276,7 @@ def body_create(request, pk: int):
 
 
 @login_required
+@require_safe
 def body_detail(request, pk: int):
     body = get_object_or_404(Body.objects.visible_to(request.user).select_related("unit"), pk=pk)
     memberships = body.memberships.select_related("person").order_by(BodyMembership.role_order(), "started_on")
@@ -357,6 +362,7 @@ def membership_end(request, pk: int):
 
 
 @login_required
+@require_safe
 def person_list(request):
     q = request.GET.get("q", "").strip()[:100]
     people = Person.objects.visible_to(request.user).select_related("unit").listed(q=q)
@@ -365,6 +371,7 @@ def person_list(request):
 
 
 @login_required
+@require_safe
 def person_detail(request, pk: int):
     person = get_object_or_404(Person.objects.visible_to(request.user).select_related("unit", "user"), pk=pk)
     headships = person.headships.visible_to(request.user).select_related("unit").order_by("-started_on")

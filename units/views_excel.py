@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_safe
 
 from units import permissions, scope
 from units.excel_import import (
@@ -127,6 +128,7 @@ def excel_import(request):
 
 
 @login_required
+@require_safe
 def excel_template(request):
     _require_importer(request.user)
     response = HttpResponse(build_template(), content_type=XLSX_CONTENT_TYPE)

@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "qcdc.apps.LoginLocksConfig",
     "units",
     "directives",
     "reports",
@@ -112,11 +112,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # The first backend refuses a locked-out account or address before any password is hashed.
 AUTHENTICATION_BACKENDS = ["qcdc.logins.ThrottledLoginBackend", "django.contrib.auth.backends.ModelBackend"]
-# Logins: after LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one address, that account or
-# address is locked for LOGIN_LOCK_MINUTES (an administrator lifts a lock in the admin: Axes → access attempts).
+# Logins (qcdc.logins): after LOGIN_FAILURE_LIMIT wrong passwords for one account from one address, after
+# LOGIN_ADDRESS_FAILURE_LIMIT from one address over any accounts, or after LOGIN_ACCOUNT_FAILURE_LIMIT for
+# one account from any addresses, that account and address, that address or that account is locked for
+# LOGIN_LOCK_MINUTES (an administrator lifts a lock in the admin: Login locks → access attempts).
+AXES_HANDLER = "qcdc.logins.LoginLockHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCK_MINUTES", default=15.0) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# In the order of qcdc.logins.lock_limits.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 # Failures expire with the lock time only: were a good login to reset them, a guesser could log in to an
 # account of their own between guesses and wipe the count of the address, the victim's included.
 AXES_RESET_ON_SUCCESS = False

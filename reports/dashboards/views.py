@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from reports import selectors
 from reports.dashboards import exports, html, pages
@@ -40,6 +41,7 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def dashboard_home(request):
     """The dashboard of the unit at the top of the user's scope (a choice when there are several)."""
     unit = scope.home_unit(request.user)
@@ -63,6 +65,7 @@ def _context(request, unit: Unit) -> dict:
 
 
 @login_required
+@require_safe
 def dashboard(request, pk: int):
     unit = _unit(request, pk)
     context = _context(request, unit)
@@ -113,6 +116,7 @@ def dashboard(request, pk: int):
 
 
 @login_required
+@require_safe
 def dashboard_xlsx(request, pk: int, table: str):
     if table not in exports.TABLES:
         raise Http404
@@ -125,6 +129,7 @@ def dashboard_xlsx(request, pk: int, table: str):
 
 
 @login_required
+@require_safe
 def dashboard_pdf(request, pk: int):
     """The summary's former address: the summary is now confirmed on its form before it is printed."""
     unit = _unit(request, pk)
@@ -191,6 +196,7 @@ def _heads(request, unit):
 
 
 @login_required
+@require_safe
 def heads(request, pk: int):
     """Every person who headed a unit in the subtree, with their record over the chosen periods."""
     unit = _unit(request, pk, permissions.HEADS_READERS)
@@ -216,6 +222,7 @@ def heads(request, pk: int):
 
 
 @login_required
+@require_safe
 def heads_xlsx(request, pk: int):
     unit = _unit(request, pk, permissions.HEADS_READERS)
     flt, _form, _sort, _q, records = _heads(request, unit)
@@ -257,6 +264,7 @@ def _person(request, unit, person_pk):
 
 
 @login_required
+@require_safe
 def head_detail(request, pk: int, person_pk: int):
     """One head's record: each tenure in the subtree, and the reports of their tenures that went wrong."""
     unit = _unit(request, pk, permissions.HEADS_READERS)
@@ -281,6 +289,7 @@ def head_detail(request, pk: int, person_pk: int):
 
 
 @login_required
+@require_safe
 def head_detail_xlsx(request, pk: int, person_pk: int):
     unit = _unit(request, pk, permissions.HEADS_READERS)
     flt, _form, person, tenures = _person(request, unit, person_pk)

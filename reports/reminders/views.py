@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from reports.models import Notification
 from reports.reminders import log, notifications, undeliverable
@@ -19,6 +19,7 @@ PAGE = 25
 
 
 @login_required
+@require_safe
 def notification_list(request):
     unread_only = request.GET.get("unread") == "1"
     qs = Notification.objects.visible_to(request.user)
@@ -70,6 +71,7 @@ def reminder_preference(request):
 
 
 @login_required
+@require_safe
 def undeliverable_list(request):
     """The messages that could not be delivered in the staff's units, with the reason and a button to resend."""
     qs = undeliverable.undeliverable_for(request.user)

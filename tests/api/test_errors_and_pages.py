@@ -158,3 +158,63 @@ def test_a_post_to_an_address_that_does_not_exist_is_a_json_404_even_with_cookie
     client.cookies["csrftoken"] = "x" * 32
     response = client.post("/api/v1/reports/0.5/accept/", {}, format="json")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+@pytest.fixture
+def failing_urls(settings):
+    settings.ROOT_URLCONF = "tests.api.failing_urls"
+
+
+@pytest.mark.parametrize("address", ["/api/v1/failing/", "/api/failing-plain/"])
+def test_an_unexpected_error_under_the_api_is_a_json_500_in_vietnamese(db, failing_urls, address, caplog):
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get(address)
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"detail", "code", "errors"} and body["code"] == "server_error" and body["errors"] == {}
+    assert body["detail"].startswith("Đã có lỗi trên máy chủ")
+    assert "unexpected" not in response.content.decode()
+    assert any(record.levelname == "ERROR" and address in record.getMessage() for record in caplog.records)
+
+
+def test_an_unexpected_error_under_the_api_is_in_english_when_asked(db, failing_urls):
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/api/v1/failing/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 500 and response.json()["detail"].startswith("Something went wrong")
+
+
+def test_an_unexpected_error_on_a_page_is_the_html_500_page(db, failing_urls):
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/failing/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html") and "Đã có lỗi xảy ra" in response.content.decode()
+
+
+def test_a_method_the_api_does_not_answer_is_a_json_405_in_vietnamese(api, objects):
+    response = api("staff").put("/api/v1/me/", {}, format="json")
+    assert response.status_code == 405
+    body = response.json()
+    assert set(body) == {"detail", "code", "errors"} and body["code"] == "method_not_allowed"
+    assert body["detail"] == "Không cho phép phương thức “PUT”."
+
+
+def test_an_api_call_without_a_login_is_a_json_401_in_vietnamese(db):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/me/")
+    assert response.status_code == 401
+    body = response.json()
+    assert set(body) == {"detail", "code", "errors"} and body["code"] == "not_authenticated"
+    assert "Unauthorized" not in body["detail"] and "credentials" not in body["detail"]
+
+
+def test_an_unknown_api_address_answers_in_the_language_asked(db):
+    from rest_framework.test import APIClient
+
+    assert APIClient().get("/api/v1/khong-co/").json()["detail"] == "API không có địa chỉ này."
+    english = APIClient(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/khong-co/").json()
+    assert english["detail"] == "There is no such address in the API."

@@ -1,6 +1,8 @@
-"""Password guessing: every login path locks an account or an address after a few failures.
+"""Password guessing: every login path locks an account and address, an address, or an account.
 
-The locks and failures are django-axes' tables, seen (and lifted) by an administrator in the admin.
+An account tried from one address is locked after a few failures; an address trying any accounts and an
+account tried from any addresses after more. The locks and failures are django-axes' tables, seen (and
+lifted) by an administrator in the admin, in Vietnamese.
 """
 
 import logging
@@ -18,9 +20,14 @@ ME = "/api/v1/me/"
 DOCS = "/api/docs/"  # open to anyone: counted per address (/healthz is not counted at all)
 
 
+ADDRESS_LIMIT = ACCOUNT_LIMIT = 6
+
+
 @pytest.fixture
 def limit(settings):
     settings.AXES_FAILURE_LIMIT = 3
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = ADDRESS_LIMIT
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = ACCOUNT_LIMIT
     return 3
 
 
@@ -32,7 +39,7 @@ def _signed_in(client) -> bool:
     return "_auth_user_id" in client.session
 
 
-def test_wrong_passwords_lock_the_account_even_for_the_right_one(db, limit, caplog):
+def test_wrong_passwords_lock_the_account_from_that_address_even_for_the_right_one(db, limit, caplog):
     user = make_user("canbo.tuson")
     client = Client()
     with caplog.at_level(logging.WARNING):
@@ -44,24 +51,50 @@ def test_wrong_passwords_lock_the_account_even_for_the_right_one(db, limit, capl
     assert int(response["Retry-After"]) > 0
     assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
 
-    # The right password from another computer is refused too while the lock lasts.
-    response = _login(client, user.username, PASSWORD, address="10.0.0.2")
+    # The right password from that computer is refused while the lock lasts...
+    response = _login(client, user.username, PASSWORD)
     assert response.status_code == 429 and not _signed_in(client)
+    # ...and the owner at another computer still logs in: the guesser did not lock them out.
+    owner = Client()
+    assert _login(owner, user.username, PASSWORD, address="10.0.0.2").status_code == 302
+    assert _signed_in(owner)
 
     failures = AccessFailureLog.objects.filter(username=user.username).order_by("attempt_time")
-    assert [f.ip_address for f in failures] == ["10.0.0.1"] * limit + ["10.0.0.2"]
+    assert [f.ip_address for f in failures] == ["10.0.0.1"] * (limit + 1)
     assert failures.filter(locked_out=True).exists()
     assert all(f.attempt_time is not None for f in failures)
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert user.username in logged and "10.0.0.1" in logged
 
 
+def test_one_account_tried_from_many_addresses_is_locked_everywhere(db, limit):
+    user = make_user("truong.dongnguyen")
+    for i in range(ACCOUNT_LIMIT - 1):
+        _login(Client(), user.username, "sai", address=f"10.1.0.{i}")
+    # Under the account's limit (and under each address's): the owner still logs in.
+    assert AccessAttempt.objects.filter(username=user.username).count() == ACCOUNT_LIMIT - 1
+    assert _login(Client(), user.username, PASSWORD, address="10.1.1.1").status_code == 302
+    _login(Client(), user.username, "sai", address="10.1.0.99")
+    response = _login(Client(), user.username, PASSWORD, address="10.1.1.1")
+    assert response.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+    # Other accounts from those addresses are not locked.
+    other = make_user("baocao.dongnguyen")
+    assert _login(Client(), other.username, PASSWORD, address="10.1.0.0").status_code == 302
+
+
 def test_one_address_trying_many_accounts_is_locked(db, limit):
     make_user("baocao.tuson")
     client = Client()
+    # An office behind one address where a few people mistype is not locked at the account's limit...
     for i in range(limit):
         _login(client, f"khong-co-{i}", "sai", address="10.0.0.9")
-    assert _login(client, "baocao.tuson", PASSWORD, address="10.0.0.9").status_code == 429
+    assert _login(Client(), "baocao.tuson", PASSWORD, address="10.0.0.9").status_code == 302
+    # ...but an address going through accounts is, at the address's limit, whatever account comes next.
+    for i in range(limit, ADDRESS_LIMIT):
+        _login(client, f"khong-co-{i}", "sai", address="10.0.0.9")
+    response = _login(Client(), "baocao.tuson", PASSWORD, address="10.0.0.9")
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
     # The same account from another address still logs in: only the address was locked.
     response = _login(Client(), "baocao.tuson", PASSWORD, address="10.0.0.10")
     assert response.status_code == 302
@@ -72,21 +105,30 @@ def test_the_admin_login_is_locked_the_same_way(db, limit):
     client = Client()
     for _ in range(limit):
         _login(client, admin.username, "sai", path="/admin/login/")
-    response = _login(client, admin.username, PASSWORD, path="/admin/login/", address="10.0.0.3")
+    response = _login(client, admin.username, PASSWORD, path="/admin/login/")
     assert response.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
     assert not _signed_in(client)
+    # Failures on either login page count towards the same lock.
+    assert _login(Client(), admin.username, PASSWORD, path="/login/").status_code == 429
 
 
 def test_an_administrator_sees_the_lock_and_lifts_it(db, limit):
     user = make_user("baocao.dongnguyen")
     for _ in range(limit):
-        _login(Client(), user.username, "sai")
+        _login(Client(), user.username, "sai", address="10.0.0.4")
     assert _login(Client(), user.username, PASSWORD, address="10.0.0.4").status_code == 429
 
     admin = Client()
     admin.force_login(make_user("quantri", is_staff=True, is_superuser=True))
+    index = admin.get(reverse("admin:index")).content.decode()
+    assert "Khóa đăng nhập" in index and "Lần đăng nhập sai" in index
     listing = admin.get(reverse("admin:axes_accessattempt_changelist"))
-    assert listing.status_code == 200 and user.username in listing.content.decode()
+    page = listing.content.decode()
+    assert listing.status_code == 200 and user.username in page
+    assert "Địa chỉ IP" in page and "Số lần sai" in page
+    failures = admin.get(reverse("admin:axes_accessfailurelog_changelist")).content.decode()
+    assert user.username in failures and "10.0.0.4" in failures
     locks = list(AccessAttempt.objects.filter(username=user.username).values_list("pk", flat=True))
     response = admin.post(
         reverse("admin:axes_accessattempt_changelist"),
@@ -106,7 +148,7 @@ def test_logging_in_to_an_own_account_between_guesses_does_not_wipe_the_count(db
         _login(Client(), victim.username, "sai")
     assert _login(Client(), own.username, PASSWORD).status_code == 302
     _login(Client(), victim.username, "sai")
-    assert _login(Client(), victim.username, PASSWORD, address="10.0.0.20").status_code == 429
+    assert _login(Client(), victim.username, PASSWORD).status_code == 429
 
 
 def test_failures_older_than_the_lock_time_no_longer_count(db, limit, settings):
@@ -122,23 +164,49 @@ def test_failures_older_than_the_lock_time_no_longer_count(db, limit, settings):
         assert _login(Client(), user.username, PASSWORD).status_code == 302
 
 
-def test_wrong_api_tokens_lock_their_address_with_429_and_retry_after(tokens, limit):
+def test_a_wrong_api_token_repeated_is_answered_429_with_retry_after(tokens, limit):
     guesser = APIClient(REMOTE_ADDR="10.0.0.5")
     guesser.credentials(HTTP_AUTHORIZATION="Token qcdc_doan-thu-1")
     codes = [guesser.get(ME).status_code for _ in range(limit + 1)]
-    assert codes[: limit - 1] == [401] * (limit - 1)
-    assert codes[limit:] == [429]
+    # As on the login pages, the failure that reaches the limit is answered with the lock already.
+    assert codes == [401] * (limit - 1) + [429, 429]
+    response = guesser.get(ME)
+    assert int(response["Retry-After"]) > 0
+    body = response.json()
+    assert body["code"] == "throttled" and "Quá nhiều" in body["detail"]
+    assert AccessFailureLog.objects.filter(ip_address="10.0.0.5").count() >= limit
+
+
+def test_wrong_api_tokens_lock_their_address_with_429_and_retry_after(tokens, limit):
+    guesser = APIClient(REMOTE_ADDR="10.0.0.5")
+    codes = []
+    for i in range(ADDRESS_LIMIT):
+        guesser.credentials(HTTP_AUTHORIZATION=f"Token qcdc_{i:03d}-doan-thu")
+        codes.append(guesser.get(ME).status_code)
+    assert codes == [401] * (ADDRESS_LIMIT - 1) + [429]
+    # Even a real token is refused from that address while the lock lasts.
     guesser.credentials(HTTP_AUTHORIZATION=f"Token {tokens['staff']}")
     response = guesser.get(ME)
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     body = response.json()
     assert body["code"] == "throttled" and "Quá nhiều" in body["detail"]
-    assert AccessFailureLog.objects.filter(ip_address="10.0.0.5").count() >= limit
+    assert AccessFailureLog.objects.filter(ip_address="10.0.0.5").count() == ADDRESS_LIMIT
 
     elsewhere = APIClient(REMOTE_ADDR="10.0.0.6")
     elsewhere.credentials(HTTP_AUTHORIZATION=f"Token {tokens['staff']}")
     assert elsewhere.get(ME).status_code == 200
+
+
+def test_the_start_of_a_token_repeated_from_many_addresses_does_not_lock_the_token(tokens, limit):
+    real = tokens["staff"]
+    for i in range(ACCOUNT_LIMIT + 1):
+        stranger = APIClient(REMOTE_ADDR=f"10.2.0.{i}")
+        stranger.credentials(HTTP_AUTHORIZATION=f"Token {real[:12]}sai")
+        assert stranger.get(ME).status_code == 401
+    owner = APIClient(REMOTE_ADDR="10.2.1.1")
+    owner.credentials(HTTP_AUTHORIZATION=f"Token {real}")
+    assert owner.get(ME).status_code == 200
 
 
 def test_the_api_answers_429_with_retry_after_over_its_rate(settings, api):
