@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
@@ -120,3 +120,34 @@ def server_error(request, template_name="500.html"):
             message = _("Something went wrong on the server; it has been recorded. Please try again in a few minutes.")
         return JsonResponse({"detail": message, "code": "server_error", "errors": {}}, status=500)
     return defaults.server_error(request, template_name)
+
+
+def too_slow(request):
+    """A request whose database work ran past ``WEB_STATEMENT_TIMEOUT``: 503, logged, with what to do.
+
+    The page is rendered without the request's context: the database that was too slow is not asked again."""
+    from django.template.loader import render_to_string
+
+    user = getattr(request, "user", None)
+    log.warning(
+        "statement cancelled after %s s: user=%s address=%s path=%s",
+        settings.WEB_STATEMENT_TIMEOUT,
+        user.get_username() if user is not None and user.is_authenticated else "-",
+        client_ip(request),
+        request.get_full_path()[:400],
+    )
+    if _is_api(request):
+        with _api_language(request):
+            message = _too_slow_message()
+        response = JsonResponse({"detail": message, "code": "too_slow", "errors": {}}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": _too_slow_message()}), status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+def _too_slow_message() -> str:
+    return _(
+        "This request needed more than %(seconds)s seconds of work, so it was stopped. Nothing was changed: "
+        "choose a shorter period or a smaller unit and try again."
+    ) % {"seconds": settings.WEB_STATEMENT_TIMEOUT}

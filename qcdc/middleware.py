@@ -103,3 +103,26 @@ class PageMethodsMiddleware:
         if request.method not in self.ALLOWED and not request.path.startswith("/api/"):
             return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
         return self.get_response(request)
+
+
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout
+
+
+class StatementTimeoutMiddleware:
+    """A statement the database cancelled for running past the web's time limit is a 503 that says so and asks
+    the user to narrow the request, instead of the page of an unexpected error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import OperationalError
+
+        if isinstance(exception, OperationalError) and getattr(exception.__cause__, "pgcode", None) == QUERY_CANCELED:
+            from qcdc.errors import too_slow
+
+            return too_slow(request)
+        return None

@@ -4,6 +4,7 @@ Unset, QCDC runs on SQLite in ``data/`` and a Celery broker that needs no server
 filesystem transport). With ``DATABASE_URL`` and ``REDIS_URL`` it runs on PostgreSQL and Redis.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "qcdc.middleware.IdleTimeoutMiddleware",
     "qcdc.middleware.NoStoreMiddleware",
+    "qcdc.middleware.StatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a login refused for a lock into the lockout page
@@ -82,6 +84,7 @@ TEMPLATES = [
     },
 ]
 
+WEB_STATEMENT_TIMEOUT = env.int("WEB_STATEMENT_TIMEOUT", default=10)  # seconds; 0: no limit
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'qcdc.sqlite3'}"),
 }
@@ -97,6 +100,11 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+    # A web request may not hold a worker for long: in a web process (qcdc.wsgi marks it) the database
+    # cancels any statement after WEB_STATEMENT_TIMEOUT seconds, and the user is asked to narrow the request
+    # (qcdc.middleware.StatementTimeoutMiddleware). Workers and commands are not limited.
+    if os.environ.get("QCDC_WEB_PROCESS") == "1" and WEB_STATEMENT_TIMEOUT > 0:
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={WEB_STATEMENT_TIMEOUT * 1000}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"
