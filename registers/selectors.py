@@ -195,8 +195,11 @@ def totals_and_gaps(
     width = max(widths)
     sql, params = [], []
     for index, (_group, names, _kept, (part_sql, part_params)) in enumerate(parts):
-        padding = "".join(", NULL" for _ in range(width - len(names)))
-        sql.append(f"SELECT {index}, r{index}.*{padding} FROM ({part_sql}) r{index}")
+        # Each register's cells at the same positions are counts, sums or nothing: one type (NUMERIC) for all,
+        # which PostgreSQL's UNION needs (a bare NULL would be text, a count bigint).
+        cells = [f'CAST(r{index}."{name}" AS NUMERIC)' for name in names]
+        cells += ["CAST(NULL AS NUMERIC)"] * (width - len(names))
+        sql.append(f'SELECT {index}, r{index}."unit__path", {", ".join(cells)} FROM ({part_sql}) r{index}')
         params.extend(part_params)
     with connection.cursor() as cursor:  # plain tuples: thousands of groups need no converters
         cursor.execute(" UNION ALL ".join(sql), params)
