@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.db import OperationalError
 from django.dispatch import receiver
 from django.http import HttpResponseNotAllowed
 from django.utils import translation
@@ -119,8 +120,6 @@ class StatementTimeoutMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import OperationalError
-
         if isinstance(exception, OperationalError) and getattr(exception.__cause__, "pgcode", None) == QUERY_CANCELED:
             from qcdc.errors import too_slow
 

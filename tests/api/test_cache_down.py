@@ -3,7 +3,6 @@ cache that never answers costs a request at most its timeouts, never a 500; wron
 out by the login lock in the database."""
 
 import os
-import shutil
 import signal
 import time
 
@@ -12,17 +11,14 @@ from axes.models import AccessFailureLog
 from rest_framework.test import APIClient
 
 from api import services as api_services
-from tests.reminders.services import RedisServer
+from tests.reminders.services import RedisServer, require_redis_server
 
 ME = "/api/v1/me/"
 
 
 @pytest.fixture
 def frozen_cache(settings, tmp_path):
-    if not shutil.which("redis-server"):
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed")
-        pytest.skip("needs redis-server (the test starts and freezes its own)")
+    require_redis_server()
     server = RedisServer(tmp_path)
     server.start()
     settings.CACHES = {

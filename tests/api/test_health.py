@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -16,7 +15,7 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from tests.reminders.services import RedisServer, wait_for
+from tests.reminders.services import RedisServer, require_redis_server, wait_for
 
 
 def closed_port() -> int:
@@ -90,10 +89,7 @@ def settle():
 @pytest.mark.services
 def test_503_within_2_s_when_redis_accepts_connections_but_does_not_answer(client, db, settings, tmp_path):
     """A frozen Redis (SIGSTOP): the kernel still accepts connections, nothing ever answers."""
-    if not shutil.which("redis-server"):
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed")
-        pytest.skip("needs redis-server")
+    require_redis_server()
     server = RedisServer(tmp_path)
     server.start()
     settings.CELERY_BROKER_URL = server.url
@@ -138,18 +134,11 @@ def test_503_within_2_s_when_the_database_accepts_connections_but_does_not_answe
         settle()
 
 
-def require_redis_server():
-    if not shutil.which("redis-server"):
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed")
-        pytest.skip("needs redis-server")
-
-
 class Gunicorn:
     """The site as production serves it (gunicorn, the production settings) on a free port, with the
     database and Redis the test names."""
 
-    def __init__(self, tmp_path, database_url: str, redis_url: str):
+    def __init__(self, tmp_path, database_url: str, redis_url: str, **extra_env: str):
         from tests.reminders.services import ROOT, free_port
 
         self.port = free_port()
@@ -163,6 +152,7 @@ class Gunicorn:
             "REDIS_URL": redis_url,
             "SECURE_SSL_REDIRECT": "False",
             "SECURE_HSTS_SECONDS": "0",
+            **extra_env,
         }
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         with open(self.log, "ab") as log:

@@ -4,6 +4,7 @@ Skipped when Redis is absent, unless REQUIRE_SERVICES=1 (then they must run). Wo
 see the test database (the tests are transactional: what they write is committed)."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,6 +36,15 @@ def require_redis(url: str) -> None:
             pytest.fail(f"REQUIRE_SERVICES=1 but Redis is not reachable at {url}")
         pytest.skip("needs Redis")
     require_postgresql()
+
+
+def require_redis_server() -> None:
+    """Skip when redis-server is not installed (a test that starts, freezes or kills a Redis of its own), or
+    fail under REQUIRE_SERVICES=1."""
+    if not shutil.which("redis-server"):
+        if REQUIRE_SERVICES:
+            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed")
+        pytest.skip("needs redis-server (the test starts a Redis of its own)")
 
 
 def require_postgresql(reason: str = "worker tests need PostgreSQL") -> None:

@@ -3,7 +3,6 @@ and its notices wait in the database for the next sweep rather than hold the req
 
 import datetime
 import os
-import shutil
 import signal
 import time
 
@@ -12,18 +11,14 @@ import time_machine
 from django.urls import reverse
 
 from reports.models import Delivery, Report, Status
-from tests.conftest import REQUIRE_SERVICES
 from tests.reminders.conftest import TZ
-from tests.reminders.services import RedisServer
+from tests.reminders.services import RedisServer, require_redis_server
 from tests.reports.conftest import fill
 
 
 @pytest.fixture
 def frozen_redis(settings, tmp_path):
-    if not shutil.which("redis-server"):
-        if REQUIRE_SERVICES:
-            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed")
-        pytest.skip("needs redis-server (the test starts and freezes its own)")
+    require_redis_server()
     server = RedisServer(tmp_path)
     server.start()
     settings.CELERY_BROKER_URL = server.url

@@ -14,7 +14,6 @@ import datetime
 import email
 import os
 import random
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -24,10 +23,17 @@ import time_machine
 
 from reports import services
 from reports.models import Delivery, Notification, Obligation
-from tests.conftest import REQUIRE_SERVICES
 from tests.factories import make_signer, make_user
 from tests.reminders.conftest import TZ
-from tests.reminders.services import Beat, RedisServer, SMTPServer, Worker, require_postgresql, wait_for
+from tests.reminders.services import (
+    Beat,
+    RedisServer,
+    SMTPServer,
+    Worker,
+    require_postgresql,
+    require_redis_server,
+    wait_for,
+)
 from tests.reports.conftest import fill
 from units.models import RoleGrant
 
@@ -147,10 +153,7 @@ def soak_chain(chain):
 
 def test_a_month_with_the_mail_server_redis_and_the_worker_killed_at_random(soak_chain, settings, tmp_path):
     require_postgresql()
-    if not shutil.which("redis-server"):
-        if REQUIRE_SERVICES:
-            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed")
-        pytest.skip("needs redis-server (the test starts and kills its own)")
+    require_redis_server()
     started = time.monotonic()
     chain = soak_chain
     rng = random.Random(SEED)

@@ -46,6 +46,12 @@ def test_the_web_process_limits_its_statements_and_workers_and_commands_do_not(d
     assert statement_timeout_of(tmp_path, command) == "0"
 
 
+@pytest.fixture
+def postgresql_only():
+    """Asked for before the database fixtures: on SQLite the test stops before its database is flushed."""
+    require_postgresql("statement_timeout is PostgreSQL's")
+
+
 class HeldTable:
     """Another session holds an exclusive lock on the units' table, as a long statement would hold the rows."""
 
@@ -61,8 +67,9 @@ class HeldTable:
 
 
 @pytest.mark.services
-def test_a_page_past_the_limit_is_a_503_that_says_what_to_do_and_nothing_is_held(transactional_db, users, client):
-    require_postgresql("statement_timeout is PostgreSQL's")
+def test_a_page_past_the_limit_is_a_503_that_says_what_to_do_and_nothing_is_held(
+    postgresql_only, transactional_db, users, client
+):
     client.force_login(users["staff"])
     assert client.get("/units/").status_code == 200
     with connection.cursor() as c:
@@ -91,23 +98,18 @@ def test_a_page_past_the_limit_is_a_503_that_says_what_to_do_and_nothing_is_held
 
 
 @pytest.mark.services
-def test_gunicorn_answers_a_held_page_within_the_limit(transactional_db, users, tmp_path):
+def test_gunicorn_answers_a_held_page_within_the_limit(postgresql_only, transactional_db, users, tmp_path):
     """Through a real gunicorn with the production settings and a 2 s limit: the page is a 503 in about 2 s."""
-    require_postgresql("statement_timeout is PostgreSQL's")
     import urllib.error
     import urllib.request
 
-    from tests.api.test_health import Gunicorn, require_redis_server
-    from tests.reminders.services import RedisServer, wait_for
+    from tests.api.test_health import Gunicorn
+    from tests.reminders.services import RedisServer, require_redis_server, wait_for
 
     require_redis_server()
     redis_server = RedisServer(tmp_path)
     redis_server.start()
-    os.environ["WEB_STATEMENT_TIMEOUT"] = "2"
-    try:
-        server = Gunicorn(tmp_path, database_url(), redis_server.url)
-    finally:
-        del os.environ["WEB_STATEMENT_TIMEOUT"]
+    server = Gunicorn(tmp_path, database_url(), redis_server.url, WEB_STATEMENT_TIMEOUT="2")
     from api import services as api_services
 
     secret = api_services.token_create(user=users["staff"], name="script")[1]
