@@ -1,6 +1,6 @@
 # QCDC — everyday commands. Needs only Python 3.11 and make; everything else goes into .venv.
 #   make run     set up, load the demo data and start the web server + Celery worker/beat
-#   make test    set up and run the whole test suite (extra pytest arguments: PYTEST_ARGS="-k scope -x")
+#   make test    set up and run the whole test suite on every core (PYTEST_ARGS="-k scope -x", TEST_WORKERS=0: serially)
 #   make bench   run every bench/*.py script (not the _helpers.py they import)
 #   make lint    ruff check + ruff format --check + the import layers (lint-imports)
 #   make messages  extract translatable strings into locale/{vi,en} (needs GNU gettext)
@@ -66,9 +66,12 @@ run: venv translations
 	else echo "• Demo data: not loaded (DEMO=0)"; fi
 	@HOST=$(HOST) PORT=$(PORT) DEMO=$(DEMO) exec $(BIN)/python bin/run-dev
 
-# pytest's own exit status is make's: 1 for failures, 5 for "no tests collected".
+# The suite runs in TEST_WORKERS pytest processes (pytest-xdist; default one per core, at most 4; 0: in this
+# process), each test module whole in one of them. pytest's own exit status is make's: 1 for failures, 5 for
+# "no tests collected".
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
 test: venv translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 bench: venv translations
 	@shopt -s nullglob; scripts=(bench/[!_]*.py); \

@@ -20,6 +20,80 @@ def _services_are_real(django_db_setup, django_db_blocker):
             assert connection.vendor == "postgresql", "REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL"
 
 
+def _run_order(item) -> int:
+    """pytest-django's order, but for the tests without a database: -1 none (they may run at any time, so
+    first), 0 rolled back, 1 committing (transactional: the tables are emptied after each)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return 1
+    if fixtures & {"transactional_db", "live_server"}:
+        return 1
+    return 0 if marker or "db" in fixtures else -1
+
+
+def pytest_collection_modifyitems(items):
+    """The modules with a slow test first among those of the same order: on several workers, the longest
+    ones start early instead of ending the run alone."""
+    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (_run_order(item), item.nodeid.split("::")[0] not in slow))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist (``make test``): each worker runs the tests in the order one process would.
+
+    The tests that roll back run before those that commit (``pytest_collection_modifyitems``): a
+    transactional test empties the tables when it ends, the rows the migrations ship with them. Each test
+    module is sent whole to one worker, except that its committing tests are sent later, among the other
+    modules' committing tests: so no worker runs a rolled-back test after a committing one. Modules keep
+    their collection order, rather than xdist's largest-first, for the same reason."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class InOrderScheduling(LoadScopeScheduling):
+        _scope_of: dict[str, str] = {}
+
+        def schedule(self):
+            if self.collection is None and self.collection_is_completed:
+                self._scope_of, previous, run = {}, None, 0
+                for nodeid in next(iter(self.registered_collections.values())):
+                    module = super()._split_scope(nodeid)
+                    run += module != previous
+                    previous = module
+                    self._scope_of[nodeid] = f"{module}#{run}"
+            super().schedule()
+
+        def _split_scope(self, nodeid):
+            return self._scope_of.get(nodeid) or super()._split_scope(nodeid)
+
+    config.option.loadscopereorder = False
+    return InOrderScheduling(config, log)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_rows(request):
+    """A test that commits finds the rows the migrations ship, even after another emptied the tables."""
+    marker = request.node.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if (marker and marker.kwargs.get("transaction")) or committing:
+        from tests import shipped
+
+        request.getfixturevalue("transactional_db")
+        shipped.put_back()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (Vietnamese), whatever the one before it used: a request in
+    English leaves English active in the thread, so a test would otherwise read the language of its
+    neighbour. A test that reads the English source texts says so (``english``)."""
+    from django.conf import settings
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_working_calendar():
     """Each test reads the swapped days of its own database (a test's rows are rolled back after it)."""

@@ -156,6 +156,7 @@ def register_rows(objects):
     return make_rows(objects["directive"].owner_unit, objects["directive"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", ["admin", "staff", "reporter_tu_son", "head_tu_son", "staff_ha_noi", None])
 def test_every_operation_keeps_to_the_description(wsgi_app, objects, reporting, register_rows, tokens, who):
     objects = {**objects, **reporting, **register_rows}

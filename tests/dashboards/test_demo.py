@@ -9,6 +9,8 @@ from demo.units import PASSWORD, demo_load
 from reports.models import Obligation, Report
 from units.models import Body, BodyMembership, Unit, User
 
+pytestmark = pytest.mark.slow  # the whole demo is loaded for the module
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):

@@ -17,6 +17,9 @@ from units.models import RoleGrant, Unit, User
 LOGINS = ["admin", "canbo.bacninh", "lanhdao.bacninh", "baocao.tuson", "truong.tuson", "baocao.dongnguyen"]
 
 
+pytestmark = pytest.mark.slow  # the whole demo is loaded for the module
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """Loaded once for the module, in a transaction rolled back at its end; each test runs in a savepoint."""

@@ -49,26 +49,3 @@ def login(page, live_server, username, password="matkhau-Thu-2026"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
-
-
-@pytest.fixture(autouse=True)
-def _shipped_rows(request):
-    """The rows the data migrations ship (directive types, the default report forms). A transactional test
-    empties every table when it ends, and the serialized copy is not put back while Playwright's event loop
-    runs, so a browser test that follows another one would find them missing: put them back if so."""
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
-        return
-    request.getfixturevalue("transactional_db")
-    import importlib
-
-    from django.apps import apps
-
-    from directives.models import DirectiveType
-    from reports import shipped
-    from reports.models import FormSection, Indicator, IndicatorRule, ReportForm
-
-    if not DirectiveType.objects.exists():
-        importlib.import_module("directives.migrations.0002_seed_directive_types").seed(apps, None)
-    if not ReportForm.objects.exists():
-        shipped.install(ReportForm, FormSection, Indicator, IndicatorRule)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from tests.e2e import crawl
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # The accounts of the README's demo table, one per role (and both wards' reporters).
 ACCOUNTS = ["admin", "canbo.bacninh", "lanhdao.bacninh", "baocao.tuson", "truong.tuson", "baocao.dongnguyen"]

@@ -10,6 +10,8 @@ from demo.units import PASSWORD, demo_load
 from evaluations.models import Commendation, CriteriaSet, Evaluation, EvaluationEvent, Score
 from units.models import RoleGrant
 
+pytestmark = pytest.mark.slow  # the whole demo is loaded for the module
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):

@@ -26,7 +26,7 @@ def score_all(evaluation, actor, points=10):
 
 
 @pytest.mark.django_db
-def test_the_whole_flow_records_every_step_and_locks(tree, users, history, unit_set, head_signs, client):
+def test_the_whole_flow_records_every_step_and_locks(tree, users, history, unit_set, head_signs, client, english):
     e = ward(unit_set, users, tree["tu_son"])
     reporter, head, staff = users["reporter_tu_son"], users["head_tu_son"], users["staff"]
     with pytest.raises(ValidationError):  # not every criterion scored yet
@@ -127,7 +127,7 @@ def test_a_heads_self_assessment_goes_straight_to_the_committee(tree, users, his
 
 
 @pytest.mark.django_db
-def test_criteria_change_until_an_evaluation_is_submitted(tree, users, history, unit_set):
+def test_criteria_change_until_an_evaluation_is_submitted(tree, users, history, unit_set, english):
     rows = [
         {"id": c.pk, "title": c.title, "kind": c.kind, "max_points": c.max_points, "guidance": c.guidance}
         for c in unit_set.criteria.all()

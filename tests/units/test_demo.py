@@ -22,6 +22,9 @@ from units.services import head_on
 CURRENT, LEGACY = Unit.CodeScheme.CURRENT, Unit.CodeScheme.LEGACY
 
 
+pytestmark = pytest.mark.slow  # the whole demo is loaded for the module
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """Loaded once for the module, in a transaction rolled back at its end; each test runs in a savepoint."""
