@@ -19,14 +19,16 @@ from directives.models import Directive, DirectiveRelation, DirectiveType
 from reports import periods
 from reports.models import FormSection, Indicator, ReportForm, ReportValue, Status
 from reports.models.obligations import NOT_FILED
+from units.models import User
 
 
-def _dt(value: datetime.datetime | None) -> str | None:
-    """As DRF's ``DateTimeField`` writes it: ISO 8601 in the current time zone, ``Z`` for UTC."""
+def _dt(value: datetime.datetime | None, zone=None) -> str | None:
+    """As DRF's ``DateTimeField`` writes it: ISO 8601 in the current time zone (``zone``, when the caller
+    looked it up once for many values), ``Z`` for UTC."""
     if not value:
         return None
     if timezone.is_aware(value):
-        value = value.astimezone(timezone.get_current_timezone())
+        value = value.astimezone(zone or timezone.get_current_timezone())
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
@@ -49,18 +51,6 @@ class _Url:
 
     def __call__(self, pk: int) -> str:
         return f"{self.head}{pk}{self.tail}"
-
-
-def _display_name(row: dict, prefix: str) -> str | None:
-    """``User.display_name`` from the columns read through ``prefix`` (None when there is no user)."""
-    if row[f"{prefix}id"] is None:
-        return None
-    full = f"{row[prefix + 'first_name']} {row[prefix + 'last_name']}".strip()
-    return row[f"{prefix}person__full_name"] or full or row[f"{prefix}username"]
-
-
-def _user_columns(prefix: str) -> tuple[str, ...]:
-    return tuple(f"{prefix}{c}" for c in ("id", "username", "first_name", "last_name", "person__full_name"))
 
 
 def _unit_columns(prefix: str) -> tuple[str, ...]:
@@ -89,11 +79,17 @@ def _form_ref(row: dict, prefix: str) -> dict:
     return {c: row[f"{prefix}{c}"] for c in FORM_REF}
 
 
+def _period(kind: str, period_type: str, year, index, start, end) -> str:
+    """``Obligation.period_label`` from plain values."""
+    if kind == ReportForm.Kind.PERIODIC and index:
+        return periods.period_label(period_type, year, index)
+    return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+
+
 def _period_label(row: dict, form: str, prefix: str = "") -> str:
     """``Obligation.period_label`` from plain columns."""
-    if row[f"{form}kind"] == ReportForm.Kind.PERIODIC and row[f"{prefix}period_index"]:
-        return periods.period_label(row[f"{form}period_type"], row[f"{prefix}year"], row[f"{prefix}period_index"])
-    return f"{row[prefix + 'period_start']:%d/%m/%Y} – {row[prefix + 'period_end']:%d/%m/%Y}"
+    dates = (row[f"{prefix}{c}"] for c in ("year", "period_index", "period_start", "period_end"))
+    return _period(row[f"{form}kind"], row[f"{form}period_type"], *dates)
 
 
 # Reports ---------------------------------------------------------------------------------------------------
@@ -102,7 +98,7 @@ OB = "obligation__"
 REPORT_COLUMNS = (
     "id",
     "obligation_id",
-    *_form_columns(f"{OB}form__"),
+    f"{OB}form_id",
     *_unit_columns(f"{OB}unit__"),
     f"{OB}year",
     f"{OB}period_index",
@@ -124,66 +120,89 @@ REPORT_COLUMNS = (
     "updated_at",
     "submitted_at",
     "approved_at",
-    *_user_columns("updated_by__"),
-    *_user_columns("approved_by__"),
+    "updated_by_id",
+    "approved_by_id",
 )
 
 
-def _report_parts(form_ids, report_ids) -> tuple[dict, dict, dict]:
-    """The sections (pk, title) and figures (pk, code) of each form, in the forms' order, and each report's
-    values by figure (raw, number, text): one query.
+def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dict, dict]:
+    """Of the forms of a page: each one's reference, sections (pk, title) and figures (pk, code), in the
+    forms' order; each report's values by figure (raw, number, text); the display name of each user who
+    changed or approved one: one query.
 
-    The values come first in the union, so the number column is read (and on SQLite rounded to its
-    places) as ``ReportValue.value_decimal`` itself."""
+    The page's own query then joins neither the forms nor the users (with their people): fewer tables
+    for PostgreSQL to plan on every request. The values come first in the union, so the number column is
+    read (and on SQLite rounded to its places) as ``ReportValue.value_decimal`` itself."""
     no_number, no_text = (
         Value(None, output_field=ReportValue._meta.get_field(f)) for f in ("value_decimal", "value_text")
     )
+    zero = Value(0, output_field=IntegerField())
+
+    def which(n: int) -> Value:
+        return Value(n, output_field=IntegerField())
+
     values = (
         ReportValue.objects.filter(report_id__in=report_ids)
         .order_by()
         .values_list(
-            Value(2, output_field=IntegerField()),
-            "report_id",
-            Value(0, output_field=IntegerField()),
-            "indicator_id",
-            "raw",
-            "value_decimal",
-            "value_text",
+            which(2), "report_id", zero, "indicator_id", "raw", "value_decimal", "value_text", no_text, no_text
         )
     )
     sections = (
         FormSection.objects.filter(form_id__in=form_ids)
         .order_by()
-        .values_list(Value(0, output_field=IntegerField()), "form_id", "position", "pk", "title", no_number, no_text)
+        .values_list(which(0), "form_id", "position", "pk", "title", no_number, no_text, no_text, no_text)
     )
     figures = (
         Indicator.objects.filter(form_id__in=form_ids)
         .order_by()
-        .values_list(Value(1, output_field=IntegerField()), "form_id", "position", "pk", "code", no_number, no_text)
+        .values_list(which(1), "form_id", "position", "pk", "code", no_number, no_text, no_text, no_text)
+    )
+    forms = (
+        ReportForm.objects.filter(pk__in=form_ids)
+        .order_by()
+        .values_list(which(3), "pk", zero, zero, "code", no_number, "name", "kind", "period_type")
+    )
+    users = (
+        User.objects.filter(pk__in=user_ids)
+        .order_by()
+        .values_list(which(4), "pk", zero, zero, "username", no_number, "first_name", "last_name", "person__full_name")
     )
     parts: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
     typed: dict[int, dict] = defaultdict(dict)
-    for which, owner, position, pk, text, number, value_text in values.union(sections, figures, all=True):
-        if which == 2:
-            typed[owner][pk] = (text, number, value_text)
+    refs, names = {}, {}
+    for row in values.union(sections, figures, forms, users, all=True):
+        kind, owner, position, pk, first, number, second, third, fourth = row
+        if kind == 2:
+            typed[owner][pk] = (first, number, second)
+        elif kind == 3:
+            refs[owner] = {"id": owner, "code": first, "name": second, "kind": third, "period_type": fourth}
+        elif kind == 4:
+            names[owner] = fourth or f"{second} {third}".strip() or first  # User.display_name
         else:
-            parts[which][owner].append((position, pk, text))
+            parts[kind][owner].append((position, pk, first))
     for per_form in parts:
         for form_id, items in per_form.items():
-            per_form[form_id] = [(pk, text) for _position, pk, text in sorted(items)]
-    return parts[0], parts[1], typed
+            per_form[form_id] = [(pk, title) for _position, pk, title in sorted(items)]
+    return refs, parts[0], parts[1], typed, names
 
 
 def report_rows(rows: list[dict]) -> list[dict]:
     """``ReportSerializer(many=True).data`` of ``rows`` (read with ``REPORT_COLUMNS``)."""
     if not rows:
         return []
-    sections, indicators, typed = _report_parts({r[f"{OB}form__id"] for r in rows}, [r["id"] for r in rows])
+    forms, sections, indicators, typed, names = _report_parts(
+        {r[f"{OB}form_id"] for r in rows},
+        [r["id"] for r in rows],
+        {pk for r in rows for pk in (r["updated_by_id"], r["approved_by_id"]) if pk is not None},
+    )
     status = _labels(Status.choices)
     url = _Url("reports:report_detail")
+    zone = timezone.get_current_timezone()
     out = []
     for r in rows:
-        form_id, narrative, own = r[f"{OB}form__id"], r["narrative"] or {}, typed[r["id"]]
+        form_id, narrative, own = r[f"{OB}form_id"], r["narrative"] or {}, typed[r["id"]]
+        form = forms[form_id]
         figures = []
         for pk, code in indicators[form_id]:
             raw, number, text = own.get(pk, ("", None, ""))
@@ -200,9 +219,13 @@ def report_rows(rows: list[dict]) -> list[dict]:
             {
                 "id": r["id"],
                 "obligation": r["obligation_id"],
-                "form": _form_ref(r, f"{OB}form__"),
+                "form": dict(form),
                 "unit": _unit_ref(r, f"{OB}unit__"),
-                "period_label": _period_label(r, f"{OB}form__", OB),
+                "period_label": _period(
+                    form["kind"],
+                    form["period_type"],
+                    *(r[f"{OB}{c}"] for c in ("year", "period_index", "period_start", "period_end")),
+                ),
                 "due_date": _date(r[f"{OB}due_date"]),
                 "status": r["status"],
                 "status_label": status.get(r["status"], r["status"]),
@@ -222,12 +245,12 @@ def report_rows(rows: list[dict]) -> list[dict]:
                     "signer_name": r["signer_name"],
                     "recipients": r["recipients"],
                 },
-                "created_at": _dt(r["created_at"]),
-                "updated_at": _dt(r["updated_at"]),
-                "updated_by": _display_name(r, "updated_by__"),
-                "submitted_at": _dt(r["submitted_at"]),
-                "approved_at": _dt(r["approved_at"]),
-                "approved_by": _display_name(r, "approved_by__"),
+                "created_at": _dt(r["created_at"], zone),
+                "updated_at": _dt(r["updated_at"], zone),
+                "updated_by": names.get(r["updated_by_id"]),
+                "submitted_at": _dt(r["submitted_at"], zone),
+                "approved_at": _dt(r["approved_at"], zone),
+                "approved_by": names.get(r["approved_by_id"]),
                 "web_url": url(r["obligation_id"]),
             }
         )
@@ -265,6 +288,7 @@ def obligation_rows(rows: list[dict], today: datetime.date) -> list[dict]:
     status = _labels(Status.choices)
     cal = periods.current_calendar()
     url = _Url("reports:report_detail")
+    zone = timezone.get_current_timezone()
     return [
         {
             "id": r["id"],
@@ -281,9 +305,9 @@ def obligation_rows(rows: list[dict], today: datetime.date) -> list[dict]:
             "status_label": status.get(r["status"], r["status"]),
             "working_days_left": periods.working_days_left(today, r["due_date"], cal),
             "overdue": r["status"] in NOT_FILED and r["due_date"] < today,
-            "first_submitted_at": _dt(r["first_submitted_at"]),
-            "last_submitted_at": _dt(r["last_submitted_at"]),
-            "accepted_at": _dt(r["accepted_at"]),
+            "first_submitted_at": _dt(r["first_submitted_at"], zone),
+            "last_submitted_at": _dt(r["last_submitted_at"], zone),
+            "accepted_at": _dt(r["accepted_at"], zone),
             "on_time": r["on_time"],
             "accepted_on_time": r["accepted_on_time"],
             "days_late": r["days_late"],
@@ -357,6 +381,7 @@ def directive_rows(rows: list[dict], user) -> list[dict]:
                 implements[source].append({"id": pk, "symbol": symbol, "issued_on": _date(issued_on)})
     status, family = _labels(Directive.Status.choices), _labels(DirectiveType.Family.choices)
     url = _Url("directives:directive_detail")
+    zone = timezone.get_current_timezone()
     out = []
     for r in rows:
         row = {"id": r["id"]}
@@ -374,7 +399,7 @@ def directive_rows(rows: list[dict], user) -> list[dict]:
         row["status_label"] = status.get(r["status"], r["status"])
         row["owner_unit"] = _unit_ref(r, "owner_unit__")
         row["implements"] = implements[r["id"]]
-        row["created_at"], row["updated_at"] = _dt(r["created_at"]), _dt(r["updated_at"])
+        row["created_at"], row["updated_at"] = _dt(r["created_at"], zone), _dt(r["updated_at"], zone)
         row["web_url"] = url(r["id"])
         out.append({name: row[name] for name in DIRECTIVE_ORDER})
     return out

@@ -121,12 +121,13 @@ def _candidates(w: Window, obligation_ids):
     )
 
 
-def _anchors(rows: list[dict], w: Window) -> dict[tuple[int, str], tuple[datetime.date, int]]:
+def _anchors(on: list[tuple[dict, list[str]]], rows: list[dict]) -> dict[tuple[int, str], tuple[datetime.date, int]]:
     """(obligation, ladder) -> the day the ladder counts from and its round: the due date, the day it was
-    filed or accepted, the last return, or the last request for the head's signature (one round each)."""
+    filed or accepted, the last return, or the last request for the head's signature (one round each).
+    ``on`` pairs each obligation row with its ladders (``_ladders``)."""
     anchors, returned, awaiting = {}, [], []
-    for r in rows:
-        for which in _ladders(r, w):
+    for r, ladders in on:
+        for which in ladders:
             if which == L.DUE:
                 anchors[(r["id"], which)] = (r["due_date"], 0)
             elif which == L.FILED:
@@ -179,14 +180,31 @@ def _reached(group: list[ReminderStage], anchor: datetime.date, today: datetime.
     return days[key]
 
 
+KEY = ("obligation", "stage", "round")  # what _written counts the messages of
+
+
 def _written(obligation_ids: list[int]) -> dict[tuple[int, int, int], int]:
-    """(obligation, stage, round) -> messages already written, for a batch of obligations: one query."""
-    rows = (
-        Delivery.objects.filter(obligation_id__in=obligation_ids)
-        .values_list("obligation_id", "stage_id", "round")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    """(obligation, stage, round) -> messages already written, for a batch of obligations: one query.
+
+    On PostgreSQL the batch's ids go as one array rather than through the ORM's IN list, which prepares
+    each of the thousands of ids one by one on every batch."""
+    if connection.vendor == "postgresql":
+        qn = connection.ops.quote_name
+        table, columns = qn(Delivery._meta.db_table), [qn(Delivery._meta.get_field(f).column) for f in KEY]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(columns)}, COUNT(*) FROM {table} WHERE {columns[0]} = ANY(%s::bigint[])"
+                f" GROUP BY {', '.join(columns)}",
+                [list(obligation_ids)],
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = (
+            Delivery.objects.filter(obligation_id__in=obligation_ids)
+            .values_list(*KEY)
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     return {(o, s, r): n for o, s, r, n in rows}
 
 
@@ -195,22 +213,40 @@ COLUMNS = ("obligation_id", "stage_id", "round", "recipient", "person_id", "user
 COLUMNS += ("channel", "due_on")
 
 
-def _new_rows(due: list[tuple], directory: Directory) -> list[tuple]:
-    """One tuple of COLUMNS per message of the stages in ``due``: (obligation row, round, stage, its day, the
-    report's issuing body for the stages that address its signer)."""
+def _messages(people, escalation: bool) -> list[tuple[tuple, str]]:
+    """The recipient's part of each message of a stage to ``people`` (COLUMNS from ``recipient`` to
+    ``channel``), with that part as COPY text: one per channel each person is told through."""
     out = []
     email, inapp = Delivery.Channel.EMAIL, Delivery.Channel.INAPP
+    for person in people:
+        if person.muted and not escalation:
+            continue
+        common = (person.key, person.person_id, person.user_id, person.name[:150], person.role)
+        if person.user_id:
+            out.append((*common, "", inapp))
+        if person.email or not person.user_id:
+            # Someone with neither an address nor an account is written too: the sender marks the row
+            # undeliverable, and the staff see who could not be told.
+            out.append((*common, person.email, email))
+    return [(who, _copy_text(who)) for who in out]
+
+
+def _new_rows(due: list[tuple], directory: Directory, messages: dict) -> list[tuple]:
+    """One row per message of the stages in ``due`` (obligation row, round, stage, its day, the report's
+    issuing body for the stages that address its signer): (obligation, stage, round, the recipient's
+    part from ``_messages``, its COPY text, the day).
+
+    ``messages`` keeps the recipients' parts for the sweep: a unit's people are told the same way for
+    every report it owes, so each part is built once, not once per obligation."""
+    out = []
     for r, round_, stage, day, body in due:
-        for person in directory.audience(r["unit_id"], stage.audience, body):
-            if person.muted and not stage.is_escalation:
-                continue
-            common = (r["id"], stage.pk, round_, person.key, person.person_id, person.user_id, person.name[:150])
-            if person.user_id:
-                out.append((*common, person.role, "", inapp, day))
-            if person.email or not person.user_id:
-                # Someone with neither an address nor an account is written too: the sender marks the row
-                # undeliverable, and the staff see who could not be told.
-                out.append((*common, person.role, person.email, email, day))
+        people = directory.audience(r["unit_id"], stage.audience, body)
+        key = (id(people), stage.is_escalation)
+        found = messages.get(key)
+        if found is None:  # the list is kept with its parts: its id stays its own while the sweep lasts
+            found = messages[key] = (people, _messages(people, stage.is_escalation))
+        obligation, stage_id = r["id"], stage.pk
+        out += [(obligation, stage_id, round_, who, text, day) for who, text in found[1]]
     return out
 
 
@@ -220,11 +256,20 @@ TYPES = ("bigint", "bigint", "smallint", "text", "bigint", "bigint", "text", "te
 COPY_FROM = 500
 
 
+def _full(row: tuple) -> tuple:
+    """A row of ``_new_rows`` as the values of COLUMNS."""
+    obligation, stage, round_, who, _text, day = row
+    return (obligation, stage, round_, *who, day)
+
+
 def _insert(rows: list[tuple]) -> None:
-    """Insert the rows, leaving alone any already written by a parallel sweep (the unique constraint)."""
+    """Insert the rows (``_new_rows``), leaving alone any already written by a parallel sweep (the unique
+    constraint)."""
     if connection.vendor != "postgresql":
         Delivery.objects.bulk_create(
-            [Delivery(**dict(zip(COLUMNS, row, strict=True))) for row in rows], ignore_conflicts=True, batch_size=500
+            [Delivery(**dict(zip(COLUMNS, _full(row), strict=True))) for row in rows],
+            ignore_conflicts=True,
+            batch_size=500,
         )
         return
     table = connection.ops.quote_name(Delivery._meta.db_table)
@@ -235,14 +280,16 @@ def _insert(rows: list[tuple]) -> None:
         arrays = ", ".join(f"%s::{t}[]" for t in TYPES)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"{insert} FROM unnest({arrays}) ON CONFLICT DO NOTHING", [*fixed, *map(list, zip(*rows, strict=True))]
+                f"{insert} FROM unnest({arrays}) ON CONFLICT DO NOTHING",
+                [*fixed, *map(list, zip(*map(_full, rows), strict=True))],
             )
         return
     # Many rows: written as text to a temporary table with COPY, then moved in one statement.
     columns = ", ".join(f"c{i} {t}" for i, t in enumerate(TYPES))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS sweep_rows ({columns}) ON COMMIT DELETE ROWS")
-        cursor.copy_expert("COPY sweep_rows FROM STDIN", io.StringIO("".join(map(_copy_line, rows))))
+        lines = "".join([f"{o}\t{s}\t{r}\t{text}\t{day}\n" for o, s, r, _who, text, day in rows])
+        cursor.copy_expert("COPY sweep_rows FROM STDIN", io.StringIO(lines))
         cursor.execute(f"{insert} FROM sweep_rows ON CONFLICT DO NOTHING", fixed)
 
 
@@ -253,19 +300,24 @@ def _text(value: str) -> str:
     return value
 
 
-def _copy_line(row: tuple) -> str:
-    obligation, stage, round_, key, person, user, name, role, email, channel, day = row
+def _copy_text(who: tuple) -> str:
+    """The recipient's part of a row (``_messages``) as COPY text: NULL as ``\\N``, text escaped."""
+    key, person, user, name, role, email, channel = who
     person = "\\N" if person is None else person
     user = "\\N" if user is None else user
-    return f"{obligation}\t{stage}\t{round_}\t{key}\t{person}\t{user}\t{_text(name)}\t{role}\t{_text(email)}\t{channel}\t{day}\n"
+    return f"{key}\t{person}\t{user}\t{_text(name)}\t{role}\t{_text(email)}\t{channel}"
 
 
 def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: Window, directory: Directory) -> int:
-    """Write the messages of the stages reached today that no sweep has written yet; return the messages due."""
-    anchors = _anchors(rows, w)
+    """Write the messages of the stages reached today that no sweep has written yet; return the messages due.
+
+    ``days`` keeps, for the whole sweep, the stages' days and (under ``"messages"``) the recipients'
+    parts of the rows."""
+    on = [(r, _ladders(r, w)) for r in rows]
+    anchors = _anchors(on, rows)
     reached = []
-    for r in rows:
-        for which in _ladders(r, w):
+    for r, ladders in on:
+        for which in ladders:
             anchor = anchors.get((r["id"], which))
             if anchor is None:
                 continue
@@ -289,7 +341,7 @@ def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: 
             missing.append(item)
     if missing:
         directory.add({r["unit_id"]: r["unit__parent_id"] for r, *_rest in missing})
-        new = _new_rows(missing, directory)
+        new = _new_rows(missing, directory, days.setdefault("messages", {}))
         if new:
             _insert(new)
         due += len(new)
