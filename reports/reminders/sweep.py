@@ -121,7 +121,7 @@ def _candidates(w: Window, obligation_ids):
     )
 
 
-def _anchors(on: list[tuple[dict, list[str]]], rows: list[dict]) -> dict[tuple[int, str], tuple[datetime.date, int]]:
+def _anchors(on: list[tuple[dict, list[str]]]) -> dict[tuple[int, str], tuple[datetime.date, int]]:
     """(obligation, ladder) -> the day the ladder counts from and its round: the due date, the day it was
     filed or accepted, the last return, or the last request for the head's signature (one round each).
     ``on`` pairs each obligation row with its ladders (``_ladders``)."""
@@ -144,7 +144,7 @@ def _anchors(on: list[tuple[dict, list[str]]], rows: list[dict]) -> dict[tuple[i
             .values("report__obligation_id")
             .annotate(at=Max("created_at"))
         )
-        by_id = {r["id"]: r for r in rows}
+        by_id = {r["id"]: r for r, _ladders in on}
         anchors.update(
             {
                 (e["report__obligation_id"], L.RETURNED): (
@@ -236,17 +236,16 @@ def _new_rows(due: list[tuple], directory: Directory, messages: dict) -> list[tu
     issuing body for the stages that address its signer): (obligation, stage, round, the recipient's
     part from ``_messages``, its COPY text, the day).
 
-    ``messages`` keeps the recipients' parts for the sweep: a unit's people are told the same way for
-    every report it owes, so each part is built once, not once per obligation."""
+    ``messages`` keeps the recipients' parts for the sweep, by the audience's key in ``directory``: a
+    unit's people are told the same way for every report it owes, so each part is built once, not once
+    per obligation."""
     out = []
     for r, round_, stage, day, body in due:
-        people = directory.audience(r["unit_id"], stage.audience, body)
-        key = (id(people), stage.is_escalation)
-        found = messages.get(key)
-        if found is None:  # the list is kept with its parts: its id stays its own while the sweep lasts
-            found = messages[key] = (people, _messages(people, stage.is_escalation))
+        key = (r["unit_id"], stage.audience, body, stage.is_escalation)
+        if key not in messages:
+            messages[key] = _messages(directory.audience(*key[:3]), stage.is_escalation)
         obligation, stage_id = r["id"], stage.pk
-        out += [(obligation, stage_id, round_, who, text, day) for who, text in found[1]]
+        out += [(obligation, stage_id, round_, who, text, day) for who, text in messages[key]]
     return out
 
 
@@ -308,13 +307,15 @@ def _copy_text(who: tuple) -> str:
     return f"{key}\t{person}\t{user}\t{_text(name)}\t{role}\t{_text(email)}\t{channel}"
 
 
-def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: Window, directory: Directory) -> int:
+def _sweep_batch(
+    rows: list[dict], stages, today: datetime.date, days: dict, w: Window, directory: Directory, messages: dict
+) -> int:
     """Write the messages of the stages reached today that no sweep has written yet; return the messages due.
 
-    ``days`` keeps, for the whole sweep, the stages' days and (under ``"messages"``) the recipients'
-    parts of the rows."""
+    ``days`` (the stages' days) and ``messages`` (the recipients' parts of the rows) are kept for the
+    whole sweep."""
     on = [(r, _ladders(r, w)) for r in rows]
-    anchors = _anchors(on, rows)
+    anchors = _anchors(on)
     reached = []
     for r, ladders in on:
         for which in ladders:
@@ -341,7 +342,7 @@ def _sweep_batch(rows: list[dict], stages, today: datetime.date, days: dict, w: 
             missing.append(item)
     if missing:
         directory.add({r["unit_id"]: r["unit__parent_id"] for r, *_rest in missing})
-        new = _new_rows(missing, directory, days.setdefault("messages", {}))
+        new = _new_rows(missing, directory, messages)
         if new:
             _insert(new)
         due += len(new)
@@ -360,7 +361,7 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
     if obligation_ids is None:
         ensure_ladders()
     stages = _stages()
-    days: dict = {}
+    days, messages = {}, {}
     window = _window(today, stages)
     directory = Directory({}, today)  # the people of the units, read once per sweep
     candidates = _candidates(window, obligation_ids).order_by("id")
@@ -371,7 +372,7 @@ def sweep(*, today: datetime.date | None = None, obligation_ids=None, publish: b
             last_id = rows[-1]["id"]
             result.obligations += len(rows)
             result.batches += 1
-            result.due += _sweep_batch(rows, stages, today, days, window, directory)
+            result.due += _sweep_batch(rows, stages, today, days, window, directory, messages)
         if len(rows) < BATCH:  # a short batch is the last: no query to find the next one empty
             break
     if publish:

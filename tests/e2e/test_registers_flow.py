@@ -8,7 +8,7 @@ import pytest
 
 from registers.models import CommunityDecision, Conference, Disclosure, RecordAttachment
 from reports import generation
-from reports.models import FormAssignment, Indicator, Obligation
+from reports.models import FormAssignment, Obligation
 from tests.e2e.conftest import login
 from tests.registers.conftest import make_directive_120
 from tests.reports.conftest import form_by_code
@@ -19,12 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 @pytest.fixture
 def quarter(tree):
-    from registers import shipped
-    from registers.models import IndicatorBinding, MatterKind, ReceptionRule
-    from reports.models import ReportForm
-
     form = form_by_code("qcdc-quarter")
-    shipped.install(MatterKind, ReceptionRule, ReportForm, Indicator, IndicatorBinding)  # after a flush, too
     FormAssignment.objects.create(form=form, root=tree["bac_ninh"], kinds=["ward"], starts_on=datetime.date(2026, 1, 1))
     generation.obligations_generate(form=form, year=2026, until=datetime.date(2026, 1, 1))
     return Obligation.objects.get(form=form, unit=tree["tu_son"], period_index=1)

@@ -29,7 +29,7 @@ def directive_120(tree):
 
 def make_directive_120(tree):
     """Kết luận 120-KL/TW, registered at the national level."""
-    doc_type = DirectiveType.objects.get_or_create(code="KL", defaults={"name": "Kết luận", "family": "party"})[0]
+    doc_type = DirectiveType.objects.get(code="KL")
     return Directive.objects.create(
         owner_unit=tree["nation"],
         doc_type=doc_type,

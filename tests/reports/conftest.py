@@ -7,8 +7,8 @@ import pytest
 
 from directives import services as directive_services
 from directives.models import DirectiveType
-from reports import generation, services, shipped
-from reports.models import FormAssignment, FormSection, Indicator, IndicatorRule, Obligation, Report, ReportForm
+from reports import generation, services
+from reports.models import FormAssignment, Obligation, Report, ReportForm
 from tests.factories import make_signer
 
 TZ = datetime.timezone(datetime.timedelta(hours=7))
@@ -49,10 +49,7 @@ def _head_signs(request):
 
 
 def form_by_code(code: str) -> ReportForm:
-    """A shipped form. A transactional test may find the tables flushed by an earlier one (the serialized
-    copy cannot be restored while Playwright's event loop runs), so the shipped set is put back if needed."""
-    if not ReportForm.objects.filter(code=code).exists():
-        shipped.install(ReportForm, FormSection, Indicator, IndicatorRule)
+    """A shipped form (a committing test finds them too: ``tests.shipped``)."""
     return ReportForm.objects.get(code=code)
 
 
