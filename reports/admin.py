@@ -39,10 +39,11 @@ class IndicatorInline(admin.TabularInline):
 
 
 class ReminderStageInline(admin.TabularInline):
-    """The form's reminder ladder. Deactivate a stage rather than delete it: its log rows point to it."""
+    """The form's reminder ladder. A stage is deactivated, never deleted: its log rows point to it."""
 
     model = ReminderStage
     extra = 0
+    can_delete = False
     fields = ["ladder", "code", "offset", "audience", "is_escalation", "is_active"]
 
 

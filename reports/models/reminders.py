@@ -86,10 +86,20 @@ class Delivery(models.Model):
         EMAIL = "email", _("e-mail")
         INAPP = "inapp", _("in the application")
 
+    # No index of its own: ``delivery_once`` starts with the obligation and serves every lookup by it.
     obligation = models.ForeignKey(
-        "reports.Obligation", verbose_name=_("obligation"), on_delete=models.PROTECT, related_name="deliveries"
+        "reports.Obligation",
+        verbose_name=_("obligation"),
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        db_index=False,
     )
-    stage = models.ForeignKey(ReminderStage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
+    # Protected by Django, not by a database constraint, whose check on every row written cost the first
+    # sweep more than a second: a stage is never deleted on its own (the admin only deactivates it), and
+    # with its form only, which cannot go while it has obligations, the only rows deliveries are written for.
+    stage = models.ForeignKey(
+        ReminderStage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     round = models.PositiveSmallIntegerField(_("round"), default=0)
     recipient = models.CharField(_("recipient key"), max_length=24)
     person = models.ForeignKey(
@@ -134,7 +144,6 @@ class Delivery(models.Model):
                 name="delivery_unsent",
                 condition=Q(status__in=["pending", "sending"]),
             ),
-            models.Index(fields=["obligation", "status"], name="delivery_by_obligation"),
         ]
 
     def __str__(self) -> str:

@@ -94,3 +94,28 @@ def test_a_large_batch_written_through_copy_holds_the_same_rows(wards, monkeypat
     assert _written() == from_arrays
     _sweep(today, 2000, monkeypatch)  # a second sweep through COPY writes nothing twice
     assert _written() == from_arrays
+
+
+def test_a_stage_that_has_told_someone_stays_while_its_log_does(wards, client, monkeypatch):
+    """The log's stage is kept by the application: the stage cannot be deleted while a delivery names it,
+    nor its form while the form has obligations, and the form's admin page offers to deactivate a stage,
+    not to delete it."""
+    from django.db.models import ProtectedError
+
+    from reports.models import ReminderStage
+
+    sweep.ensure_ladders()
+    _sweep(periods.add_working_days(DUE, 3), 2000, monkeypatch)
+    stage = ReminderStage.objects.get(pk=Delivery.objects.values_list("stage_id", flat=True).first())
+    with pytest.raises(ProtectedError):
+        stage.delete()
+    with pytest.raises(ProtectedError):
+        stage.form.delete()
+    assert ReminderStage.objects.filter(pk=stage.pk).exists()
+    client.force_login(make_user("quan-tri", is_superuser=True, is_staff=True))
+    page = client.get(f"/admin/reports/reportform/{stage.form_id}/change/")
+    assert page.status_code == 200, page.get("Location")
+    html = page.content.decode()
+    assert 'name="reminder_stages-0-is_active"' in html
+    assert 'name="reminder_stages-0-DELETE"' not in html
+    assert 'name="sections-0-DELETE"' in html  # the form's other inlines still offer it
