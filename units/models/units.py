@@ -103,6 +103,9 @@ class Unit(models.Model):
         indexes = [
             models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["parent", "sort_key"], name="unit_children_in_order"),
+            # The former units alone: whether a scope leaves any of them out is asked on every request,
+            # and must not read the whole list of units to answer.
+            models.Index(fields=["path"], name="unit_former_paths", condition=Q(closed_on__isnull=False)),
         ]
 
     def __str__(self) -> str:
