@@ -4,6 +4,7 @@ object) give for the same rows: every field, its format, the nesting, the order.
 the same number of queries for a page of 2 rows as for a page of 40."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -66,6 +67,7 @@ def _serialized_reports(ids: list[int]) -> list[dict]:
 def test_the_reports_list_is_what_the_report_serializer_gives(api, tree, users, reporting, language):
     _with_reports(tree, users, reporting, 7)
     ReportValue.objects.filter(report__obligation__unit__name="Phường Thử 1").update(value_decimal=None, value_text="x")
+    ReportValue.objects.filter(report__obligation__unit__name="Phường Thử 2").update(value_decimal=Decimal("2.5"))
     for who, params in (("staff", {}), ("staff", {"reviewable": "true", "status": "submitted"})):
         listed = _results(api(who, HTTP_ACCEPT_LANGUAGE=language), "/api/v1/reports/", params)
         assert len(listed) >= 2
