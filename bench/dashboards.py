@@ -303,9 +303,9 @@ if VILLAGES:
             )
     figure(f"{prefix}units", Unit.objects.filter(kind=Unit.Kind.VILLAGE).count(), "villages")
     monthly = ReportForm.objects.get(code="qcdc-month")
-    FormAssignment.objects.create(
-        form=monthly, root=nation, kinds=[Unit.Kind.VILLAGE], starts_on=datetime.date(2025, 1, 1)
-    )
+    assignment = FormAssignment.objects.get(form=monthly, root=nation)  # one assignment per form and unit
+    assignment.kinds = [*assignment.kinds, Unit.Kind.VILLAGE]
+    assignment.save()
     forms = [monthly]
     build((2025, 2026))
     measure(datetime.date(2025, 1, 1), datetime.date(2026, 12, 31))
