@@ -8,7 +8,7 @@ so their reports still roll up.
 
 from collections.abc import Iterable
 
-from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import Aggregate, Exists, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Concat
 
 ALL = "/"
@@ -104,8 +104,14 @@ def _with_former_units(user, direct: list[str]) -> list[str]:
     if key in cache:
         return cache[key]
     result = direct
-    # Most national-level scopes already hold every former unit: one cheap check spares the join.
-    if direct and Unit.objects.filter(closed_on__isnull=False).exclude(paths_q("path", direct)).exists():
+    # Most national-level scopes already hold every former unit: one cheap check spares the join. It asks,
+    # of each root of the tree the scope leaves out, whether a former unit under it is outside the scope: a
+    # national scope leaves no root out and reads no former unit, where it would otherwise read them all.
+    former_outside = Unit.objects.filter(closed_on__isnull=False, path__startswith=OuterRef("path")).exclude(
+        paths_q("path", direct)
+    )
+    root_outside = Unit.objects.filter(parent__isnull=True).exclude(paths_q("path", direct))
+    if direct and root_outside.filter(Exists(former_outside)).exists():
         # At any depth: the former wards of the wards merged into this one come too (a query per level).
         frontier = direct
         for _level in range(MAX_MERGER_DEPTH):
