@@ -136,3 +136,19 @@ def test_heads_with_nothing_due_in_the_range_come_last(tree, history):
     assert rows[-1]["person__full_name"] == "Lê Văn Cường"  # left in 2025: nothing due in 2026
     assert rows[-1]["due"] == 0 and rows[-1]["on_time_rate"] is None
     assert rows[0]["person__full_name"] == "Trần Thị Bình"
+
+
+def test_the_late_list_is_the_latest_late_or_returned_reports_whatever_its_length(tree, history):
+    """The list is read up to the due date of its last row: for every length, it is the first rows of all
+    the late or returned reports in scope, latest due first, then by the units' places and ids."""
+    from reports.models import Obligation
+    from reports.models.obligations import late_or_returned_q
+
+    f = flt(tree["bac_ninh"])
+    every = sorted(
+        Obligation.objects.filter(f.obligations_q(), late_or_returned_q()).select_related("unit"),
+        key=lambda o: (-o.due_date.toordinal(), o.unit.sort_key, o.pk),
+    )
+    assert len(every) >= 3 and len({o.due_date for o in every}) < len(every)  # some share a due date
+    for limit in range(1, len(every) + 2):
+        assert selectors.latest_late_or_returned(f, limit=limit) == every[:limit], limit
