@@ -279,13 +279,17 @@ def behind_totals(unit: Unit, start: datetime.date, end: datetime.date, totals: 
         if (b.indicator.form_id, b.indicator.code) in wanted
     ]
     by_span: dict[tuple, list[IndicatorBinding]] = {}
+    spans: dict[int, tuple | None] = {}  # per form: its bindings share its periods
     for b in bindings:
-        span = period_span(b.indicator.form, start, end)
-        if span is not None:
-            by_span.setdefault(span, []).append(b)
+        form = b.indicator.form
+        if form.pk not in spans:
+            spans[form.pk] = period_span(form, start, end)
+        if spans[form.pk] is not None:
+            by_span.setdefault(spans[form.pk], []).append(b)
     if not by_span:
         return {}
     candidates = candidate_units(unit)
+    figures_url = reverse("registers:figures")
     out = {}
     for (first, last), group in by_span.items():
         values, gaps = totals_and_gaps(group, unit, first, last, candidates=candidates)
@@ -301,7 +305,7 @@ def behind_totals(unit: Unit, start: datetime.date, end: datetime.date, totals: 
                 "figure": format_figure(values[b.indicator_id], b.indicator),
                 "link": records_link(b, unit, first, last),
                 "without": len(gaps[b.indicator_id]),
-                "without_link": reverse("registers:figures") + "?" + urlencode(query) + "#missing-title",
+                "without_link": figures_url + "?" + urlencode(query) + "#missing-title",
                 "start": first,
                 "end": last,
             }
