@@ -208,7 +208,6 @@ def totals_and_gaps(
         by_index.setdefault(index, []).append((path, cells))
     values: dict[int, Decimal] = {}
     without: dict[int, list[int]] = {}
-    everyone: list[int] | None = None  # the candidates' ids, one list for every figure with no row at all
     for index, (group, names, kept, _sql) in enumerate(parts):
         sums = dict.fromkeys(names, 0)
         having = {name: [] for name in kept.values()}
@@ -219,11 +218,7 @@ def totals_and_gaps(
                     having[name].append(path)
         gaps = {}
         for name, paths in having.items():
-            if paths:
-                gaps[name] = _without(candidates, paths)
-            else:
-                everyone = [pk for pk, _path in candidates] if everyone is None else everyone
-                gaps[name] = everyone
+            gaps[name] = _without(candidates, paths)
         for b in group:
             values[b.indicator_id] = _value(b, sums, f"b{b.indicator_id}")
             without[b.indicator_id] = gaps[kept[_filters_key(b)]]
