@@ -126,12 +126,6 @@ REPORT_COLUMNS = (
 )
 
 
-def _in(column: str, ids) -> tuple[str, list]:
-    """``column IN (…)`` with one placeholder per id, and the ids."""
-    ids = list(ids)
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
-
-
 def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dict, dict]:
     """Of the forms of a page: each one's reference, sections (pk, title) and figures (pk, code), in the
     forms' order; each report's values by figure (raw, number, text); the display name of each user who
@@ -149,42 +143,44 @@ def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dic
     def col(model, name: str) -> str:
         return qn(model._meta.get_field(name).column)
 
-    RV, FS, IN, RF = ReportValue, FormSection, Indicator, ReportForm
+    RV, RF = ReportValue, ReportForm
     person_table, person_user = qn(Person._meta.db_table), qn(Person._meta.get_field("user").column)
-    branches, params = [], []
-    for sql, ids in (
+    selects = [  # (the branch's SELECT … WHERE, the column its ids filter, the ids)
         (
             f"SELECT 2, {col(RV, 'report')}, 0, {col(RV, 'indicator')}, {col(RV, 'raw')}, {col(RV, 'value_decimal')},"
-            f" {col(RV, 'value_text')}, NULL, NULL FROM {table(RV)} WHERE {{}}",
-            (col(RV, "report"), report_ids),
+            f" {col(RV, 'value_text')}, NULL, NULL FROM {table(RV)} WHERE",
+            col(RV, "report"),
+            report_ids,
         ),
-        (
-            f"SELECT 0, {col(FS, 'form')}, {col(FS, 'position')}, {col(FS, 'id')}, {col(FS, 'title')}, NULL, NULL,"
-            f" NULL, NULL FROM {table(FS)} WHERE {{}}",
-            (col(FS, "form"), form_ids),
-        ),
-        (
-            f"SELECT 1, {col(IN, 'form')}, {col(IN, 'position')}, {col(IN, 'id')}, {col(IN, 'code')}, NULL, NULL,"
-            f" NULL, NULL FROM {table(IN)} WHERE {{}}",
-            (col(IN, "form"), form_ids),
+        *(  # the forms' sections (kind 0, by title) and figures (kind 1, by code)
+            (
+                f"SELECT {kind}, {col(m, 'form')}, {col(m, 'position')}, {col(m, 'id')}, {col(m, label)},"
+                f" NULL, NULL, NULL, NULL FROM {table(m)} WHERE",
+                col(m, "form"),
+                form_ids,
+            )
+            for kind, m, label in ((0, FormSection, "title"), (1, Indicator, "code"))
         ),
         (
             f"SELECT 3, {col(RF, 'id')}, 0, 0, {col(RF, 'code')}, NULL, {col(RF, 'name')}, {col(RF, 'kind')},"
-            f" {col(RF, 'period_type')} FROM {table(RF)} WHERE {{}}",
-            (col(RF, "id"), form_ids),
+            f" {col(RF, 'period_type')} FROM {table(RF)} WHERE",
+            col(RF, "id"),
+            form_ids,
         ),
         (
             f"SELECT 4, u.{col(User, 'id')}, 0, 0, u.{col(User, 'username')}, NULL, u.{col(User, 'first_name')},"
             f" u.{col(User, 'last_name')}, p.{col(Person, 'full_name')} FROM {table(User)} u"
-            f" LEFT JOIN {person_table} p ON p.{person_user} = u.{col(User, 'id')} WHERE {{}}",
-            (f"u.{col(User, 'id')}", user_ids),
+            f" LEFT JOIN {person_table} p ON p.{person_user} = u.{col(User, 'id')} WHERE",
+            f"u.{col(User, 'id')}",
+            user_ids,
         ),
-    ):
-        column, ids = ids
-        if ids:
-            where, values = _in(column, ids)
-            branches.append(sql.format(where))
-            params += values
+    ]
+    branches, params = [], []
+    for select, column, ids in selects:
+        ids = list(ids)
+        if ids:  # an empty IN () is not SQL
+            branches.append(f"{select} {column} IN ({', '.join(['%s'] * len(ids))})")
+            params += ids
     number = ReportValue._meta.get_field("value_decimal").get_col(ReportValue._meta.db_table)
     converters = connection.ops.get_db_converters(number) + number.get_db_converters(connection)
     with connection.cursor() as cursor:
