@@ -8,7 +8,8 @@ so their reports still roll up.
 
 from collections.abc import Iterable
 
-from django.db.models import Aggregate, Exists, OuterRef, Q, Subquery, TextField, Value
+from django.db import connection
+from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Concat
 
 ALL = "/"
@@ -95,23 +96,47 @@ def remember_grants(user, lines: str | None) -> None:
     user._qcdc_grants = [tuple(line.split(" ", 1)) for line in (lines or "").split("\n") if line]
 
 
+def _former_units_outside(direct: list[str]) -> bool:
+    """Is there a former unit outside the subtrees of ``direct``, under a root of the tree they leave out?
+
+    Most national-level scopes already hold every former unit: this cheap check spares them the join. A
+    national scope leaves no root out and reads no former unit, where the join would read them all. Written
+    out in SQL, as the ORM would write it (the same LIKE and its escaping), because building the ORM's
+    version took six times as long as running it, on every request of a scoped user."""
+    from units.models import Unit
+
+    qn, ops = connection.ops.quote_name, connection.ops
+    meta = Unit._meta
+    table = qn(meta.db_table)
+    path, parent, closed = (qn(meta.get_field(name).column) for name in ("path", "parent", "closed_on"))
+    cast = ops.lookup_cast("startswith", meta.get_field("path").get_internal_type())
+    like = connection.operators["startswith"]
+    under_root = connection.pattern_ops["startswith"].format(connection.pattern_esc).format(f"r.{path}")
+
+    def outside(alias: str) -> str:
+        return " AND ".join(f"NOT ({cast % f'{alias}.{path}'} {like})" for _ in direct)
+
+    patterns = [f"{ops.prep_for_like_query(p)}%" for p in direct]
+    sql = (
+        f"SELECT 1 FROM {table} r WHERE r.{parent} IS NULL AND {outside('r')} AND EXISTS ("
+        f"SELECT 1 FROM {table} f WHERE f.{closed} IS NOT NULL AND {cast % f'f.{path}'} {under_root}"
+        f" AND {outside('f')}) LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*patterns, *patterns])
+        return cursor.fetchone() is not None
+
+
 def _with_former_units(user, direct: list[str]) -> list[str]:
     """Add the former units merged into units of ``direct`` (once per request for each prefix list)."""
-    from units.models import Unit, UnitSuccession
+    from units.models import UnitSuccession
 
     cache = user.__dict__.setdefault("_qcdc_scope", {})
     key = tuple(direct)
     if key in cache:
         return cache[key]
     result = direct
-    # Most national-level scopes already hold every former unit: one cheap check spares the join. It asks,
-    # of each root of the tree the scope leaves out, whether a former unit under it is outside the scope: a
-    # national scope leaves no root out and reads no former unit, where it would otherwise read them all.
-    former_outside = Unit.objects.filter(closed_on__isnull=False, path__startswith=OuterRef("path")).exclude(
-        paths_q("path", direct)
-    )
-    root_outside = Unit.objects.filter(parent__isnull=True).exclude(paths_q("path", direct))
-    if direct and root_outside.filter(Exists(former_outside)).exists():
+    if direct and _former_units_outside(direct):
         # At any depth: the former wards of the wards merged into this one come too (a query per level).
         frontier = direct
         for _level in range(MAX_MERGER_DEPTH):

@@ -44,3 +44,32 @@ def test_former_units_widen_the_scope_but_new_work_starts_at_todays_unit(tree, u
     assert old_ward in Unit.objects.visible_to(staff)
     assert scope.home_unit(staff, ["staff"]) == tree["bac_ninh"]
     assert scope.home_unit(users["admin"], ["admin"]) == tree["nation"]
+
+
+def test_former_units_under_another_root_join_the_scope_they_were_merged_into(tree, users, django_assert_num_queries):
+    """A scope that leaves no root of the tree out reads no succession; one that does reads them, and then
+    holds the former units merged into it, wherever they lie, and not the others."""
+    import datetime
+
+    from tests.factories import make_unit
+    from units import scope
+    from units.models import UnitSuccession
+
+    closed = datetime.date(2025, 7, 1)
+    admin = type(users["admin"]).objects.get(pk=users["admin"].pk)  # a fresh request's user
+    with django_assert_num_queries(2):  # the grants, then the check: no former unit outside the nation
+        assert scope.scope_paths(admin) == [tree["nation"].path]
+
+    legacy = make_unit("Việt Nam (danh mục cũ)", Unit.Kind.NATION, None, closed_on=closed)
+    merged = make_unit("Phường Đông Ngàn (cũ)", Unit.Kind.WARD, legacy, closed_on=closed)
+    other = make_unit("Phường Hàng Bạc (cũ)", Unit.Kind.WARD, legacy, closed_on=closed)
+    UnitSuccession.objects.create(predecessor=merged, successor=tree["dong_ngan"])
+    for user, sees_merged in [
+        (users["admin"], True),
+        (users["staff"], True),
+        (users["reporter_dong_ngan"], True),
+        (users["staff_ha_noi"], False),
+    ]:
+        fresh = type(user).objects.get(pk=user.pk)
+        visible = set(Unit.objects.visible_to(fresh))
+        assert (merged in visible) is sees_merged and other not in visible and legacy not in visible
