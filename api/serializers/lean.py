@@ -87,10 +87,22 @@ def _period(kind: str, period_type: str, year, index, start, end) -> str:
     return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
 
 
-def _period_label(row: dict, form: str, prefix: str = "") -> str:
-    """``Obligation.period_label`` from plain columns."""
-    dates = (row[f"{prefix}{c}"] for c in ("year", "period_index", "period_start", "period_end"))
-    return _period(row[f"{form}kind"], row[f"{form}period_type"], *dates)
+class _Periods:
+    """``_period`` for the rows of one page, which share a few periods: each label is written once."""
+
+    def __init__(self):
+        self.labels = {}
+
+    def __call__(self, *values) -> str:
+        label = self.labels.get(values)
+        if label is None:
+            label = self.labels[values] = _period(*values)
+        return label
+
+    def of(self, row: dict, form: str, prefix: str = "") -> str:
+        """``Obligation.period_label`` from plain columns."""
+        dates = (row[f"{prefix}{c}"] for c in ("year", "period_index", "period_start", "period_end"))
+        return self(row[f"{form}kind"], row[f"{form}period_type"], *dates)
 
 
 # Reports ---------------------------------------------------------------------------------------------------
@@ -218,6 +230,7 @@ def report_rows(rows: list[dict]) -> list[dict]:
     status = _labels(Status.choices)
     url = _Url("reports:report_detail")
     zone = timezone.get_current_timezone()
+    period = _Periods()
     out = []
     for r in rows:
         form_id, narrative, own = r[f"{OB}form_id"], r["narrative"] or {}, typed[r["id"]]
@@ -240,7 +253,7 @@ def report_rows(rows: list[dict]) -> list[dict]:
                 "obligation": r["obligation_id"],
                 "form": dict(form),
                 "unit": _unit_ref(r, f"{OB}unit__"),
-                "period_label": _period(
+                "period_label": period(
                     form["kind"],
                     form["period_type"],
                     *(r[f"{OB}{c}"] for c in ("year", "period_index", "period_start", "period_end")),
@@ -308,6 +321,7 @@ def obligation_rows(rows: list[dict], today: datetime.date) -> list[dict]:
     cal = periods.current_calendar()
     url = _Url("reports:report_detail")
     zone = timezone.get_current_timezone()
+    period = _Periods()
     return [
         {
             "id": r["id"],
@@ -316,7 +330,7 @@ def obligation_rows(rows: list[dict], today: datetime.date) -> list[dict]:
             "assignment": r["assignment_id"],
             "year": r["year"],
             "period_index": r["period_index"],
-            "period_label": _period_label(r, "form__"),
+            "period_label": period.of(r, "form__"),
             "period_start": _date(r["period_start"]),
             "period_end": _date(r["period_end"]),
             "due_date": _date(r["due_date"]),
