@@ -262,3 +262,45 @@ def test_the_next_page_of_heads_keeps_the_sort_and_the_period(client, tree, user
     html = client.get(reverse("reports:heads", args=[tree["bac_ninh"].pk]), {**RANGE, "sort": "name"}).content.decode()
     link = html.split('class="pagination', 1)[1].split('href="', 1)[1].split('"', 1)[0]
     assert "sort=name" in link and "from=2025-01" in link and "page=2" in link
+
+
+def test_the_late_list_says_how_many_of_all_it_shows(client, tree, users, history):
+    """More reports filed late than a phone's list holds: the list says how many it shows of how many (every
+    late or returned report of the range in Bắc Ninh, counted here from the rows), and its "show more" lists
+    the longer list the page keeps, still saying it is not all of them."""
+    from reports.dashboards.html import OVERDUE_SHOWN
+
+    _grow(tree, 30, (2025, 2026))
+    form = form_by_code("qcdc-month")
+    unfiled = Obligation.objects.filter(form=form, first_submitted_at__isnull=True, due_date__lt=TODAY)
+    for o in unfiled.order_by("pk")[:40]:
+        file(o, o.due_date + datetime.timedelta(days=9), tally=False)
+    tallies.tallies_refresh(form_ids=[form.pk])
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM reports_obligation o JOIN units_unit u ON u.id = o.unit_id"
+            " WHERE u.path LIKE %s AND o.due_date BETWEEN '2025-01-01' AND '2026-12-31'"
+            " AND (o.on_time = false OR o.returned_count > 0)",
+            [tree["bac_ninh"].path + "%"],
+        )
+        (total,) = cur.fetchone()
+    assert total >= 44
+
+    client.force_login(users["leader"])
+    url = reverse("reports:dashboard", args=[tree["bac_ninh"].pk])
+    html = client.get(url, RANGE).content.decode()
+    listed = html.split('id="late-list"')[1].split("</div>")[0].count("<a ")
+    assert listed == OVERDUE_SHOWN
+    assert f'id="late-shown">The {OVERDUE_SHOWN} latest of {total} are listed here.' in html
+    shown = html.split('id="late-shown"')[1].split("</p>")[0]
+    assert "all=1" in shown and "Show more" in shown
+
+    more = client.get(url, {**RANGE, "all": "1"}).content.decode()
+    listed = more.split('id="late-list"')[1].split("</div>")[0].count("<a ")
+    assert OVERDUE_SHOWN < listed < total
+    shown = more.split('id="late-shown"')[1].split("</p>")[0]
+    assert f">The {listed} latest of {total} are listed here." in shown and "all=1" not in shown
+
+    client.cookies["django_language"] = "vi"
+    vi = client.get(url, RANGE).content.decode()
+    assert f"Đang liệt kê {OVERDUE_SHOWN} báo cáo gần nhất trong số {total}." in vi
