@@ -1,4 +1,5 @@
-"""The dashboard's two big tables (units, and units × months) as HTML built here rather than in the template.
+"""The dashboard's big tables (units, units × months, the indicator totals) as HTML built here rather than in
+the template.
 
 A province has about a hundred communes and the heatmap two dozen months: thousands of cells, which
 Django's template engine renders at several microseconds a node and which a phone has to download. Here
@@ -6,10 +7,13 @@ each row is one f-string of escaped text with the state as a data attribute (col
 the page shows the first ``SHOWN`` units in the chosen order with a link to show them all.
 """
 
+from urllib.parse import quote
+
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reports.numbers import average, number, percent
 
@@ -56,3 +60,42 @@ def heatmap_tbody(heat) -> SafeString:
         )
         out.append(f'<tr><th scope="row">{escape(name)}</th>{tds}</tr>')
     return mark_safe("\n".join(out))  # noqa: S308 (names escaped, the rest are numbers and fixed words)
+
+
+def indicators_tbody(totals, behind: dict, *, query: str) -> SafeString:
+    """The rows of one form's table of indicator totals: each opens its detail (by unit and by month) with
+    the same filter; beside it, when the registers hold figures bound to it (``behind``), the records' figure
+    linked to its rows and the communes and wards with none."""
+    prefix = f"?{escape(query)}&amp;" if query else "?"
+    average = escape(_("average"))
+    out = []
+    for t in totals:
+        unit = f' <span class="text-muted small">({escape(t["unit"])})</span>' if t.get("unit") else ""
+        value = f"{number(t['value'], 1)} ({average})" if t.get("averaged") else number(t["value"])
+        code = escape(t["code"])
+        cells = (
+            f'<td><a href="{prefix}indicator={escape(quote(str(t["key"]), safe="/"))}#indicator-detail">{escape(t["label"])}</a>{unit}</td>'
+            f'<td class="text-end">{value}</td><td class="text-end">{number(t["reports"])}</td>'
+        )
+        if behind:
+            cells += f'<td class="text-end">{_behind_cell(behind.get(t["key"]), code)}</td>'
+        out.append(f'<tr data-code="{code}" data-key="{escape(t["key"])}">{cells}</tr>')
+    return mark_safe("".join(out))  # noqa: S308 (every text above is escaped)
+
+
+def _behind_cell(b: dict | None, code: str) -> str:
+    if not b:
+        return ""
+    title = _("The rows of %(a)s–%(z)s") % {"a": f"{b['start']:%d/%m/%Y}", "z": f"{b['end']:%d/%m/%Y}"}
+    cell = (
+        f'<a href="{escape(b["link"])}" data-testid="behind-{code}" title="{escape(title)}">{escape(b["figure"])}</a>'
+    )
+    if b["without"]:
+        n = b["without"]
+        text = ngettext("%(n)s unit with no record", "%(n)s units with no record", n) % {"n": n}
+        return (
+            f'{cell}<div class="small"><a class="text-danger" href="{escape(b["without_link"])}"'
+            f' data-testid="no-record-{code}">{escape(text)}</a></div>'
+        )
+    every = escape(_("every unit has a record"))
+    return f'{cell}<div class="small text-muted" data-testid="no-record-{code}">{every}</div>'

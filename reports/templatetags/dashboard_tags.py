@@ -6,8 +6,15 @@ round them, so a card and its row never differ."""
 from django import template
 
 from reports import numbers
+from reports.dashboards import html
 
 register = template.Library()
+
+
+@register.simple_tag
+def indicator_rows(totals, behind, query):
+    """The rows of a form's indicator totals, with the registers' figures behind them (``html.indicators_tbody``)."""
+    return html.indicators_tbody(totals, behind or {}, query=query)
 
 
 @register.filter
