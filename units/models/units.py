@@ -106,6 +106,15 @@ class Unit(models.Model):
             # The former units alone: whether a scope leaves any of them out is asked on every request,
             # and must not read the whole list of units to answer.
             models.Index(fields=["path"], name="unit_former_paths", condition=Q(closed_on__isnull=False)),
+            # The open units of a subtree by kind, read from the index alone (the communes a national page
+            # pairs with the registers' rows: 3,321 of some 14,000 units once the former ones are imported).
+            models.Index(
+                fields=["path", "kind"],
+                name="unit_open_paths",
+                opclasses=["varchar_pattern_ops", "varchar_ops"],
+                include=["id"],
+                condition=Q(closed_on__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
