@@ -332,3 +332,21 @@ def test_the_dashboards_rows_behind_cost_the_same_queries_for_more_rows(
     with django_assert_max_num_queries(len(before.captured_queries)):
         body = client.get(url, {"from": "2026-01", "to": "2026-03"}).content.decode()
     assert 'data-testid="behind-DISCLOSURES"' in body
+
+
+def test_figures_for_one_unit_and_period_after_another_are_each_their_own(tree, spread, obligation):
+    """The grouped queries are built once and reused: each unit and period asked in turn gets the figures of its
+    own rows (plain SQL), not those of the unit or dates asked before."""
+    bindings = list(IndicatorBinding.objects.filter(indicator__form=obligation.form).select_related("indicator"))
+    by_code = {b.indicator.code: b for b in bindings}
+    Q2 = (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
+    asked = [(tree["tu_son"], Q1), (tree["dong_ngan"], Q1), (tree["tu_son"], Q2), (tree["bac_ninh"], Q1)]
+    for unit, (start, end) in asked * 2:
+        values, _gaps = selectors.totals_and_gaps(bindings, unit, start, end)
+        for code, query in EXPECTED_SQL.items():
+            with connection.cursor() as cursor:
+                cursor.execute(query, [unit.path + "%", start, end])
+                expected = Decimal(cursor.fetchone()[0] or 0)
+            assert values[by_code[code].indicator_id] == expected, (unit.name, start, code)
+    assert selectors.totals_and_gaps(bindings, tree["dong_ngan"], *Q2)[0][by_code["DISCLOSURES"].indicator_id] == 0
+    assert selectors.totals_and_gaps(bindings, tree["tu_son"], *Q2)[0][by_code["DISCLOSURES"].indicator_id] == 1
