@@ -7,8 +7,7 @@ each row is one f-string of escaped text with the state as a data attribute (col
 the page shows the first ``SHOWN`` units in the chosen order with a link to show them all.
 """
 
-from urllib.parse import quote
-
+from django.template.defaultfilters import urlencode
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -67,14 +66,14 @@ def indicators_tbody(totals, behind: dict, *, query: str) -> SafeString:
     the same filter; beside it, when the registers hold figures bound to it (``behind``), the records' figure
     linked to its rows and the communes and wards with none."""
     prefix = f"?{escape(query)}&amp;" if query else "?"
-    average = escape(_("average"))
+    averaged = escape(_("average"))
     out = []
     for t in totals:
         unit = f' <span class="text-muted small">({escape(t["unit"])})</span>' if t.get("unit") else ""
-        value = f"{number(t['value'], 1)} ({average})" if t.get("averaged") else number(t["value"])
+        value = f"{number(t['value'], 1)} ({averaged})" if t.get("averaged") else number(t["value"])
         code = escape(t["code"])
         cells = (
-            f'<td><a href="{prefix}indicator={escape(quote(str(t["key"]), safe="/"))}#indicator-detail">{escape(t["label"])}</a>{unit}</td>'
+            f'<td><a href="{prefix}indicator={escape(urlencode(t["key"]))}#indicator-detail">{escape(t["label"])}</a>{unit}</td>'
             f'<td class="text-end">{value}</td><td class="text-end">{number(t["reports"])}</td>'
         )
         if behind:
