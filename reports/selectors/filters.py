@@ -25,6 +25,7 @@ class DashboardFilter:
     form_ids: list[int] = field(default_factory=list)
     today: datetime.date = field(default_factory=timezone.localdate)
     clamped: bool = False  # the range asked for reached beyond the periods any report covers
+    whole_tree: bool = False  # the unit is the one root: every unit's reports count in its figures
 
     @property
     def merged_away(self) -> bool:
@@ -42,7 +43,10 @@ class DashboardFilter:
         )
 
     def subtree_q(self, prefix: str = "") -> Q:
-        """Rows whose unit (reached through ``prefix``) counts in the dashboard unit's figures."""
+        """Rows whose unit (reached through ``prefix``) counts in the dashboard unit's figures: all of them
+        for the one root, whose subtree and successors hold every unit (no test of each row's unit)."""
+        if self.whole_tree:
+            return Q()
         return Q(**{f"{prefix}unit__in": Unit.objects.filter(self.units_q()).values("pk")})
 
     def obligations_q(self, prefix: str = "", due_only: bool = True) -> Q:
@@ -83,7 +87,8 @@ def dashboard_filter(
     form_ids=None,
     today: datetime.date | None = None,
 ) -> DashboardFilter:
-    """The filter for ``unit`` (this year up to this month by default): one query (the data's years)."""
+    """The filter for ``unit`` (this year up to this month by default): one query (the data's years), and
+    for a root one more (whether it is the only one)."""
     today = today or timezone.localdate()
     start = start or datetime.date(today.year, 1, 1)
     end = end or month_bounds(today.year, today.month)[1]
@@ -96,4 +101,7 @@ def dashboard_filter(
         form_ids=sorted({int(f) for f in form_ids or []}),
         today=today,
         clamped=(start, end) != asked,
+        whole_tree=unit.parent_id is None
+        and unit.figures_unit_id is None
+        and not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists(),
     )

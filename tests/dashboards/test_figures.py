@@ -152,3 +152,46 @@ def test_the_late_list_is_the_latest_late_or_returned_reports_whatever_its_lengt
     assert len(every) >= 3 and len({o.due_date for o in every}) < len(every)  # some share a due date
     for limit in range(1, len(every) + 2):
         assert selectors.latest_late_or_returned(f, limit=limit) == every[:limit], limit
+
+
+def _overdue_ids_under(path: str) -> list[int]:
+    """The ids of the reports overdue on TODAY of the units whose path starts with ``path``, in plain SQL."""
+    from reports.models import Obligation
+    from reports.models.obligations import NOT_FILED
+    from units.models import Unit
+
+    marks = ", ".join(["%s"] * len(NOT_FILED))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT o.id FROM {Obligation._meta.db_table} o JOIN {Unit._meta.db_table} u ON u.id = o.unit_id"
+            f" WHERE u.path LIKE %s AND o.status IN ({marks}) AND o.due_date < %s ORDER BY o.id",
+            [path + "%", *NOT_FILED, TODAY],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_the_nations_lists_hold_every_units_reports_and_none_of_another_root(tree, history):
+    """The root's page counts every unit without testing each row's; once a second root exists (another
+    party committee's tree), its reports stay off the first root's lists and figures."""
+    from reports import generation
+    from reports.models import FormAssignment
+    from tests.factories import make_unit
+    from units.models import Unit
+
+    nation = tree["nation"]
+    mine = _overdue_ids_under(nation.path)
+    assert len(mine) == 3
+    assert sorted(o.pk for o in selectors.oldest_overdue(flt(nation), limit=None)) == mine
+    assert headline(nation).overdue == 3
+
+    other = make_unit("Đảng bộ Khối các cơ quan", Unit.Kind.NATION)
+    ward = make_unit("Phường Khác", Unit.Kind.WARD, other)
+    FormAssignment.objects.create(form=history["form"], root=other, kinds=["ward"], starts_on=ALL["start"])
+    for year in (2025, 2026):
+        generation.obligations_generate(form=history["form"], year=year)
+    theirs = _overdue_ids_under(other.path)
+    assert len(theirs) == 7 and not set(theirs) & set(mine), ward  # every quarter due of the other ward
+    assert sorted(o.pk for o in selectors.oldest_overdue(flt(nation), limit=None)) == mine
+    assert {o.pk for o in selectors.latest_late_or_returned(flt(nation), limit=100)}.isdisjoint(theirs)
+    assert headline(nation).overdue == 3
+    assert sorted(o.pk for o in selectors.oldest_overdue(flt(other), limit=None)) == theirs
