@@ -230,9 +230,10 @@ def summary_data(flt, *, overdue: int = 10) -> dict:
     }
 
 
-def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None) -> dict:
-    """Everything the page, its workbooks and the PDF show. The headline, the units, the heatmap and the trend
-    come from one grouped aggregate (``selectors.grid``); the totals of the lists are its counts."""
+def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None, listed: int = OVERDUE_LISTED) -> dict:
+    """Everything the page shows. The headline, the units, the heatmap and the trend come from one grouped
+    aggregate (``selectors.grid``); the totals of the lists are its counts, and each list holds ``listed`` of
+    its reports at most."""
     grid = selectors.grid(flt)
     tables = _figure_tables(flt, grid, sort)
     rows = tables["rows"]
@@ -244,9 +245,9 @@ def dashboard_context(flt, *, sort: str = "name", indicator: str | None = None) 
         "sort": sort,
         "best": best,
         "worst": worst,
-        "overdue": overdue_rows(flt),
+        "overdue": overdue_rows(flt, limit=listed),
         "overdue_total": grid.headline.overdue,
-        "late": selectors.latest_late_or_returned(flt),
+        "late": selectors.latest_late_or_returned(flt, limit=listed),
         "late_total": grid.late_or_returned,
         "indicators": indicator_rows(flt, indicator, rows),
         "directives": selectors.directive_progress(flt),

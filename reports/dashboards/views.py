@@ -55,10 +55,10 @@ def dashboard_home(request):
     return render(request, "reports/dashboard_choose.html", {"units": units, "nav_section": "dashboard"})
 
 
-def _context(request, unit: Unit) -> dict:
+def _context(request, unit: Unit, listed: int) -> dict:
     flt, form = pages.dashboard_filter_from(request, unit)
     context = pages.dashboard_context(
-        flt, sort=request.GET.get("sort", "worst"), indicator=request.GET.get("indicator")
+        flt, sort=request.GET.get("sort", "worst"), indicator=request.GET.get("indicator"), listed=listed
     )
     context["filter_form"] = form
     return context
@@ -68,11 +68,12 @@ def _context(request, unit: Unit) -> dict:
 @require_safe
 def dashboard(request, pk: int):
     unit = _unit(request, pk)
-    context = _context(request, unit)
     query = request.GET.copy()
     query.pop("sort", None)
-    # A phone gets the first units in the chosen order; "show all" (?all=1) lists every one.
+    # A phone gets the first units and reports in the chosen order; "show all" (?all=1) lists every unit, and
+    # more of the overdue and late reports (the Excel file holds every one).
     show_all = query.pop("all", None) is not None
+    context = _context(request, unit, pages.OVERDUE_LISTED if show_all else html.OVERDUE_SHOWN)
     rows = context["rows"]
     shown = rows if show_all else rows[: html.SHOWN]
     heat = context["heat"] if show_all else context["heat"][: html.SHOWN]
@@ -81,8 +82,6 @@ def dashboard(request, pk: int):
     context["indicator_units_hidden"] = 0 if show_all else max(0, len(indicators["by_child"]) - html.SHOWN)
     if not show_all:
         indicators["by_child"] = indicators["by_child"][: html.SHOWN]
-        context["overdue"] = context["overdue"][: html.OVERDUE_SHOWN]
-        context["late"] = context["late"][: html.OVERDUE_SHOWN]
     filter_query = query.urlencode()
     if show_all:
         query["all"] = "1"

@@ -261,9 +261,10 @@ def grid(flt: DashboardFilter) -> Grid:
         return Grid(Figures(), {}, {}, 0)
     buckets: dict[str, list[tuple]] = {}
     months: dict[tuple[str, datetime.date], list[tuple]] = {}
+    month_of = {period_end: _month(period_end) for _bucket, period_end in parts}
     for (bucket, period_end), values in parts.items():
         buckets.setdefault(bucket, []).append(values)
-        months.setdefault((bucket, _month(period_end)), []).append(values)
+        months.setdefault((bucket, month_of[period_end]), []).append(values)
     totals = _summed(list(parts.values()))
     cells = {}
     for key, values in months.items():
