@@ -8,13 +8,15 @@ figures over roll-up rows, the heads' records included; what depends on the day 
 from the due date each row keeps."""
 
 import datetime
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
+from django.db import connection
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, StrIndex, Substr
 
 from reports.models import FigureTally, Obligation
 from reports.models.obligations import late_or_returned_q, overdue_q
+from reports.selectors import compiled
 from reports.selectors.filters import SELF, DashboardFilter
 from units.models import Unit
 
@@ -215,23 +217,55 @@ def _summed(parts: list[tuple]) -> tuple:
     return parts[0] if len(parts) == 1 else tuple(map(sum, zip(*parts, strict=True)))
 
 
+def _grid_queryset(flt: DashboardFilter):
+    rows = FigureTally.objects.filter(period_end__gte=flt.start, period_end__lte=flt.end, due_date__lte=flt.today)
+    if flt.form_ids:
+        rows = rows.filter(form_id__in=flt.form_ids)
+    group = "bucket" if flt.merged_away else "unit_id"
+    return tally_scope(flt, rows).values(group, "period_end").annotate(**figure_sums(flt.today)).order_by()
+
+
+def _grid_rows(flt: DashboardFilter) -> list[tuple]:
+    """The grouped roll-up rows of ``grid``: (bucket or unit id, period end, *GRID_COLUMNS) each. For a unit
+    not merged away, from SQL compiled once per number of forms (``compiled.sql_for``), as plain tuples."""
+    group = "bucket" if flt.merged_away else "unit_id"
+    if flt.merged_away:
+        return list(_grid_queryset(flt).values_list(group, "period_end", *GRID_COLUMNS))
+    forms = {f"form_{i}": form_id for i, form_id in enumerate(flt.form_ids)}
+    values = {"start": flt.start, "end": flt.end, "today": flt.today, "unit_id": flt.unit.pk, **forms}
+    stand_ins = {
+        "start": compiled.stand_in_date(0),
+        "end": compiled.stand_in_date(1),
+        "today": compiled.stand_in_date(2),
+        "unit_id": compiled.stand_in_id(0),
+        **{name: compiled.stand_in_id(1 + i) for i, name in enumerate(forms)},
+    }
+
+    def build(start, end, today, unit_id, **form_ids):
+        shape = replace(flt, unit=Unit(pk=unit_id), start=start, end=end, today=today, form_ids=list(form_ids.values()))
+        return _grid_queryset(shape)
+
+    sql, params, names = compiled.sql_for(("grid", len(forms)), build, stand_ins, values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    order = [names.index(n) for n in (group, "period_end", *GRID_COLUMNS)]
+    rows = []
+    for row in fetched:
+        row = [row[i] for i in order]
+        if isinstance(row[1], str):  # SQLite gives the date as text
+            row[1] = datetime.date.fromisoformat(row[1])
+        rows.append(row)
+    return rows
+
+
 def grid(flt: DashboardFilter) -> Grid:
     """Headline, per child bucket, per (bucket, month), from the roll-up rows of the unit and its children
     grouped by unit and period end: one query, a few rows per child and period whatever the history.
 
     The rows are plain tuples of ``GRID_COLUMNS`` added up column by column (a national grid has a row per
     province and period); ``Figures`` and ``Cell`` are made once per bucket and per cell."""
-    rows = FigureTally.objects.filter(period_end__gte=flt.start, period_end__lte=flt.end, due_date__lte=flt.today)
-    if flt.form_ids:
-        rows = rows.filter(form_id__in=flt.form_ids)
-    group = "bucket" if flt.merged_away else "unit_id"
-    rows = (
-        tally_scope(flt, rows)
-        .values(group, "period_end")
-        .annotate(**figure_sums(flt.today))
-        .order_by()
-        .values_list(group, "period_end", *GRID_COLUMNS)
-    )
+    rows = _grid_rows(flt)
     whole: dict[datetime.date, tuple] = {}
     children: dict[tuple[str, datetime.date], list[tuple]] = {}
     unit_pk = flt.unit.pk

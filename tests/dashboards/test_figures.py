@@ -69,6 +69,10 @@ def test_range_and_today_limit_what_is_expected(tree, history):
     assert in_august.expected == 21 - 2  # 2026 Q3 (due in October) was not yet due
     other_form = headline(tree["bac_ninh"], form_ids=[history["form"].pk + 1000])
     assert other_form.expected == 0 and other_form.reporting_rate is None
+    whole = headline(tree["bac_ninh"])
+    assert headline(tree["bac_ninh"], form_ids=[history["form"].pk]) == whole
+    assert headline(tree["bac_ninh"], form_ids=[history["form"].pk, history["form"].pk + 1000]) == whole
+    assert headline(tree["tu_son"], start=datetime.date(2026, 1, 1), form_ids=[history["form"].pk]).expected == 3
 
 
 def test_heatmap_marks_each_ward_and_month(tree, history):

@@ -1,0 +1,78 @@
+"""A dashboard query's SQL compiled once per process, then each request's values put in their places.
+
+Building a queryset of a dozen annotated sums and compiling it to SQL costs the ORM more than the database
+takes to run it for a national page. ``sql_for`` builds it once per shape with stand-in values (dates and
+ids no data holds), finds where each stand-in landed among the parameters, and from then on fills those
+places with the request's values; when a stand-in cannot be told apart (not found, or found where another
+value stands), the query is built for the request's own values as before, so the SQL run is always the one
+the ORM writes."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+
+_CACHE: dict[tuple, tuple | None] = {}
+_LIMIT = 256
+
+
+@dataclass(frozen=True)
+class _Slot:
+    name: str
+
+
+def _adapted(value):
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def columns(query) -> list[str]:
+    """The names of a values query's columns in the order its SQL selects them (which is not always the order
+    ``values_list`` names them in: Django reorders the rows after fetching them)."""
+    return [*query.extra_select, *query.values_select, *query.annotation_select]
+
+
+def _plan(build: Callable, stand_ins: dict) -> tuple | None:
+    query = build(**stand_ins).query
+    sql, params = query.sql_with_params()
+    places = {}
+    for name, value in stand_ins.items():
+        adapted = _adapted(value)
+        if adapted in places:
+            return None
+        places[adapted] = _Slot(name)
+    plan = [
+        places.get(p, p) if isinstance(p, (str, int, datetime.date)) and not isinstance(p, bool) else p for p in params
+    ]
+    if {p.name for p in plan if isinstance(p, _Slot)} != set(stand_ins):
+        return None
+    return sql, plan, columns(query)
+
+
+def sql_for(key: tuple, build: Callable, stand_ins: dict, values: dict) -> tuple[str, list, list[str]]:
+    """The SQL, the parameters and the column names (``columns``) of ``build(**values).query``, a values
+    query, from the form compiled with ``stand_ins`` (the same names as ``values``) once per ``key`` and
+    connection."""
+    full = (connection.alias, connection.vendor, key)
+    if full not in _CACHE:
+        if len(_CACHE) >= _LIMIT:
+            _CACHE.clear()
+        _CACHE[full] = _plan(build, stand_ins)
+    entry = _CACHE[full]
+    if entry is None:
+        query = build(**values).query
+        return (*query.sql_with_params(), columns(query))
+    sql, plan, names = entry
+    return sql, [_adapted(values[p.name]) if isinstance(p, _Slot) else p for p in plan], names
+
+
+def stand_in_date(n: int) -> datetime.date:
+    """The ``n``-th stand-in date: in the year 1111, which no period, due date or filter reaches."""
+    return datetime.date(1111, 1, 1) + datetime.timedelta(days=n)
+
+
+def stand_in_id(n: int) -> int:
+    """The ``n``-th stand-in id: negative, which no row's id is."""
+    return -7_340_000 - n
