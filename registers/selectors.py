@@ -228,10 +228,11 @@ def _grouped(slug: str, group, unit: Unit, start, end):
 
 
 def totals_and_gaps(
-    bindings, unit: Unit, start, end, candidates=None
-) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
+    bindings, unit: Unit, start, end, candidates=None, counted: bool = False
+) -> tuple[dict[int, Decimal], dict[int, list[int]] | dict[int, int]]:
     """Each binding's figure (by indicator id) and the ids of the communes and wards of ``unit``'s subtree
-    with no row it counts (``units_without_records``), over start…end.
+    with no row it counts (``units_without_records``), over start…end; with ``counted``, how many there
+    are instead of their ids.
 
     One query, whatever the number of registers, bindings or units: per register used, its rows of the
     subtree and period grouped by their unit's path, with each binding's aggregate and, per set of filters,
@@ -266,7 +267,8 @@ def totals_and_gaps(
     for index, path, *cells in rows:
         by_index.setdefault(index, []).append((path, cells))
     values: dict[int, Decimal] = {}
-    without: dict[int, list[int]] = {}
+    without: dict = {}
+    candidate_paths = frozenset(path for _pk, path in candidates) if counted else None
     for index, (group, names, kept, _sql) in enumerate(parts):
         sums = dict.fromkeys(names, 0)
         having = {name: [] for name in kept.values()}
@@ -277,7 +279,10 @@ def totals_and_gaps(
                     having[name].append(path)
         gaps = {}
         for name, paths in having.items():
-            gaps[name] = _without(candidates, paths)
+            if counted:
+                gaps[name] = len(candidate_paths) - len(candidate_paths & _covered(paths))
+            else:
+                gaps[name] = _without(candidates, paths)
         for b in group:
             values[b.indicator_id] = _value(b, sums, f"b{b.indicator_id}")
             without[b.indicator_id] = gaps[kept[_filters_key(b)]]
@@ -346,20 +351,16 @@ def behind_totals(unit: Unit, start: datetime.date, end: datetime.date, totals: 
     figures_url = reverse("registers:figures")
     out = {}
     for (first, last), group in by_span.items():
-        values, gaps = totals_and_gaps(group, unit, first, last, candidates=candidates)
+        values, gaps = totals_and_gaps(group, unit, first, last, candidates=candidates, counted=True)
+        span = f"{figures_url}?unit={unit.pk}&start={first.isoformat()}&end={last.isoformat()}"
         for b in group:
-            query = {
-                "unit": unit.pk,
-                "start": first.isoformat(),
-                "end": last.isoformat(),
-                "form": b.indicator.form_id,
-                "missing": b.indicator_id,
-            }
+            # Numbers and ISO dates only: nothing in this query needs quoting.
+            missing = f"{span}&form={b.indicator.form_id}&missing={b.indicator_id}#missing-title"
             out[wanted[(b.indicator.form_id, b.indicator.code)]] = {
                 "figure": format_figure(values[b.indicator_id], b.indicator),
                 "link": records_link(b, unit, first, last),
-                "without": len(gaps[b.indicator_id]),
-                "without_link": figures_url + "?" + urlencode(query) + "#missing-title",
+                "without": gaps[b.indicator_id],
+                "without_link": missing,
                 "start": first,
                 "end": last,
             }
@@ -467,15 +468,21 @@ def _without(candidates: list[tuple[int, str]], paths) -> list[int]:
     Every unit a path passes through is put in a set once, so each candidate is one lookup: a national
     page tests its 3,321 communes against each register's figures, and a search per commune and figure
     cost more than the page's queries."""
+    covered = _covered(paths)
+    if not covered:
+        return [pk for pk, _path in candidates]
+    return [pk for pk, path in candidates if path not in covered]
+
+
+def _covered(paths) -> set[str]:
+    """Every path the units of ``paths`` lie on: each path and those of the units above it."""
     covered: set[str] = set()
     for path in paths:
         end = path.find("/", 1)
         while end != -1:
             covered.add(path[: end + 1])
             end = path.find("/", end + 1)
-    if not covered:
-        return [pk for pk, _path in candidates]
-    return [pk for pk, path in candidates if path not in covered]
+    return covered
 
 
 def dissemination(directive, units):
