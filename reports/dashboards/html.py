@@ -1,5 +1,5 @@
-"""The dashboard's big tables (units, units × months, the indicator totals) as HTML built here rather than in
-the template.
+"""The dashboard's tables and lists (units, units × months, the indicator totals, the overdue and late
+reports, the trend) as HTML built here rather than in the template.
 
 A province has about a hundred communes and the heatmap two dozen months: thousands of cells, which
 Django's template engine renders at several microseconds a node and which a phone has to download. Here
@@ -9,6 +9,7 @@ the page shows the first ``SHOWN`` units in the chosen order with a link to show
 
 from django.template.defaultfilters import urlencode
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -98,3 +99,57 @@ def _behind_cell(b: dict | None, code: str) -> str:
         )
     every = escape(_("every unit has a record"))
     return f'{cell}<div class="small text-muted" data-testid="no-record-{code}">{every}</div>'
+
+
+def overdue_tbody(rows) -> SafeString:
+    """The overdue reports: unit, report and period (linked), due date, working days overdue, the head on the
+    due date, and the last reminder stage reached."""
+    no_head = f'<span class="text-muted">{escape(_("no head recorded"))}</span>'
+    out = []
+    for o in rows:
+        head = escape(o.head.person.full_name) if o.head else no_head
+        if o.escalation:
+            sent = timezone.localtime(o.escalation.sent_at)
+            stage = f'{escape(o.escalation.summary)} <span class="text-muted small">{sent:%d/%m/%Y}</span>'
+        else:
+            stage = "—"
+        days = "—" if o.days_overdue is None else number(o.days_overdue)
+        out.append(
+            f"<tr><td>{escape(o.unit.name)}</td>"
+            f'<td><a href="{o.get_absolute_url()}">{escape(o.form.name)} · {escape(o.period_label)}</a></td>'
+            f'<td>{o.due_date:%d/%m/%Y}</td><td class="text-end">{days}</td>'
+            f'<td class="head-name">{head}</td><td class="escalation">{stage}</td></tr>'
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 (every text above is escaped)
+
+
+def late_items(rows) -> SafeString:
+    """The reports filed late or returned, each a link with its working days late and times returned."""
+    out = []
+    for o in rows:
+        badges = ""
+        if o.on_time is False:
+            late = ngettext("%(n)s working day late", "%(n)s working days late", o.days_late) % {"n": o.days_late}
+            badges += f'<span class="badge text-bg-warning">{escape(late)}</span>'
+        if o.returned_count:
+            n = o.returned_count
+            returned = ngettext("returned %(n)s time", "returned %(n)s times", n) % {"n": n}
+            badges += f' <span class="badge text-bg-danger">{escape(returned)}</span>'
+        out.append(
+            f'<a class="list-group-item list-group-item-action d-flex justify-content-between gap-2"'
+            f' href="{o.get_absolute_url()}"><span>{escape(o.unit.name)} · {escape(o.form.name)} ·'
+            f' {escape(o.period_label)}</span><span class="text-nowrap">{badges}</span></a>'
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 (every text above is escaped)
+
+
+def trend_tbody(trend) -> SafeString:
+    """The month-by-month numbers under the trend chart."""
+    return mark_safe(  # noqa: S308 (dates and numbers only)
+        "".join(
+            f'<tr><td>{m:%m/%Y}</td><td class="text-end">{number(c.expected)}</td>'
+            f'<td class="text-end">{number(c.on_time)}</td><td class="text-end">{number(c.late)}</td>'
+            f'<td class="text-end">{number(c.returned)}</td><td class="text-end">{number(c.missing)}</td></tr>'
+            for m, c in trend
+        )
+    )
