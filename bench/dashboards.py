@@ -222,6 +222,9 @@ RoleGrant.objects.create(user=leader, role=RoleGrant.Role.LEADER, unit=province)
 
 
 def measure(start: datetime.date, end: datetime.date) -> None:
+    # The page and the hand-written aggregate each on a new connection, as a web process has: on the one
+    # that wrote the data in bulk, the aggregate took half as long again (38 ms against 25 on two years).
+    connection.close()
     query = f"?from={start:%Y-%m}&to={end:%Y-%m}"
     for name, unit, user, sql in [
         ("national", nation, admin, RAW_NATIONAL),
