@@ -225,9 +225,9 @@ def _grid_queryset(flt: DashboardFilter):
     return tally_scope(flt, rows).values(group, "period_end").annotate(**figure_sums(flt.today)).order_by()
 
 
-def _grid_rows(flt: DashboardFilter) -> list[tuple]:
+def _grid_rows(flt: DashboardFilter) -> list:
     """The grouped roll-up rows of ``grid``: (bucket or unit id, period end, *GRID_COLUMNS) each. For a unit
-    not merged away, from SQL compiled once per number of forms (``compiled.sql_for``), as plain tuples."""
+    not merged away, from SQL compiled once per number of forms (``compiled.sql_for``), as plain lists."""
     group = "bucket" if flt.merged_away else "unit_id"
     if flt.merged_away:
         return list(_grid_queryset(flt).values_list(group, "period_end", *GRID_COLUMNS))
