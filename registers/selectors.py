@@ -30,6 +30,7 @@ from registers.models import (
     VillageCharter,
 )
 from reports import periods
+from reports.selectors import compiled
 from units.models import Unit
 
 ONE_DECIMAL = Decimal("0.1")
@@ -156,10 +157,9 @@ def _filters_key(binding: IndicatorBinding) -> str:
     return json.dumps(binding.filters or {}, sort_keys=True)
 
 
-def _grouped_query(slug: str, group, unit: Unit, start, end):
-    """One register's rows of ``unit``'s subtree and start…end grouped by their unit's path, with each
-    binding's aggregate and, per set of filters, a count of the rows it keeps: the aggregates' names, the
-    filters' count names, and the query."""
+def _grouped_aggregates(group) -> tuple[dict, dict]:
+    """Each binding's aggregate and, per set of filters, a count of the rows it keeps (by name), and the
+    filters' count names."""
     aggregates, kept = {}, {}
     for b in group:
         aggregates.update(_aggregates(b, f"b{b.indicator_id}"))
@@ -167,64 +167,48 @@ def _grouped_query(slug: str, group, unit: Unit, start, end):
         if key not in kept:
             kept[key] = f"n{len(kept)}"
             aggregates[kept[key]] = Count("id", filter=_q(b.filters))
-    qs = (
+    return aggregates, kept
+
+
+def _grouped_queryset(slug: str, aggregates: dict, unit, start, end):
+    """One register's rows of ``unit``'s subtree and start…end grouped by their unit's path, with ``aggregates``."""
+    return (
         _records(registry.REGISTERS[slug].model, unit, start, end)
         .order_by()
         .values("unit__path")
         .annotate(**aggregates)
         .values_list("unit__path", *aggregates)
     )
-    return list(aggregates), kept, qs.query.sql_with_params()
-
-
-# The grouped query of a register and a set of bindings, compiled once per process with stand-ins for the
-# unit's path and the two dates, and each later request's values put in their places: the ORM took longer to
-# build and compile these queries (seven on a national dashboard) than the database took to run them.
-_COMPILED: dict[tuple, tuple | None] = {}
-_STAND_IN_UNIT = SimpleNamespace(path="\x1fqcdc-unit\x1f/")
-_STAND_IN_DATES = (datetime.date(1111, 1, 11), datetime.date(1111, 12, 12))
-_PATH, _START, _END = object(), object(), object()
-
-
-def _compiled(slug: str, group) -> tuple | None:
-    """The names, the filters' count names, the SQL and its parameters with ``_PATH``, ``_START`` and ``_END``
-    where the unit's path pattern and the dates go; None if the stand-ins are not each found once."""
-    names, kept, (sql, params) = _grouped_query(slug, group, _STAND_IN_UNIT, *_STAND_IN_DATES)
-    adapt = connection.ops.adapt_datefield_value
-    places = {
-        connection.ops.prep_for_like_query(_STAND_IN_UNIT.path) + "%": _PATH,
-        adapt(_STAND_IN_DATES[0]): _START,
-        adapt(_STAND_IN_DATES[1]): _END,
-    }
-    plan = [places.get(p, p) if isinstance(p, (str, datetime.date)) else p for p in params]
-    if sorted(sum(p is m for p in plan) for m in (_PATH, _START, _END)) != [1, 1, 1]:
-        return None
-    return names, kept, sql, plan
 
 
 def _grouped(slug: str, group, unit: Unit, start, end):
-    """``_grouped_query``, from the compiled form when both dates are given."""
+    """One register's rows grouped by their unit's path (``_grouped_queryset``): the aggregates' names, the
+    filters' count names, and the query's SQL and parameters. With both dates, the SQL is compiled once per
+    process for the register and the bindings (``compiled.sql_for``): the ORM took longer to build and
+    compile these queries (seven on a national dashboard) than the database took to run them."""
+    aggregates, kept = _grouped_aggregates(group)
     if not (start and end):
-        return _grouped_query(slug, group, unit, start, end)
+        return list(aggregates), kept, _grouped_queryset(slug, aggregates, unit, start, end).query.sql_with_params()
     key = (
-        connection.alias,
+        "registers",
         slug,
         tuple(
             (b.indicator_id, b.measure, b.field, _filters_key(b), json.dumps(b.condition or {}, sort_keys=True))
             for b in group
         ),
     )
-    if key not in _COMPILED:
-        if len(_COMPILED) >= 256:
-            _COMPILED.clear()
-        _COMPILED[key] = _compiled(slug, group)
-    compiled = _COMPILED[key]
-    if compiled is None:
-        return _grouped_query(slug, group, unit, start, end)
-    names, kept, sql, plan = compiled
-    adapt = connection.ops.adapt_datefield_value
-    values = ((_PATH, connection.ops.prep_for_like_query(unit.path) + "%"), (_START, adapt(start)), (_END, adapt(end)))
-    return names, kept, (sql, tuple(next((v for m, v in values if p is m), p) for p in plan))
+
+    def build(path, start, end):
+        return _grouped_queryset(slug, aggregates, SimpleNamespace(path=path), start, end)
+
+    stand_ins = {
+        "path": compiled.stand_in_path(0),
+        "start": compiled.stand_in_date(0),
+        "end": compiled.stand_in_date(1),
+    }
+    values = {"path": unit.path, "start": start, "end": end}
+    sql, params, _names = compiled.sql_for(key, build, stand_ins, values, as_param={"path": compiled.like_prefix})
+    return list(aggregates), kept, (sql, params)
 
 
 def totals_and_gaps(

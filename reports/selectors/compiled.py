@@ -34,12 +34,12 @@ def columns(query) -> list[str]:
     return [*query.extra_select, *query.values_select, *query.annotation_select]
 
 
-def _plan(build: Callable, stand_ins: dict) -> tuple | None:
+def _plan(build: Callable, stand_ins: dict, as_param: dict) -> tuple | None:
     query = build(**stand_ins).query
     sql, params = query.sql_with_params()
     places = {}
     for name, value in stand_ins.items():
-        adapted = _adapted(value)
+        adapted = as_param.get(name, _adapted)(value)
         if adapted in places:
             return None
         places[adapted] = _Slot(name)
@@ -51,26 +51,41 @@ def _plan(build: Callable, stand_ins: dict) -> tuple | None:
     return sql, plan, columns(query)
 
 
-def sql_for(key: tuple, build: Callable, stand_ins: dict, values: dict) -> tuple[str, list, list[str]]:
+def sql_for(
+    key: tuple, build: Callable, stand_ins: dict, values: dict, as_param: dict | None = None
+) -> tuple[str, list, list[str]]:
     """The SQL, the parameters and the column names (``columns``) of ``build(**values).query``, a values
     query, from the form compiled with ``stand_ins`` (the same names as ``values``) once per ``key`` and
-    connection."""
+    connection. ``as_param`` gives, by name, how a value becomes its query parameter when the ORM turns it
+    into something else than itself (a path into the pattern of a prefix match); dates are adapted as the
+    backend adapts them."""
+    as_param = as_param or {}
     full = (connection.alias, connection.vendor, key)
     if full not in _CACHE:
         if len(_CACHE) >= _LIMIT:
             _CACHE.clear()
-        _CACHE[full] = _plan(build, stand_ins)
+        _CACHE[full] = _plan(build, stand_ins, as_param)
     entry = _CACHE[full]
     if entry is None:
         query = build(**values).query
         return (*query.sql_with_params(), columns(query))
     sql, plan, names = entry
-    return sql, [_adapted(values[p.name]) if isinstance(p, _Slot) else p for p in plan], names
+    return sql, [as_param.get(p.name, _adapted)(values[p.name]) if isinstance(p, _Slot) else p for p in plan], names
 
 
 def stand_in_date(n: int) -> datetime.date:
     """The ``n``-th stand-in date: in the year 1111, which no period, due date or filter reaches."""
     return datetime.date(1111, 1, 1) + datetime.timedelta(days=n)
+
+
+def stand_in_path(n: int) -> str:
+    """The ``n``-th stand-in unit path, with control characters no path holds."""
+    return f"\x1fqcdc-unit-{n}\x1f/"
+
+
+def like_prefix(value: str) -> str:
+    """The parameter of a ``startswith`` match on ``value``, as the backend writes it."""
+    return connection.ops.prep_for_like_query(value) + "%"
 
 
 def stand_in_id(n: int) -> int:
