@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports.numbers import average, number, percent
+from reports.numbers import NONE, average, number, percent
 
 SHOWN = 20  # units in the table and the heatmap before "show all"
 OVERDUE_SHOWN = 10  # the oldest overdue reports before "show all" (the Excel file has every one)
@@ -112,8 +112,8 @@ def overdue_tbody(rows) -> SafeString:
             sent = timezone.localtime(o.escalation.sent_at)
             stage = f'{escape(o.escalation.summary)} <span class="text-muted small">{sent:%d/%m/%Y}</span>'
         else:
-            stage = "—"
-        days = "—" if o.days_overdue is None else number(o.days_overdue)
+            stage = NONE
+        days = NONE if o.days_overdue is None else number(o.days_overdue)
         out.append(
             f"<tr><td>{escape(o.unit.name)}</td>"
             f'<td><a href="{o.get_absolute_url()}">{escape(o.form.name)} · {escape(o.period_label)}</a></td>'

@@ -327,10 +327,13 @@ OVERDUE_ORDER = ("due_date", "unit__sort_key", "pk")
 LATE_ORDER = ("-due_date", "unit__sort_key", "pk")
 
 
+def _overdue(flt: DashboardFilter):
+    return Obligation.objects.filter(flt.obligations_q(), overdue_q(flt.today))
+
+
 def overdue_queryset(flt: DashboardFilter):
     """The reports overdue now (never filed, or returned and not refiled), oldest first."""
-    qs = Obligation.objects.filter(flt.obligations_q(), overdue_q(flt.today)).select_related("unit", "form")
-    return qs.order_by(*OVERDUE_ORDER)
+    return _overdue(flt).select_related("unit", "form").order_by(*OVERDUE_ORDER)
 
 
 def _first(qs, order: tuple, limit: int) -> list[Obligation]:
@@ -345,7 +348,7 @@ def oldest_overdue(flt: DashboardFilter, limit: int | None = 50) -> list[Obligat
     """The reports overdue now, oldest first (at most ``limit``; all with None): one query."""
     if limit is None:
         return list(overdue_queryset(flt))
-    return _first(Obligation.objects.filter(flt.obligations_q(), overdue_q(flt.today)), OVERDUE_ORDER, limit)
+    return _first(_overdue(flt), OVERDUE_ORDER, limit)
 
 
 def latest_late_or_returned(flt: DashboardFilter, limit: int = 20) -> list[Obligation]:
