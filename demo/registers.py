@@ -265,7 +265,7 @@ def _align_reports(wards: list[Unit]) -> None:
         new = []
         for b in bindings:
             value = figures[b.indicator_id]
-            raw = selectors.format_figure(value, b.indicator)
+            raw = selectors.format_figure(value)
             row = values.get(b.indicator_id)
             if row is None:
                 new.append(ReportValue(report=report, indicator=b.indicator, raw=raw, value_decimal=Decimal(value)))

@@ -101,9 +101,10 @@ def _q(mapping: dict) -> Q:
     return Q(**(mapping or {}))
 
 
-def _aggregates(binding: IndicatorBinding, key: str) -> dict:
+def _aggregates(binding: IndicatorBinding, key: str, within: Q | None = None) -> dict:
+    """The binding's aggregate (two for a share) named ``key``, of the rows ``within`` keeps too if given."""
     M = IndicatorBinding.Measure
-    where = _q(binding.filters)
+    where = _q(binding.filters) & within if within is not None else _q(binding.filters)
     if binding.measure == M.SUM:
         return {key: Coalesce(Sum(binding.field, filter=where), Value(0), output_field=IntegerField())}
     out = {key: Count("id", filter=where)}
@@ -157,17 +158,35 @@ def _filters_key(binding: IndicatorBinding) -> str:
     return json.dumps(binding.filters or {}, sort_keys=True)
 
 
-def _grouped_aggregates(group) -> tuple[dict, dict]:
-    """Each binding's aggregate and, per set of filters, a count of the rows it keeps (by name), and the
-    filters' count names."""
-    aggregates, kept = {}, {}
-    for b in group:
-        aggregates.update(_aggregates(b, f"b{b.indicator_id}"))
-        key = _filters_key(b)
-        if key not in kept:
-            kept[key] = f"n{len(kept)}"
-            aggregates[kept[key]] = Count("id", filter=_q(b.filters))
-    return aggregates, kept
+def _dates_q(start: datetime.date | None, end: datetime.date | None) -> Q:
+    return Q(**{k: v for k, v in (("date__gte", start), ("date__lte", end)) if v})
+
+
+def _kept_names(spans) -> list[dict[str, str]]:
+    """Per span ``i`` of ``spans`` (bindings, start, end): by set of filters of its bindings, the name of the
+    count of the rows it keeps (``s{i}n{k}``)."""
+    kept = []
+    for group, _start, _end in spans:
+        names: dict[str, str] = {}
+        for b in group:
+            names.setdefault(_filters_key(b), f"s{len(kept)}n{len(names)}")
+        kept.append(names)
+    return kept
+
+
+def _grouped_aggregates(spans) -> dict:
+    """For one register, per (bindings, start, end) of ``spans`` (the span ``i``): each binding's aggregate
+    of the rows of that span (``s{i}b{indicator id}``) and, per set of filters, a count of the rows it keeps
+    (named as ``_kept_names`` names it)."""
+    aggregates = {}
+    for i, ((group, start, end), names) in enumerate(zip(spans, _kept_names(spans), strict=True)):
+        within = _dates_q(start, end)
+        for b in group:
+            aggregates.update(_aggregates(b, f"s{i}b{b.indicator_id}", within))
+            name = names[_filters_key(b)]
+            if name not in aggregates:
+                aggregates[name] = Count("id", filter=_q(b.filters) & within)
+    return aggregates
 
 
 def _grouped_queryset(slug: str, aggregates: dict, unit, start, end):
@@ -181,63 +200,77 @@ def _grouped_queryset(slug: str, aggregates: dict, unit, start, end):
     )
 
 
-def _grouped(slug: str, group, unit: Unit, start, end):
-    """One register's rows grouped by their unit's path (``_grouped_queryset``): the aggregates' names, the
-    filters' count names, and the query's SQL and parameters. With both dates, the SQL is compiled once per
-    process for the register and the bindings (``compiled.sql_for``): the ORM took longer to build and
-    compile these queries (seven on a national dashboard) than the database took to run them."""
-    aggregates, kept = _grouped_aggregates(group)
-    if not (start and end):
+def _grouped(slug: str, spans, unit: Unit):
+    """One register's rows grouped by their unit's path (``_grouped_queryset``) over every span of ``spans``
+    (bindings, start, end), each span's aggregates filtered by its dates: the aggregates' names, the filters'
+    count names per span, and the query's SQL and parameters. One scan of the register whatever the spans; with
+    every date given, the SQL is compiled once per process for the register, the spans and the bindings
+    (``compiled.sql_for``): the ORM took longer to build and compile these queries than the database took to
+    run them, and PostgreSQL longer to plan one part per span than one per register."""
+    kept = _kept_names(spans)
+    starts, ends = [start for _g, start, _e in spans], [end for _g, _s, end in spans]
+    if not (all(starts) and all(ends)):
+        aggregates = _grouped_aggregates(spans)
+        start = None if not all(starts) else min(starts)
+        end = None if not all(ends) else max(ends)
         return list(aggregates), kept, _grouped_queryset(slug, aggregates, unit, start, end).query.sql_with_params()
     key = (
         "registers",
         slug,
         tuple(
-            (b.indicator_id, b.measure, b.field, _filters_key(b), json.dumps(b.condition or {}, sort_keys=True))
-            for b in group
+            tuple(
+                (b.indicator_id, b.measure, b.field, _filters_key(b), json.dumps(b.condition or {}, sort_keys=True))
+                for b in group
+            )
+            for group, _start, _end in spans
         ),
     )
 
-    def build(path, start, end):
-        return _grouped_queryset(slug, aggregates, SimpleNamespace(path=path), start, end)
+    def build(path, start, end, **dates):
+        stood = [(group, dates[f"start{i}"], dates[f"end{i}"]) for i, (group, _s, _e) in enumerate(spans)]
+        return _grouped_queryset(slug, _grouped_aggregates(stood), SimpleNamespace(path=path), start, end)
 
     stand_ins = {
         "path": compiled.stand_in_path(0),
         "start": compiled.stand_in_date(0),
         "end": compiled.stand_in_date(1),
     }
-    values = {"path": unit.path, "start": start, "end": end}
-    sql, params, _names = compiled.sql_for(key, build, stand_ins, values, as_param={"path": compiled.like_prefix})
-    return list(aggregates), kept, (sql, params)
+    values = {"path": unit.path, "start": min(starts), "end": max(ends)}
+    for i in range(len(spans)):
+        stand_ins[f"start{i}"], stand_ins[f"end{i}"] = (
+            compiled.stand_in_date(2 + 2 * i),
+            compiled.stand_in_date(3 + 2 * i),
+        )
+        values[f"start{i}"], values[f"end{i}"] = starts[i], ends[i]
+    sql, params, names = compiled.sql_for(key, build, stand_ins, values, as_param={"path": compiled.like_prefix})
+    return names[1:], kept, (sql, params)  # after the path, the aggregates
 
 
-def totals_and_gaps(
-    bindings, unit: Unit, start, end, candidates=None, counted: bool = False
-) -> tuple[dict[int, Decimal], dict[int, list[int]] | dict[int, int]]:
-    """Each binding's figure (by indicator id) and the ids of the communes and wards of ``unit``'s subtree
-    with no row it counts (``units_without_records``), over start…end; with ``counted``, how many there
-    are instead of their ids.
+def _totals_and_having(spans, unit: Unit):
+    """Per (bindings, start, end) of ``spans``: each binding's figure (by indicator id) over ``unit``'s
+    subtree and that span, and the paths of the units with a row it counts.
 
-    One query, whatever the number of registers, bindings or units: per register used, its rows of the
-    subtree and period grouped by their unit's path, with each binding's aggregate and, per set of filters,
-    the rows it keeps, side by side; the registers' groups follow one another (UNION ALL). The totals are
-    the groups added up (counts and sums add, a share is its two counts added), and the units with a kept
-    row pair with the candidates by path prefix. Plus one query for the candidates unless they are given."""
-    by_register: dict[str, list[IndicatorBinding]] = {}
-    for b in bindings:
-        by_register.setdefault(b.register, []).append(b)
+    One query, whatever the number of spans, registers, bindings or units: per register used, its rows of
+    the subtree grouped by their unit's path, with each binding's aggregate over its span and, per span and
+    set of filters, the rows it keeps, side by side (``_grouped``); the registers' groups follow one another
+    (UNION ALL). The totals are the groups added up (counts and sums add, a share is its two counts added)."""
+    by_register: dict[str, list] = {}
+    for span, (bindings, start, end) in enumerate(spans):
+        mine: dict[str, list[IndicatorBinding]] = {}
+        for b in bindings:
+            mine.setdefault(b.register, []).append(b)
+        for slug, group in mine.items():
+            by_register.setdefault(slug, []).append((span, group, start, end))
+    out = [({}, {}) for _span in spans]
     if not by_register:
-        return {}, {}
-    if candidates is None:
-        candidates = candidate_units(unit)
-    parts, widths = [], []
-    for slug, group in by_register.items():
-        names, kept, part = _grouped(slug, group, unit, start, end)
-        parts.append((group, names, kept, part))
-        widths.append(len(names))
-    width = max(widths)
+        return out
+    parts = []
+    for slug, part_spans in by_register.items():
+        names, kept, part = _grouped(slug, [(group, start, end) for _i, group, start, end in part_spans], unit)
+        parts.append((part_spans, names, kept, part))
+    width = max(len(names) for _s, names, _k, _p in parts)
     sql, params = [], []
-    for index, (_group, names, _kept, (part_sql, part_params)) in enumerate(parts):
+    for index, (_spans, names, _kept, (part_sql, part_params)) in enumerate(parts):
         # Each register's cells at the same positions are counts, sums or nothing: one type (NUMERIC) for all,
         # which PostgreSQL's UNION needs (a bare NULL would be text, a count bigint).
         cells = [f'CAST(r{index}."{name}" AS NUMERIC)' for name in names]
@@ -250,27 +283,31 @@ def totals_and_gaps(
     by_index: dict[int, list] = {}
     for index, path, *cells in rows:
         by_index.setdefault(index, []).append((path, cells))
-    values: dict[int, Decimal] = {}
-    without: dict = {}
-    candidate_paths = frozenset(path for _pk, path in candidates) if counted else None
-    for index, (group, names, kept, _sql) in enumerate(parts):
+    for index, (part_spans, names, kept, _sql) in enumerate(parts):
         sums = dict.fromkeys(names, 0)
-        having = {name: [] for name in kept.values()}
+        counted = {name: [] for span_kept in kept for name in span_kept.values()}
         for path, cells in by_index.get(index, ()):
             for name, cell in zip(names, cells, strict=False):
                 sums[name] += cell or 0
-                if name in having and cell:
-                    having[name].append(path)
-        gaps = {}
-        for name, paths in having.items():
-            if counted:
-                gaps[name] = len(candidate_paths) - len(candidate_paths & _covered(paths))
-            else:
-                gaps[name] = _without(candidates, paths)
-        for b in group:
-            values[b.indicator_id] = _value(b, sums, f"b{b.indicator_id}")
-            without[b.indicator_id] = gaps[kept[_filters_key(b)]]
-    return values, without
+                if name in counted and cell:
+                    counted[name].append(path)
+        for i, (span, group, _start, _end) in enumerate(part_spans):
+            values, having = out[span]
+            for b in group:
+                values[b.indicator_id] = _value(b, sums, f"s{i}b{b.indicator_id}")
+                having[b.indicator_id] = counted[kept[i][_filters_key(b)]]
+    return out
+
+
+def totals_and_gaps(bindings, unit: Unit, start, end) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
+    """Each binding's figure (by indicator id) and the ids of the communes and wards of ``unit``'s subtree
+    with no row it counts (``units_without_records``), over start…end, in their place in the tree: two
+    queries (``_totals_and_having``, then the candidates), whatever the number of registers or units."""
+    [(values, having)] = _totals_and_having([(bindings, start, end)], unit)
+    if not values:
+        return {}, {}
+    candidates = candidate_units(unit)
+    return values, {pk: _without(candidates, paths) for pk, paths in having.items()}
 
 
 def records_link(binding: IndicatorBinding, unit: Unit, start, end) -> str:
@@ -293,12 +330,16 @@ def period_span(form, start: datetime.date, end: datetime.date) -> tuple[datetim
     """The first and last day of data of ``form``'s periods whose last day falls in start…end (the periods a
     dashboard adds up for that range), by the form's own period and cut-off; None if none does, or if the
     form is not periodic."""
-    if not form.period_type:
+    return _span(form.period_type, form.cutoff_day, start, end)
+
+
+def _span(period_type: str, cutoff_day, start: datetime.date, end: datetime.date):
+    if not period_type:
         return None
     spans = [
         (p.start, p.end)
         for year in range(start.year - 1, end.year + 2)
-        for p in periods.periods_of_year(form.period_type, year, form.cutoff_day)
+        for p in periods.periods_of_year(period_type, year, cutoff_day)
         if start <= p.end <= end
     ]
     if not spans:
@@ -310,40 +351,48 @@ def behind_totals(unit: Unit, start: datetime.date, end: datetime.date, totals: 
     """For a dashboard's indicator totals (``key``, ``form_id``, ``code`` each) over periods ending in
     start…end: per key of a bound indicator, the records' figure for the same unit's subtree and the same
     periods, the link to exactly those rows, how many communes and wards have no row they count, and the
-    link listing them. Two queries, then one per register and distinct span of the forms shown."""
+    link listing them. Three queries: the bindings (plain rows), the figures of every form's span
+    (``_totals_and_having``), and the paths of the communes and wards."""
     wanted = {(t["form_id"], t["code"]): t["key"] for t in totals}
     if not wanted:
         return {}
-    bindings = [
-        b
-        for b in IndicatorBinding.objects.filter(indicator__form_id__in={f for f, _c in wanted})
-        .select_related("indicator__form")
+    rows = (
+        IndicatorBinding.objects.filter(indicator__form_id__in={f for f, _c in wanted})
         .order_by("indicator__form_id", "indicator__position")
-        if (b.indicator.form_id, b.indicator.code) in wanted
-    ]
+        .values_list(*_BINDING_FIELDS, "indicator__form_id", "indicator__code", *_FORM_PERIOD)
+    )
     by_span: dict[tuple, list[IndicatorBinding]] = {}
-    spans: dict[int, tuple | None] = {}  # per form: its bindings share its periods
-    for b in bindings:
-        form = b.indicator.form
-        if form.pk not in spans:
-            spans[form.pk] = period_span(form, start, end)
-        if spans[form.pk] is not None:
-            by_span.setdefault(spans[form.pk], []).append(b)
+    keys: dict[int, tuple] = {}  # per indicator: (form id, code)
+    spans_of: dict[int, tuple | None] = {}  # per form: its bindings share its periods
+    for *fields, form_id, code, period_type, cutoff_day in rows:
+        if (form_id, code) not in wanted:
+            continue
+        if form_id not in spans_of:
+            spans_of[form_id] = _span(period_type, cutoff_day, start, end)
+        span = spans_of[form_id]
+        if span is not None:
+            b = IndicatorBinding(**dict(zip(_BINDING_FIELDS, fields, strict=True)))
+            by_span.setdefault(span, []).append(b)
+            keys[b.indicator_id] = (form_id, code)
     if not by_span:
         return {}
-    candidates = candidate_units(unit)
+    spans = list(by_span.items())
+    found = _totals_and_having([(group, first, last) for (first, last), group in spans], unit)
+    with connection.cursor() as cursor:  # thousands of paths: plain tuples
+        cursor.execute(*_candidates(unit).order_by().values_list("path").query.sql_with_params())
+        candidates = frozenset(path for (path,) in cursor.fetchall())
     figures_url = reverse("registers:figures")
     out = {}
-    for (first, last), group in by_span.items():
-        values, gaps = totals_and_gaps(group, unit, first, last, candidates=candidates, counted=True)
+    for ((first, last), group), (values, having) in zip(spans, found, strict=True):
         span = f"{figures_url}?unit={unit.pk}&start={first.isoformat()}&end={last.isoformat()}"
         for b in group:
+            form_id, code = keys[b.indicator_id]
             # Numbers and ISO dates only: nothing in this query needs quoting.
-            missing = f"{span}&form={b.indicator.form_id}&missing={b.indicator_id}#missing-title"
-            out[wanted[(b.indicator.form_id, b.indicator.code)]] = {
-                "figure": format_figure(values[b.indicator_id], b.indicator),
+            missing = f"{span}&form={form_id}&missing={b.indicator_id}#missing-title"
+            out[wanted[(form_id, code)]] = {
+                "figure": format_figure(values[b.indicator_id]),
                 "link": records_link(b, unit, first, last),
-                "without": gaps[b.indicator_id],
+                "without": len(candidates) - len(candidates & _covered(having[b.indicator_id])),
                 "without_link": missing,
                 "start": first,
                 "end": last,
@@ -351,7 +400,13 @@ def behind_totals(unit: Unit, start: datetime.date, end: datetime.date, totals: 
     return out
 
 
-def format_figure(value: Decimal, indicator) -> str:
+# What the figures of a binding need, read as plain rows (a model instance per binding, its indicator and its
+# form took longer to build than the query took to run); and its form's period.
+_BINDING_FIELDS = ("id", "indicator_id", "register", "measure", "field", "filters", "condition")
+_FORM_PERIOD = ("indicator__form__period_type", "indicator__form__cutoff_day")
+
+
+def format_figure(value: Decimal) -> str:
     """As typed in the report: a whole number without decimals, a share with one."""
     if value == value.to_integral_value():
         return str(int(value))
@@ -370,7 +425,7 @@ def bound_rows(obligation, report=None):
     rows = []
     for b in bindings:
         value = figures[b.indicator_id]
-        shown = format_figure(value, b.indicator)
+        shown = format_figure(value)
         saved = reported.get(b.indicator_id)
         differs = (
             saved is not None
@@ -415,7 +470,7 @@ def fill_initial(obligation, report, indicators, initial: dict) -> None:
     for b in bindings:
         if b.indicator_id in overrides or b.indicator_id not in by_id:
             continue
-        initial[by_id[b.indicator_id].field_name] = format_figure(figures[b.indicator_id], by_id[b.indicator_id])
+        initial[by_id[b.indicator_id].field_name] = format_figure(figures[b.indicator_id])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,13 +492,11 @@ def units_without_records(model, unit: Unit, start, end, kinds=None, candidates=
 
 def candidate_units(unit: Unit, kinds=None) -> list[tuple[int, str]]:
     """(id, path) of the open units of ``kinds`` (communes and wards by default) in ``unit``'s subtree."""
-    kinds = kinds or Unit.COMMUNAL_KINDS
-    return list(
-        Unit.objects.subtree(unit)
-        .filter(kind__in=kinds, closed_on__isnull=True)
-        .order_by("path")
-        .values_list("pk", "path")
-    )
+    return list(_candidates(unit, kinds).order_by("path").values_list("pk", "path"))
+
+
+def _candidates(unit: Unit, kinds=None):
+    return Unit.objects.subtree(unit).filter(kind__in=kinds or Unit.COMMUNAL_KINDS, closed_on__isnull=True)
 
 
 def _without(candidates: list[tuple[int, str]], paths) -> list[int]:

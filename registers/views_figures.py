@@ -94,7 +94,7 @@ def figures(request):
                     "binding": b,
                     "indicator": b.indicator,
                     "register": registry.REGISTERS[b.register],
-                    "figure": selectors.format_figure(values[b.indicator_id], b.indicator),
+                    "figure": selectors.format_figure(values[b.indicator_id]),
                     "link": selectors.records_link(b, unit, start, end),
                     "without": len(without),
                 }

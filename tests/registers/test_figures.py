@@ -350,3 +350,31 @@ def test_figures_for_one_unit_and_period_after_another_are_each_their_own(tree, 
             assert values[by_code[code].indicator_id] == expected, (unit.name, start, code)
     assert selectors.totals_and_gaps(bindings, tree["dong_ngan"], *Q2)[0][by_code["DISCLOSURES"].indicator_id] == 0
     assert selectors.totals_and_gaps(bindings, tree["tu_son"], *Q2)[0][by_code["DISCLOSURES"].indicator_id] == 1
+
+
+def test_the_dashboards_totals_of_two_forms_each_count_their_own_periods(tree, spread):
+    """A range of one month (March 2026) shows the quarterly form's figures over its whole quarter and the
+    monthly form's over March alone, side by side from one query: each figure and each count of communes and
+    wards with no row equals plain SQL over its own dates."""
+    quarter, month = form_by_code("qcdc-quarter"), form_by_code("qcdc-month")
+    spans = {quarter.pk: Q1, month.pk: (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))}
+    totals = [
+        {"key": f"{form.pk}:{code}", "form_id": form.pk, "code": code}
+        for form in (quarter, month)
+        for code in EXPECTED_SQL
+    ]
+    province = tree["bac_ninh"]
+    behind = selectors.behind_totals(province, datetime.date(2026, 3, 1), datetime.date(2026, 3, 31), totals)
+    for t in totals:
+        start, end = spans[t["form_id"]]
+        with connection.cursor() as cursor:
+            cursor.execute(EXPECTED_SQL[t["code"]], [province.path + "%", start, end])
+            expected = Decimal(cursor.fetchone()[0] or 0)
+            cursor.execute(NO_ROW_SQL, [province.path + "%", start, end])
+            no_row = cursor.fetchone()[0]
+        got = behind[t["key"]]
+        assert Decimal(got["figure"]) == expected and (got["start"], got["end"]) == (start, end), t["key"]
+        if t["code"] == "DISCLOSURES":
+            assert got["without"] == no_row, t["key"]
+    assert behind[f"{quarter.pk}:DISCLOSURES"]["figure"] == "3" and behind[f"{month.pk}:DISCLOSURES"]["figure"] == "1"
+    assert behind[f"{month.pk}:DISCLOSURES"]["without"] > behind[f"{quarter.pk}:DISCLOSURES"]["without"]
