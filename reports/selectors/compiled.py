@@ -28,15 +28,20 @@ def _adapted(value):
     return value
 
 
-def columns(query) -> list[str]:
-    """The names of a values query's columns in the order its SQL selects them (which is not always the order
-    ``values_list`` names them in: Django reorders the rows after fetching them)."""
-    return [*query.extra_select, *query.values_select, *query.annotation_select]
+def _compiled(query) -> tuple[str, tuple, list[str], dict]:
+    """The SQL and parameters of a values query, its columns' names in the order the SQL selects them
+    (which is not always the order the query names them in: Django reorders the rows after fetching them),
+    and the converters the ORM applies to each column's values (a database's text into a date, its numbers
+    into decimals), by position."""
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    selected = compiler.select[: compiler.col_count]
+    names = [alias for _expression, _sql, alias in selected]
+    return sql, params, names, compiler.get_converters([expression for expression, _sql, _alias in selected])
 
 
 def _plan(build: Callable, stand_ins: dict, as_param: dict) -> tuple | None:
-    query = build(**stand_ins).query
-    sql, params = query.sql_with_params()
+    sql, params, names, converters = _compiled(build(**stand_ins).query)
     places = {}
     for name, value in stand_ins.items():
         adapted = as_param.get(name, _adapted)(value)
@@ -48,18 +53,10 @@ def _plan(build: Callable, stand_ins: dict, as_param: dict) -> tuple | None:
     ]
     if {p.name for p in plan if isinstance(p, _Slot)} != set(stand_ins):
         return None
-    return sql, plan, columns(query)
+    return sql, plan, names, converters
 
 
-def sql_for(
-    key: tuple, build: Callable, stand_ins: dict, values: dict, as_param: dict | None = None
-) -> tuple[str, list, list[str]]:
-    """The SQL, the parameters and the column names (``columns``) of ``build(**values).query``, a values
-    query, from the form compiled with ``stand_ins`` (the same names as ``values``) once per ``key`` and
-    connection. ``as_param`` gives, by name, how a value becomes its query parameter when the ORM turns it
-    into something else than itself (a path into the pattern of a prefix match); dates are adapted as the
-    backend adapts them."""
-    as_param = as_param or {}
+def _entry(key: tuple, build: Callable, stand_ins: dict, values: dict, as_param: dict):
     full = (connection.alias, connection.vendor, key)
     if full not in _CACHE:
         if len(_CACHE) >= _LIMIT:
@@ -67,10 +64,43 @@ def sql_for(
         _CACHE[full] = _plan(build, stand_ins, as_param)
     entry = _CACHE[full]
     if entry is None:
-        query = build(**values).query
-        return (*query.sql_with_params(), columns(query))
-    sql, plan, names = entry
-    return sql, [as_param.get(p.name, _adapted)(values[p.name]) if isinstance(p, _Slot) else p for p in plan], names
+        return _compiled(build(**values).query)
+    sql, plan, names, converters = entry
+    params = [as_param.get(p.name, _adapted)(values[p.name]) if isinstance(p, _Slot) else p for p in plan]
+    return sql, params, names, converters
+
+
+def sql_for(
+    key: tuple, build: Callable, stand_ins: dict, values: dict, as_param: dict | None = None
+) -> tuple[str, list, list[str]]:
+    """The SQL, the parameters and the column names (in the SQL's order) of ``build(**values).query``, a values
+    query, from the form compiled with ``stand_ins`` (the same names as ``values``) once per ``key`` and
+    connection. ``as_param`` gives, by name, how a value becomes its query parameter when the ORM turns it
+    into something else than itself (a path into the pattern of a prefix match); dates are adapted as the
+    backend adapts them."""
+    sql, params, names, _converters = _entry(key, build, stand_ins, values, as_param or {})
+    return sql, params, names
+
+
+def rows_for(key: tuple, build: Callable, stand_ins: dict, values: dict, as_param: dict | None = None) -> list[dict]:
+    """The rows of ``build(**values)``, a values query, as the ORM gives them (one dict per row, its values
+    converted as the ORM converts them), from SQL compiled once per ``key`` (``sql_for``)."""
+    sql, params, names, converters = _entry(key, build, stand_ins, values, as_param or {})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if not converters:
+        return [dict(zip(names, row, strict=True)) for row in fetched]
+    out = []
+    for row in fetched:
+        row = list(row)
+        for position, (functions, expression) in converters.items():
+            value = row[position]
+            for convert in functions:
+                value = convert(value, expression, connection)
+            row[position] = value
+        out.append(dict(zip(names, row, strict=True)))
+    return out
 
 
 def stand_in_date(n: int) -> datetime.date:
@@ -86,6 +116,11 @@ def stand_in_path(n: int) -> str:
 def like_prefix(value: str) -> str:
     """The parameter of a ``startswith`` match on ``value``, as the backend writes it."""
     return connection.ops.prep_for_like_query(value) + "%"
+
+
+def stand_in_text(n: int) -> str:
+    """The ``n``-th stand-in text, with control characters no code or name holds."""
+    return f"\x1fqcdc-text-{n}\x1f"
 
 
 def stand_in_id(n: int) -> int:

@@ -250,9 +250,10 @@ def _grid_rows(flt: DashboardFilter) -> list:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     order = [names.index(n) for n in (group, "period_end", *GRID_COLUMNS)]
+    in_order = order == list(range(len(order)))
     rows = []
     for row in fetched:
-        row = [row[i] for i in order]
+        row = list(row) if in_order else [row[i] for i in order]
         if isinstance(row[1], str):  # SQLite gives the date as text
             row[1] = datetime.date.fromisoformat(row[1])
         rows.append(row)
@@ -268,10 +269,10 @@ def grid(flt: DashboardFilter) -> Grid:
     rows = _grid_rows(flt)
     whole: dict[datetime.date, tuple] = {}
     children: dict[tuple[str, datetime.date], list[tuple]] = {}
-    unit_pk = flt.unit.pk
+    unit_pk, merged_away = flt.unit.pk, flt.merged_away
     for bucket, period_end, *values in rows:
         values = tuple(values)
-        if flt.merged_away:
+        if merged_away:
             children.setdefault((bucket, period_end), []).append(values)
         elif bucket == unit_pk:
             whole[period_end] = values
@@ -365,15 +366,13 @@ def latest_late_or_returned(flt: DashboardFilter, limit: int = 20) -> list[Oblig
     return _first(qs, LATE_ORDER, limit)
 
 
-def directive_progress(flt: DashboardFilter) -> list[dict]:
-    """Per directive with tasks in the subtree due in the range (or given in it, without a deadline): units
-    assigned, tasks reported, on time, overdue. One query."""
+def _directive_progress_query(flt: DashboardFilter):
     from directives.models import Assignment
 
     in_range = Q(deadline__gte=flt.start, deadline__lte=flt.end) | Q(
         deadline__isnull=True, created_at__date__gte=flt.start, created_at__date__lte=flt.end
     )
-    rows = (
+    return (
         Assignment.objects.filter(flt.subtree_q(), in_range)
         .exclude(status=Assignment.Status.CANCELLED)
         .values("directive_id", "directive__symbol", "directive__abstract")
@@ -387,4 +386,24 @@ def directive_progress(flt: DashboardFilter) -> list[dict]:
         )
         .order_by("-overdue", "directive__symbol")
     )
-    return list(rows)
+
+
+def directive_progress(flt: DashboardFilter) -> list[dict]:
+    """Per directive with tasks in the subtree due in the range (or given in it, without a deadline): units
+    assigned, tasks reported, on time, overdue. One query, compiled once per kind of scope
+    (``compiled.rows_for``)."""
+
+    def build(start, end, today, path=flt.unit.path):
+        shape = replace(flt, unit=Unit(pk=flt.unit.pk, path=path, figures_unit_id=flt.unit.figures_unit_id))
+        return _directive_progress_query(replace(shape, start=start, end=end, today=today))
+
+    stand_ins = {
+        "start": compiled.stand_in_date(0),
+        "end": compiled.stand_in_date(1),
+        "today": compiled.stand_in_date(2),
+    }
+    values = {"start": flt.start, "end": flt.end, "today": flt.today}
+    if not flt.whole_tree:  # the one root's query names no path
+        stand_ins["path"], values["path"] = compiled.stand_in_path(0), flt.unit.path
+    key = ("directive progress", flt.whole_tree, flt.merged_away)
+    return compiled.rows_for(key, build, stand_ins, values, as_param={"path": compiled.like_prefix})

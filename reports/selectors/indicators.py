@@ -10,15 +10,17 @@ corrected and a draft's are not final.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Max, Min, Sum
 from django.db.models.functions import TruncMonth
 
 from reports.models import Indicator, IndicatorTally
+from reports.selectors import compiled
 from reports.selectors.figures import tally_scope, with_own_share
 from reports.selectors.filters import DashboardFilter
+from units.models import Unit
 
 AVERAGED = (Indicator.ValueType.PERCENT,)
 COUNTED = (Indicator.ValueType.INTEGER, Indicator.ValueType.DECIMAL, Indicator.ValueType.PERCENT)
@@ -62,10 +64,36 @@ def key_of(form_id: int, code: str) -> str:
     return f"{form_id}:{code}"
 
 
-def indicator_totals(flt: DashboardFilter) -> list[dict]:
-    """Per form and indicator: form id and name, code, label, unit, value type, ``value`` (sum or average),
-    ``reports`` counted, ``key``. One query, ordered by form then by the indicator's place in it."""
-    rows = (
+def _rows(flt: DashboardFilter, name: str, build, **more) -> list[dict]:
+    """The rows of ``build(flt, **more)``, a values query: for a unit not merged away, from SQL compiled once
+    per shape and number of forms (``compiled.rows_for``), with the filter's dates, unit, forms and ``more``
+    (ids and texts) put in their places; the ORM took as long to compile these queries as the database to
+    run them."""
+    if flt.merged_away:
+        return list(build(flt, **more))
+    forms = {f"form_{i}": form_id for i, form_id in enumerate(flt.form_ids)}
+    values = {"start": flt.start, "end": flt.end, "unit_id": flt.unit.pk, **forms, **more}
+    stand_ins = {
+        "start": compiled.stand_in_date(0),
+        "end": compiled.stand_in_date(1),
+        "unit_id": compiled.stand_in_id(0),
+        **{key: compiled.stand_in_id(1 + i) for i, key in enumerate(forms)},
+        **{
+            key: compiled.stand_in_text(i) if isinstance(value, str) else compiled.stand_in_id(100 + i)
+            for i, (key, value) in enumerate(more.items())
+        },
+    }
+
+    def shaped(start, end, unit_id, **rest):
+        form_ids = [rest.pop(key) for key in forms]
+        shape = replace(flt, unit=Unit(pk=unit_id), start=start, end=end, form_ids=form_ids)
+        return build(shape, **rest)
+
+    return compiled.rows_for((name, len(forms)), shaped, stand_ins, values)
+
+
+def _totals_query(flt: DashboardFilter):
+    return (
         _tallies(flt, children=False)
         .values("indicator__form_id", "indicator__code", "indicator__value_type")
         .annotate(
@@ -78,6 +106,12 @@ def indicator_totals(flt: DashboardFilter) -> list[dict]:
         )
         .order_by("form_name", "indicator__form_id", "position", "indicator__code")
     )
+
+
+def indicator_totals(flt: DashboardFilter) -> list[dict]:
+    """Per form and indicator: form id and name, code, label, unit, value type, ``value`` (sum or average),
+    ``reports`` counted, ``key``. One query, ordered by form then by the indicator's place in it."""
+    rows = _rows(flt, "indicator totals", _totals_query)
     out = []
     for row in rows:
         value_type = row["indicator__value_type"]
@@ -102,33 +136,43 @@ def _one(flt: DashboardFilter, form_id: int, code: str, children: bool):
     return _tallies(flt, children).filter(indicator__form_id=form_id, indicator__code=code)
 
 
-def indicator_detail(
-    flt: DashboardFilter, form_id: int, code: str
-) -> tuple[dict[str, dict], dict[datetime.date, dict]]:
-    """One indicator of one form by child bucket (bucket -> {value, reports}) and by the month its periods
-    end in (month -> {value, reports}): one query over the roll-up rows of the unit and its children, by
-    unit and month; the unit's own rows give the months, its children's the buckets."""
+def _detail_query(flt: DashboardFilter, form_id: int, code: str):
     group = "bucket" if flt.merged_away else "unit_id"
-    rows = (
+    return (
         _one(flt, form_id, code, children=True)
         .annotate(month=TruncMonth("period_end"))
         .values(group, "month", "indicator__value_type")
         .annotate(total=Sum("total"), reports=Sum("count"))
         .order_by()
     )
-    wholes: dict[datetime.date, _Sum] = {}
-    parts: dict[str, _Sum] = {}
+
+
+def indicator_detail(
+    flt: DashboardFilter, form_id: int, code: str
+) -> tuple[dict[str, dict], dict[datetime.date, dict]]:
+    """One indicator of one form by child bucket (bucket -> {value, reports}) and by the month its periods
+    end in (month -> {value, reports}): one query over the roll-up rows of the unit and its children, by
+    unit and month; the unit's own rows give the months, its children's the buckets."""
+    rows = _rows(flt, "indicator detail", _detail_query, form_id=form_id, code=code)
+    # Added up as [total, count] pairs: a national detail reads a row per province and month.
+    months: dict[datetime.date, list] = {}
+    buckets: dict[str, list] = {}
     value_type = None
+    merged_away, unit_pk = flt.merged_away, flt.unit.pk
     for r in rows:
         value_type = r["indicator__value_type"]
         month = r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"]
-        part = _Sum(r["total"], r["reports"])
-        if flt.merged_away or r["unit_id"] == flt.unit.pk:
-            wholes[month] = wholes[month] + part if month in wholes else part
-        if flt.merged_away or r["unit_id"] != flt.unit.pk:
-            bucket = r["bucket"] if flt.merged_away else str(r["unit_id"])
-            parts[bucket] = parts[bucket] + part if bucket in parts else part
-    children = {(bucket, None): s for bucket, s in parts.items()}
+        total, count = r["total"], r["reports"]
+        if merged_away or r["unit_id"] == unit_pk:
+            pair = months.setdefault(month, [0, 0])
+            pair[0] += total
+            pair[1] += count
+        if merged_away or r["unit_id"] != unit_pk:
+            pair = buckets.setdefault(r["bucket"] if merged_away else str(r["unit_id"]), [0, 0])
+            pair[0] += total
+            pair[1] += count
+    wholes = {month: _Sum(*pair) for month, pair in months.items()}
+    children = {(bucket, None): _Sum(*pair) for bucket, pair in buckets.items()}
     whole = {}
     if wholes and not flt.merged_away:
         whole[None] = _Sum(sum((s.total for s in wholes.values()), Decimal(0)), sum(s.count for s in wholes.values()))

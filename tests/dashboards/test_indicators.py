@@ -88,3 +88,59 @@ def test_the_page_the_workbook_and_the_api_never_add_overlapping_forms(client, t
     api = client.get(f"/api/v1/units/{bn}/figures/", {"start": "2025-01-01", "end": "2026-12-31"}).json()
     meetings = {r["form"]: r["value"] for r in api["indicators"] if r["code"] == "MEETINGS"}
     assert meetings == {history["form"].pk: 8, monthly.pk: 8}
+
+
+def _sql_by_month(form_id: int, code: str, path: str, start, end) -> dict[datetime.date, tuple[int, int]]:
+    """Per month the periods end in: the filed reports' values of one indicator of one form in the subtree
+    at ``path`` over periods ending start…end, summed, and how many reports, in plain SQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT o.period_end, SUM(v.value_decimal), COUNT(*) FROM reports_reportvalue v
+            JOIN reports_indicator i ON i.id = v.indicator_id
+            JOIN reports_report r ON r.id = v.report_id
+            JOIN reports_obligation o ON o.id = r.obligation_id
+            JOIN units_unit u ON u.id = o.unit_id
+            WHERE i.form_id = %s AND i.code = %s AND r.status IN ('submitted', 'resubmitted', 'accepted')
+              AND u.path LIKE %s AND o.period_end BETWEEN %s AND %s AND v.value_decimal IS NOT NULL
+            GROUP BY o.period_end
+            """,
+            [form_id, code, path + "%", start, end],
+        )
+        out: dict[datetime.date, list[int]] = {}
+        for period_end, total, count in cursor.fetchall():
+            if isinstance(period_end, str):
+                period_end = datetime.date.fromisoformat(period_end)
+            pair = out.setdefault(period_end.replace(day=1), [0, 0])
+            pair[0] += int(total)
+            pair[1] += count
+        return {month: tuple(pair) for month, pair in out.items()}
+
+
+def test_totals_and_details_asked_one_after_another_are_each_their_own(tree, history, monthly):
+    """The indicator queries are compiled once and reused: each unit, range and choice of forms asked in turn
+    gets the totals and the months of its own reports (plain SQL), not those asked before."""
+    quarterly = history["form"]
+    asked = [
+        (tree["bac_ninh"], RANGE_START, RANGE_END, []),
+        (tree["dong_ngan"], datetime.date(2026, 4, 1), datetime.date(2026, 5, 31), []),
+        (tree["bac_ninh"], RANGE_START, RANGE_END, [monthly.pk]),
+        (tree["tu_son"], RANGE_START, RANGE_END, [quarterly.pk, monthly.pk]),
+        (tree["dong_ngan"], datetime.date(2026, 6, 1), datetime.date(2026, 6, 30), [quarterly.pk]),
+    ]
+    seen = set()
+    for unit, start, end, forms in asked * 2:
+        flt = selectors.dashboard_filter(unit, start=start, end=end, form_ids=forms, today=TODAY)
+        rows = {(r["form_id"], r["code"]): r for r in selectors.indicator_totals(flt)}
+        for form in (quarterly, monthly):
+            months = _sql_by_month(form.pk, "MEETINGS", unit.path, start, end) if not forms or form.pk in forms else {}
+            total, count = sum(t for t, _c in months.values()), sum(c for _t, c in months.values())
+            if count:
+                row = rows[(form.pk, "MEETINGS")]
+                assert (row["value"], row["reports"]) == (total, count), (unit.name, start, form.code)
+                seen.add((total, count))
+            else:
+                assert (form.pk, "MEETINGS") not in rows, (unit.name, start, form.code)
+            _by_child, by_month = selectors.indicator_detail(flt, form.pk, "MEETINGS")
+            assert {m: (v["value"], v["reports"]) for m, v in by_month.items()} == months, (unit.name, start)
+    assert len(seen) > 2  # the cases differ from one another
