@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -41,15 +41,19 @@ class _Candidate:
     pk: int
     opened_on: datetime.date | None
     closed_on: datetime.date | None
+    sort_key: str
 
     def owes(self, end: datetime.date) -> bool:
         """Open on ``end``, the period's last day (the rule of the module's docstring)."""
         return (self.opened_on is None or self.opened_on <= end) and (self.closed_on is None or self.closed_on > end)
 
 
+_CANDIDATE_FIELDS = ("pk", "opened_on", "closed_on", "sort_key")
+
+
 def _candidates(assignment: FormAssignment) -> list[_Candidate]:
     rows = Unit.objects.filter(tree.targets_q(assignment.root, assignment.kinds, assignment.include_root))
-    return [_Candidate(*row) for row in rows.values_list("pk", "opened_on", "closed_on")]
+    return [_Candidate(*row) for row in rows.values_list(*_CANDIDATE_FIELDS)]
 
 
 def obligations_generate(
@@ -83,6 +87,7 @@ def _generate(*, form: ReportForm, year: int, until: datetime.date | None, assig
         form=form, assignment__isnull=True, directive_id=directive_id, period_start__in=[p.start for p in wanted]
     )
     owed = set(existing.values_list("unit_id", "period_start"))
+    sort_keys = {c.pk: c.sort_key for found in candidates.values() for c in found}
     rows = []
     for period in wanted:
         due = periods.due_date(period.end, form.due_working_days)
@@ -94,6 +99,7 @@ def _generate(*, form: ReportForm, year: int, until: datetime.date | None, assig
             Obligation(
                 form=form,
                 unit_id=unit_id,
+                unit_sort_key=sort_keys[unit_id],
                 directive_id=directive_id,
                 year=period.year,
                 period_index=period.index,
@@ -167,7 +173,7 @@ def obligations_sync_assignments(*, today: datetime.date | None = None, assignme
         (Assignment.objects.all() if assignments is None else assignments)
         .filter(report_required=True, status=Assignment.Status.OPEN)
         .exclude(Exists(Obligation.objects.filter(assignment=OuterRef("pk"))))
-        .values_list("pk", "directive_id", "unit_id", "deadline", "created_at")
+        .values_list("pk", "directive_id", "unit_id", "deadline", "created_at", "unit__sort_key")
     )
     pending = list(pending)
     if not pending:
@@ -180,7 +186,7 @@ def obligations_sync_assignments(*, today: datetime.date | None = None, assignme
     }
     default = thematic.filter(code=DEFAULT_THEMATIC_CODE).first()
     rows = []
-    for pk, directive_id, unit_id, deadline, created_at in pending:
+    for pk, directive_id, unit_id, deadline, created_at, sort_key in pending:
         form = by_directive.get(directive_id, default)
         if form is None:
             continue
@@ -191,6 +197,7 @@ def obligations_sync_assignments(*, today: datetime.date | None = None, assignme
             Obligation(
                 form=form,
                 unit_id=unit_id,
+                unit_sort_key=sort_key,
                 assignment_id=pk,
                 year=end.year,
                 period_index=0,
@@ -293,26 +300,25 @@ def obligations_request(
     if not kinds and not include_root:
         raise ValidationError({"kinds": _("Pick at least one kind of unit, or the unit itself.")})
     units = [
-        c.pk
+        c
         for c in (
             _Candidate(*row)
-            for row in Unit.objects.filter(tree.targets_q(root, kinds, include_root)).values_list(
-                "pk", "opened_on", "closed_on"
-            )
+            for row in Unit.objects.filter(tree.targets_q(root, kinds, include_root)).values_list(*_CANDIDATE_FIELDS)
         )
         if c.owes(period_end)
     ]
     rows = [
         Obligation(
             form=form,
-            unit_id=unit_id,
+            unit_id=unit.pk,
+            unit_sort_key=unit.sort_key,
             year=period_end.year,
             period_index=0,
             period_start=period_start,
             period_end=period_end,
             due_date=due_date,
         )
-        for unit_id in units
+        for unit in units
     ]
     existing = Obligation.objects.filter(
         form=form, assignment__isnull=True, directive__isnull=True, period_start=period_start
@@ -396,3 +402,19 @@ def obligations_follow_unit(*, actor: User | None, unit_ids: Iterable[int]) -> i
             },
         )
     return len(rows)
+
+
+def obligations_follow_sort_keys(*, unit_ids: Iterable[int] | None = None, **_signal) -> int:
+    """Copy the units' sort keys onto their obligations where they differ (``Obligation.unit_sort_key``),
+    for ``unit_ids`` (every unit if None): one UPDATE per batch of units. Run when units are renamed
+    (``units.signals.sort_keys_changed``) and by ``rebuild_figures``."""
+    key = Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("sort_key")[:1])
+    if unit_ids is None:
+        return Obligation.objects.exclude(unit_sort_key=key).update(unit_sort_key=key)
+    ids = list(unit_ids)
+    return sum(
+        Obligation.objects.filter(unit_id__in=ids[start : start + BATCH])
+        .exclude(unit_sort_key=key)
+        .update(unit_sort_key=key)
+        for start in range(0, len(ids), BATCH)
+    )

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 from unidecode import unidecode
 
-from units import tree
+from units import signals, tree
 from units.models import Unit, UnitSuccession
 
 REFORM_DATE = datetime.date(2025, 7, 1)
@@ -405,6 +405,7 @@ def _sync_level(
     for start in range(0, len(to_update), BATCH_SIZE):
         batch = to_update[start : start + BATCH_SIZE]
         Unit.objects.bulk_update(batch, [*_SYNCED_FIELDS, "updated_at"])
+        signals.sort_keys_changed.send(sender=Unit, unit_ids=[unit.pk for unit in batch])
         bar.update(len(batch))
     bar.update(len(rows) - len(to_create) - len(to_update))
     result.units_created += len(to_create)

@@ -324,8 +324,9 @@ def child_units(flt: DashboardFilter, by_bucket: dict[str, Figures]) -> list[Chi
     return result
 
 
-OVERDUE_ORDER = ("due_date", "unit__sort_key", "pk")
-LATE_ORDER = ("-due_date", "unit__sort_key", "pk")
+# By due date, then by unit (the copy of its sort key on the obligation, which the lists' indexes hold).
+OVERDUE_ORDER = ("due_date", "unit_sort_key", "pk")
+LATE_ORDER = ("-due_date", "unit_sort_key", "pk")
 
 
 def _overdue(flt: DashboardFilter):
@@ -338,11 +339,9 @@ def overdue_queryset(flt: DashboardFilter):
 
 
 def _first(qs, order: tuple, limit: int) -> list[Obligation]:
-    """The first ``limit`` of ``qs`` in ``order``, with their units and forms: one query, which picks their ids
-    from narrow rows (the id and the unit's place) and reads the whole rows of those alone. Every report of
-    the first due date is read to order them by their units' places, a thousand for a national page."""
-    ids = qs.order_by(*order).values("pk")[:limit]
-    return list(Obligation.objects.filter(pk__in=ids).select_related("unit", "form").order_by(*order))
+    """The first ``limit`` of ``qs`` in ``order``, with their units and forms: one query, read in order from
+    the lists' indexes."""
+    return list(qs.select_related("unit", "form").order_by(*order)[:limit])
 
 
 def oldest_overdue(flt: DashboardFilter, limit: int | None = 50) -> list[Obligation]:
@@ -353,17 +352,8 @@ def oldest_overdue(flt: DashboardFilter, limit: int | None = 50) -> list[Obligat
 
 
 def latest_late_or_returned(flt: DashboardFilter, limit: int = 20) -> list[Obligation]:
-    """The reports filed late or returned for revision, latest first (at most ``limit``): two queries.
-
-    The due date of the ``limit``-th is read first, from the obligations alone, and the list is held to the
-    due dates from it on. Ordered by the units' places too, the list's own query was otherwise planned for
-    every late report of the range, on PostgreSQL with parallel workers that took longer to start than the
-    twenty rows took to read."""
-    qs = Obligation.objects.filter(flt.obligations_q(), late_or_returned_q())
-    edge = list(qs.order_by("-due_date").values_list("due_date", flat=True)[limit - 1 : limit])
-    if edge:
-        qs = qs.filter(due_date__gte=edge[0])
-    return _first(qs, LATE_ORDER, limit)
+    """The reports filed late or returned for revision, latest first (at most ``limit``): one query."""
+    return _first(Obligation.objects.filter(flt.obligations_q(), late_or_returned_q()), LATE_ORDER, limit)
 
 
 def _directive_progress_query(flt: DashboardFilter):

@@ -238,3 +238,31 @@ def test_an_import_that_closes_a_ward_removes_the_reports_it_no_longer_owes():
     assert sorted(owed.values_list("period_index", flat=True)) == [1, 2, 3]  # Q4 went; Q3 was filed
     released = AuditEvent.objects.get(action="obligations.released")
     assert released.unit_id == former.pk and [o["period_end"] for o in released.data["obligations"]] == ["2025-12-31"]
+
+
+def test_an_import_that_repairs_a_name_puts_the_units_reports_back_in_their_place():
+    """The dashboards' lists order reports by their unit's place, copied onto each obligation: a name put
+    right by the import moves its reports back too."""
+    from django.db import connection
+
+    from reports.models import Obligation
+    from tests.reports.conftest import form_by_code
+
+    official_lists.units_import(legacy=True, provinces=["24"])
+    tu_son = unit(CURRENT, "09367")
+    Unit.objects.filter(pk=tu_son.pk).update(name="Phường Từ Sơn (cũ)", sort_key="phuong tu son (cu)")
+    Obligation.objects.create(
+        form=form_by_code("qcdc-thematic"),
+        unit=Unit.objects.get(pk=tu_son.pk),
+        year=2026,
+        period_start=datetime.date(2026, 8, 1),
+        period_end=datetime.date(2026, 8, 31),
+        due_date=datetime.date(2026, 9, 15),
+    )
+    official_lists.units_import(legacy=True, provinces=["24"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT o.unit_sort_key, u.sort_key FROM reports_obligation o JOIN units_unit u ON u.id = o.unit_id"
+        )
+        (copied, own), *_none = cursor.fetchall()
+    assert unit(CURRENT, "09367").name == "Phường Từ Sơn" and copied == own != "phuong tu son (cu)"

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from units import tree
+from units import signals, tree
 from units.querysets import UnitQuerySet
 from units.text import clean_line, name_identity
 
@@ -128,11 +128,21 @@ class Unit(models.Model):
         self.name = clean_line(self.name)
         self.address = clean_line(self.address) if self.address else self.address
         tree.derive_keys(self)
+        renamed = self.pk is not None and self.__dict__.get("_loaded_sort_key") != self.sort_key
         super().save(*args, **kwargs)
         tree.save_place(self)  # a moved unit carries its whole subtree, whoever saved (service or admin)
+        self._loaded_sort_key = self.sort_key
+        if renamed:
+            signals.sort_keys_changed.send(sender=Unit, unit_ids=[self.pk])
 
     def get_absolute_url(self) -> str:
         return reverse("units:unit_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        unit = super().from_db(db, field_names, values)
+        unit._loaded_sort_key = unit.__dict__.get("sort_key")  # None when the query deferred it
+        return unit
 
     def clean(self):
         super().clean()
