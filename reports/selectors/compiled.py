@@ -84,23 +84,19 @@ def sql_for(
 
 def rows_for(key: tuple, build: Callable, stand_ins: dict, values: dict, as_param: dict | None = None) -> list[dict]:
     """The rows of ``build(**values)``, a values query, as the ORM gives them (one dict per row, its values
-    converted as the ORM converts them), from SQL compiled once per ``key`` (``sql_for``)."""
+    converted as the ORM converts them: a database's text into a date, its numbers into decimals), from SQL
+    compiled once per ``key`` (``sql_for``)."""
     sql, params, names, converters = _entry(key, build, stand_ins, values, as_param or {})
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    if not converters:
-        return [dict(zip(names, row, strict=True)) for row in fetched]
-    out = []
-    for row in fetched:
-        row = list(row)
-        for position, (functions, expression) in converters.items():
+        rows = [list(row) for row in cursor.fetchall()]
+    for position, (functions, expression) in converters.items():
+        for row in rows:
             value = row[position]
             for convert in functions:
                 value = convert(value, expression, connection)
             row[position] = value
-        out.append(dict(zip(names, row, strict=True)))
-    return out
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def stand_in_date(n: int) -> datetime.date:

@@ -8,7 +8,7 @@ figures over roll-up rows, the heads' records included; what depends on the day 
 from the due date each row keeps."""
 
 import datetime
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 from django.db import connection
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, StrIndex, Substr
 from reports.models import FigureTally, Obligation
 from reports.models.obligations import late_or_returned_q, overdue_q
 from reports.selectors import compiled
-from reports.selectors.filters import SELF, DashboardFilter
+from reports.selectors.filters import SELF, DashboardFilter, compiled_query
 from units.models import Unit
 
 
@@ -227,28 +227,16 @@ def _grid_queryset(flt: DashboardFilter):
 
 def _grid_rows(flt: DashboardFilter) -> list:
     """The grouped roll-up rows of ``grid``: (bucket or unit id, period end, *GRID_COLUMNS) each. For a unit
-    not merged away, from SQL compiled once per number of forms (``compiled.sql_for``), as plain lists."""
+    not merged away, from SQL compiled once per number of forms (``filters.compiled_query``), as plain lists."""
     group = "bucket" if flt.merged_away else "unit_id"
     if flt.merged_away:
         return list(_grid_queryset(flt).values_list(group, "period_end", *GRID_COLUMNS))
-    forms = {f"form_{i}": form_id for i, form_id in enumerate(flt.form_ids)}
-    values = {"start": flt.start, "end": flt.end, "today": flt.today, "unit_id": flt.unit.pk, **forms}
-    stand_ins = {
-        "start": compiled.stand_in_date(0),
-        "end": compiled.stand_in_date(1),
-        "today": compiled.stand_in_date(2),
-        "unit_id": compiled.stand_in_id(0),
-        **{name: compiled.stand_in_id(1 + i) for i, name in enumerate(forms)},
-    }
-
-    def build(start, end, today, unit_id, **form_ids):
-        shape = replace(flt, unit=Unit(pk=unit_id), start=start, end=end, today=today, form_ids=list(form_ids.values()))
-        return _grid_queryset(shape)
-
-    sql, params, names = compiled.sql_for(("grid", len(forms)), build, stand_ins, values)
+    sql, params, names = compiled.sql_for(**compiled_query(flt, "grid", _grid_queryset, today=True))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
+    # Read without the ORM's converters, which would cast each of a national grid's ten thousand counts to
+    # int again: only the date needs one, on SQLite.
     order = [names.index(n) for n in (group, "period_end", *GRID_COLUMNS)]
     in_order = order == list(range(len(order)))
     rows = []
@@ -381,19 +369,8 @@ def _directive_progress_query(flt: DashboardFilter):
 def directive_progress(flt: DashboardFilter) -> list[dict]:
     """Per directive with tasks in the subtree due in the range (or given in it, without a deadline): units
     assigned, tasks reported, on time, overdue. One query, compiled once per kind of scope
-    (``compiled.rows_for``)."""
-
-    def build(start, end, today, path=flt.unit.path):
-        shape = replace(flt, unit=Unit(pk=flt.unit.pk, path=path, figures_unit_id=flt.unit.figures_unit_id))
-        return _directive_progress_query(replace(shape, start=start, end=end, today=today))
-
-    stand_ins = {
-        "start": compiled.stand_in_date(0),
-        "end": compiled.stand_in_date(1),
-        "today": compiled.stand_in_date(2),
-    }
-    values = {"start": flt.start, "end": flt.end, "today": flt.today}
-    if not flt.whole_tree:  # the one root's query names no path
-        stand_ins["path"], values["path"] = compiled.stand_in_path(0), flt.unit.path
-    key = ("directive progress", flt.whole_tree, flt.merged_away)
-    return compiled.rows_for(key, build, stand_ins, values, as_param={"path": compiled.like_prefix})
+    (``filters.compiled_query``)."""
+    unit = None if flt.whole_tree else "path"  # the one root's query names no unit
+    return compiled.rows_for(
+        **compiled_query(flt, "directive progress", _directive_progress_query, today=True, unit=unit, forms=False)
+    )

@@ -4,11 +4,13 @@ some forms, as of a day."""
 
 import calendar
 import datetime
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from reports.selectors import compiled
 from units.models import Unit
 
 SELF = ""  # the bucket of the dashboard unit's own obligations
@@ -105,3 +107,59 @@ def dashboard_filter(
         and unit.figures_unit_id is None
         and not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists(),
     )
+
+
+def compiled_query(
+    flt: DashboardFilter,
+    name: str,
+    build: Callable,
+    *,
+    today: bool = False,
+    unit: str | None = "id",
+    forms: bool = True,
+    **more,
+) -> dict:
+    """The arguments of ``compiled.fetch`` and ``compiled.rows_for`` for ``build(filter, **more)``, a values
+    query of a dashboard filter, compiled once per process for every filter of the same shape.
+
+    The query names which parts of the filter it reads, each a stand-in in the compiled SQL with this
+    filter's value put in its place: always the dates; ``today``; the unit by its ``"id"`` or its
+    ``"path"`` (or neither: None); the forms chosen (``forms``); and ``more``, ids or texts. What it does
+    not read is given as nothing (no id, no path, no forms), never as this filter's own, which the compiled
+    SQL would keep for every filter after it. The shape (``name``, the number of forms, whether the unit is
+    the one root or merged away) keys the compiled SQL."""
+    chosen = {f"form_{i}": form_id for i, form_id in enumerate(flt.form_ids)} if forms else {}
+    stand_ins = {"start": compiled.stand_in_date(0), "end": compiled.stand_in_date(1)}
+    values = {"start": flt.start, "end": flt.end}
+    if today:
+        stand_ins["today"], values["today"] = compiled.stand_in_date(2), flt.today
+    if unit == "id":
+        stand_ins["unit_id"], values["unit_id"] = compiled.stand_in_id(0), flt.unit.pk
+    elif unit == "path":
+        stand_ins["path"], values["path"] = compiled.stand_in_path(0), flt.unit.path
+    for i, (key, form_id) in enumerate(chosen.items()):
+        stand_ins[key], values[key] = compiled.stand_in_id(1 + i), form_id
+    for i, (key, value) in enumerate(more.items()):
+        stand_ins[key] = compiled.stand_in_text(i) if isinstance(value, str) else compiled.stand_in_id(1000 + i)
+        values[key] = value
+
+    def shaped(**given):
+        stood = Unit(pk=given.pop("unit_id", None), path=given.pop("path", None))
+        stood.figures_unit_id = flt.unit.figures_unit_id
+        shape = replace(
+            flt,
+            unit=stood,
+            start=given.pop("start"),
+            end=given.pop("end"),
+            today=given.pop("today", flt.today),
+            form_ids=[given.pop(key) for key in chosen],
+        )
+        return build(shape, **given)
+
+    return {
+        "key": (name, len(chosen), flt.whole_tree, flt.merged_away),
+        "build": shaped,
+        "stand_ins": stand_ins,
+        "values": values,
+        "as_param": {"path": compiled.like_prefix} if unit == "path" else None,
+    }

@@ -10,7 +10,7 @@ corrected and a draft's are not final.
 """
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Max, Min, Sum
@@ -19,8 +19,7 @@ from django.db.models.functions import TruncMonth
 from reports.models import Indicator, IndicatorTally
 from reports.selectors import compiled
 from reports.selectors.figures import tally_scope, with_own_share
-from reports.selectors.filters import DashboardFilter
-from units.models import Unit
+from reports.selectors.filters import DashboardFilter, compiled_query
 
 AVERAGED = (Indicator.ValueType.PERCENT,)
 COUNTED = (Indicator.ValueType.INTEGER, Indicator.ValueType.DECIMAL, Indicator.ValueType.PERCENT)
@@ -66,30 +65,11 @@ def key_of(form_id: int, code: str) -> str:
 
 def _rows(flt: DashboardFilter, name: str, build, **more) -> list[dict]:
     """The rows of ``build(flt, **more)``, a values query: for a unit not merged away, from SQL compiled once
-    per shape and number of forms (``compiled.rows_for``), with the filter's dates, unit, forms and ``more``
-    (ids and texts) put in their places; the ORM took as long to compile these queries as the database to
-    run them."""
+    per shape and number of forms (``filters.compiled_query``); the ORM took as long to compile these
+    queries as the database to run them."""
     if flt.merged_away:
         return list(build(flt, **more))
-    forms = {f"form_{i}": form_id for i, form_id in enumerate(flt.form_ids)}
-    values = {"start": flt.start, "end": flt.end, "unit_id": flt.unit.pk, **forms, **more}
-    stand_ins = {
-        "start": compiled.stand_in_date(0),
-        "end": compiled.stand_in_date(1),
-        "unit_id": compiled.stand_in_id(0),
-        **{key: compiled.stand_in_id(1 + i) for i, key in enumerate(forms)},
-        **{
-            key: compiled.stand_in_text(i) if isinstance(value, str) else compiled.stand_in_id(100 + i)
-            for i, (key, value) in enumerate(more.items())
-        },
-    }
-
-    def shaped(start, end, unit_id, **rest):
-        form_ids = [rest.pop(key) for key in forms]
-        shape = replace(flt, unit=Unit(pk=unit_id), start=start, end=end, form_ids=form_ids)
-        return build(shape, **rest)
-
-    return compiled.rows_for((name, len(forms)), shaped, stand_ins, values)
+    return compiled.rows_for(**compiled_query(flt, name, build, **more))
 
 
 def _totals_query(flt: DashboardFilter):
