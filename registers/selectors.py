@@ -382,6 +382,9 @@ def behind_totals(unit: Unit, start: datetime.date, end: datetime.date, totals: 
         cursor.execute(*_candidates(unit).order_by().values_list("path").query.sql_with_params())
         candidates = frozenset(path for (path,) in cursor.fetchall())
     figures_url = reverse("registers:figures")
+    # Units with no row, by the list of paths with one: the bindings of a span and register that keep the same
+    # rows share their list (``_totals_and_having``), and each list is paired with the candidates once.
+    without: dict[int, int] = {}
     out = {}
     for ((first, last), group), (values, having) in zip(spans, found, strict=True):
         span = f"{figures_url}?unit={unit.pk}&start={first.isoformat()}&end={last.isoformat()}"
@@ -389,10 +392,13 @@ def behind_totals(unit: Unit, start: datetime.date, end: datetime.date, totals: 
             form_id, code = keys[b.indicator_id]
             # Numbers and ISO dates only: nothing in this query needs quoting.
             missing = f"{span}&form={form_id}&missing={b.indicator_id}#missing-title"
+            paths = having[b.indicator_id]
+            if id(paths) not in without:
+                without[id(paths)] = len(candidates) - len(candidates & _covered(paths))
             out[wanted[(form_id, code)]] = {
                 "figure": format_figure(values[b.indicator_id]),
                 "link": records_link(b, unit, first, last),
-                "without": len(candidates) - len(candidates & _covered(having[b.indicator_id])),
+                "without": without[id(paths)],
                 "without_link": missing,
                 "start": first,
                 "end": last,
