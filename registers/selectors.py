@@ -349,7 +349,7 @@ def _span(period_type: str, cutoff_day, start: datetime.date, end: datetime.date
 
 def behind_totals(unit: Unit, start: datetime.date, end: datetime.date, totals: list[dict]) -> dict[str, dict]:
     """For a dashboard's indicator totals (``key``, ``form_id``, ``code`` each) over periods ending in
-    start…end: per key of a bound indicator, the records' figure for the same unit's subtree and the same
+    start…end: per key of a bound indicator, the records' figure (``value``) for the same unit's subtree and the same
     periods, the link to exactly those rows, how many communes and wards have no row they count, and the
     link listing them. Three queries: the bindings (plain rows), the figures of every form's span
     (``_totals_and_having``), and the paths of the communes and wards."""
@@ -396,7 +396,7 @@ def behind_totals(unit: Unit, start: datetime.date, end: datetime.date, totals: 
             if id(paths) not in without:
                 without[id(paths)] = len(candidates) - len(candidates & _covered(paths))
             out[wanted[(form_id, code)]] = {
-                "figure": format_figure(values[b.indicator_id]),
+                "value": values[b.indicator_id],
                 "link": records_link(b, unit, first, last),
                 "without": without[id(paths)],
                 "without_link": missing,

@@ -87,9 +87,7 @@ def _behind_cell(b: dict | None, code: str) -> str:
     if not b:
         return ""
     title = _("The rows of %(a)s–%(z)s") % {"a": f"{b['start']:%d/%m/%Y}", "z": f"{b['end']:%d/%m/%Y}"}
-    cell = (
-        f'<a href="{escape(b["link"])}" data-testid="behind-{code}" title="{escape(title)}">{escape(b["figure"])}</a>'
-    )
+    cell = f'<a href="{escape(b["link"])}" data-testid="behind-{code}" title="{escape(title)}">{number(b["value"])}</a>'
     if b["without"]:
         n = b["without"]
         text = ngettext("%(n)s unit with no record", "%(n)s units with no record", n) % {"n": n}

@@ -106,3 +106,25 @@ def test_the_digest_e_mail_groups_thousands_too():
     }
     assert "Tỉnh Bắc Ninh: 1.386 (" in render_to_string("reports/email/digest.txt", context)
     assert "<strong>1.386</strong>" in render_to_string("reports/email/digest.html", context)
+
+
+@pytest.mark.parametrize(("value", "text"), [("4419", "4.419"), ("12.5", "12,5"), ("3", "3")])
+def test_the_records_figure_beside_a_total_is_written_as_the_total_is(value, text):
+    """The registers' figure beside a reported total (110.224) reads 4.419, not 4419; a share 12,5."""
+    from decimal import Decimal
+
+    from reports.dashboards import html
+
+    behind = {
+        "value": Decimal(value),
+        "link": "/registers/disclosures/",
+        "without": 0,
+        "without_link": "",
+        "start": datetime.date(2026, 1, 1),
+        "end": datetime.date(2026, 6, 30),
+    }
+    cell = html.indicators_tbody(
+        [{"key": "1:X", "code": "X", "label": "X", "value": 1, "reports": 1}], {"1:X": behind}, query=""
+    )
+    link = cell[cell.index('data-testid="behind-X"') :]
+    assert link[link.index(">") + 1 : link.index("</a>")] == text

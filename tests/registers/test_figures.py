@@ -373,8 +373,8 @@ def test_the_dashboards_totals_of_two_forms_each_count_their_own_periods(tree, s
             cursor.execute(NO_ROW_SQL, [province.path + "%", start, end])
             no_row = cursor.fetchone()[0]
         got = behind[t["key"]]
-        assert Decimal(got["figure"]) == expected and (got["start"], got["end"]) == (start, end), t["key"]
+        assert got["value"] == expected and (got["start"], got["end"]) == (start, end), t["key"]
         if t["code"] == "DISCLOSURES":
             assert got["without"] == no_row, t["key"]
-    assert behind[f"{quarter.pk}:DISCLOSURES"]["figure"] == "3" and behind[f"{month.pk}:DISCLOSURES"]["figure"] == "1"
+    assert behind[f"{quarter.pk}:DISCLOSURES"]["value"] == 3 and behind[f"{month.pk}:DISCLOSURES"]["value"] == 1
     assert behind[f"{month.pk}:DISCLOSURES"]["without"] > behind[f"{quarter.pk}:DISCLOSURES"]["without"]
