@@ -31,7 +31,7 @@ class DirectiveQuerySet(models.QuerySet):
         assigned = Assignment.objects.filter(scope.in_scope_q(user, "unit__path"), directive=OuterRef("pk")).exclude(
             status=Assignment.Status.CANCELLED
         )
-        cascaded = Q(owner_unit_id__in=tree.ids_on_paths(paths)) & ~Q(status=model.Status.DRAFT)
+        cascaded = Q(owner_unit_id__in=sorted(tree.ids_on_paths(paths))) & ~Q(status=model.Status.DRAFT)
         ordinary = Q(confidentiality=model.Confidentiality.NORMAL) & (
             scope.in_scope_q(user, "owner_unit__path") | cascaded
         )

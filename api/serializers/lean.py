@@ -140,7 +140,7 @@ REPORT_COLUMNS = (
 
 def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dict, dict]:
     """Of the forms of a page: each one's reference, sections (pk, title) and figures (pk, code), in the
-    forms' order; each report's values by figure (raw, number, text); the display name of each user who
+    forms' order; each report's values by figure (raw, number as text, text); the display name of each user who
     changed or approved one: one query.
 
     The page's own query then joins neither the forms nor the users (with their people): fewer tables
@@ -205,7 +205,7 @@ def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dic
         if kind == 2:
             for convert in converters:
                 number_value = convert(number_value, number, connection)
-            typed[owner][pk] = (first, number_value, second)
+            typed[owner][pk] = (first, None if number_value is None else str(number_value), second)
         elif kind == 3:
             refs[owner] = {"id": owner, "code": first, "name": second, "kind": third, "period_type": fourth}
         elif kind == 4:
@@ -216,6 +216,9 @@ def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dic
         for form_id, items in per_form.items():
             per_form[form_id] = [(pk, title) for _position, pk, title in sorted(items)]
     return refs, parts[0], parts[1], typed, names
+
+
+NO_VALUE = ("", None, "")  # a figure the report has no value for
 
 
 def report_rows(rows: list[dict]) -> list[dict]:
@@ -235,18 +238,11 @@ def report_rows(rows: list[dict]) -> list[dict]:
     for r in rows:
         form_id, narrative, own = r[f"{OB}form_id"], r["narrative"] or {}, typed[r["id"]]
         form = forms[form_id]
-        figures = []
-        for pk, code in indicators[form_id]:
-            raw, number, text = own.get(pk, ("", None, ""))
-            figures.append(
-                {
-                    "indicator": pk,
-                    "code": code,
-                    "raw": raw,
-                    "number": None if number is None else str(number),
-                    "text": text,
-                }
-            )
+        figures = [
+            {"indicator": pk, "code": code, "raw": raw, "number": number, "text": text}
+            for pk, code in indicators[form_id]
+            for raw, number, text in (own.get(pk, NO_VALUE),)
+        ]
         out.append(
             {
                 "id": r["id"],

@@ -14,9 +14,10 @@ from rest_framework.response import Response
 from api.schema import LIST, READ_ONE, WRITE, errors
 from api.serializers import lean
 from api.serializers import reports as s
-from api.views.base import ApiViewSet, of_unit
+from api.views.base import ApiViewSet, Shaped, of_given_unit, unit_named
 from reports import services
 from reports.models import Indicator, IndicatorRule, Obligation, Report, ReportEvent, ReportForm, ReportVersion
+from units import permissions
 
 CONFLICT = OpenApiResponse(
     s.ConflictSerializer, description="Someone saved the draft since this revision; `current` is their version."
@@ -153,9 +154,22 @@ class ObligationViewSet(ApiViewSet):
     def list(self, request):
         f = self.filters(s.ObligationFilterSerializer)
         today = timezone.localdate()
-        qs = self.get_queryset()
-        qs = of_unit(qs, f).listed(today=today, form=f.get("form"), year=f.get("year"), status=f.get("status", ""))
-        return self.page_rows(qs, lean.OBLIGATION_COLUMNS, lambda rows: lean.obligation_rows(rows, today))
+        status = f.get("status", "")
+        build_rows = lambda rows: lean.obligation_rows(rows, today)  # noqa: E731
+        unit = unit_named(f)
+        if unit is None:
+            return self.page_rows(Obligation.objects.none(), lean.OBLIGATION_COLUMNS, build_rows)
+        named, paths = unit
+        named.update({key: f[key] for key in ("form", "year") if f.get(key)})
+        if status == "overdue":
+            named["today"] = today
+
+        def build(user, form=None, year=None, today=None, **unit):
+            qs = of_given_unit(Obligation.objects.visible_to(user), **unit)
+            return qs.listed(today=today, form=form, year=year, status=status)
+
+        shaped = Shaped(f"api obligations status={status}", build, request.user, named=named, paths=paths)
+        return self.page_rows(shaped, lean.OBLIGATION_COLUMNS, build_rows)
 
     def retrieve(self, request, pk=None):
         obligation = get_object_or_404(self.get_queryset(), pk=pk)
@@ -218,15 +232,33 @@ class ReportViewSet(ApiViewSet):
 
     def list(self, request):
         f = self.filters(s.ReportFilterSerializer)
-        qs = self.get_queryset()
-        if f["reviewable"]:
-            qs = qs.reviewable_by(request.user)
-        qs = of_unit(qs, f, "obligation__unit")
-        if f.get("form"):
-            qs = qs.filter(obligation__form_id=f["form"])
-        if f.get("status"):
-            qs = qs.filter(status=f["status"])
-        return self.page_rows(qs.in_review_order(), lean.REPORT_COLUMNS, lean.report_rows)
+        unit = unit_named(f)
+        if unit is None:
+            return self.page_rows(Report.objects.none(), lean.REPORT_COLUMNS, lean.report_rows)
+        named, paths = unit
+        named.update({key: f[key] for key in ("form", "status") if f.get(key)})
+
+        def build(user, form=None, status=None, **unit):
+            qs = Report.objects.visible_to(user)
+            if f["reviewable"]:
+                qs = qs.reviewable_by(user)
+            qs = of_given_unit(qs, "obligation__unit", **unit)
+            if form:
+                qs = qs.filter(obligation__form_id=form)
+            if status:
+                qs = qs.filter(status=status)
+            return qs.in_review_order()
+
+        shaped = Shaped(
+            f"api reports reviewable={f['reviewable']}",
+            build,
+            request.user,
+            roles=(None, permissions.MANAGERS) if f["reviewable"] else (None,),
+            named=named,
+            paths=paths,
+        )
+        # Ordered by when each was sent and when it was due: every row is sorted, none is read twice.
+        return self.page_rows(shaped, lean.REPORT_COLUMNS, lean.report_rows, window=True)
 
     def retrieve(self, request, pk=None):
         return Response(report_detail(get_object_or_404(self.get_queryset(), pk=pk)))

@@ -8,10 +8,14 @@ value stands), the query is built for the request's own values as before, so the
 the ORM writes."""
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+
+log = logging.getLogger(__name__)
 
 _CACHE: dict[tuple, tuple | None] = {}
 _LIMIT = 256
@@ -22,7 +26,8 @@ class _Slot:
     name: str
 
 
-def _adapted(value):
+def adapted(value):
+    """``value`` as the query's parameter: a date as the backend writes it, anything else as itself."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return connection.ops.adapt_datefield_value(value)
     return value
@@ -44,10 +49,10 @@ def _plan(build: Callable, stand_ins: dict, as_param: dict) -> tuple | None:
     sql, params, names, converters = _compiled(build(**stand_ins).query)
     places = {}
     for name, value in stand_ins.items():
-        adapted = as_param.get(name, _adapted)(value)
-        if adapted in places:
+        written = as_param.get(name, adapted)(value)
+        if written in places:
             return None
-        places[adapted] = _Slot(name)
+        places[written] = _Slot(name)
     plan = [
         places.get(p, p) if isinstance(p, (str, int, datetime.date)) and not isinstance(p, bool) else p for p in params
     ]
@@ -66,7 +71,7 @@ def _entry(key: tuple, build: Callable, stand_ins: dict, values: dict, as_param:
     if entry is None:
         return _compiled(build(**values).query)
     sql, plan, names, converters = entry
-    params = [as_param.get(p.name, _adapted)(values[p.name]) if isinstance(p, _Slot) else p for p in plan]
+    params = [as_param.get(p.name, adapted)(values[p.name]) if isinstance(p, _Slot) else p for p in plan]
     return sql, params, names, converters
 
 
@@ -87,6 +92,10 @@ def rows_for(key: tuple, build: Callable, stand_ins: dict, values: dict, as_para
     converted as the ORM converts them: a database's text into a date, its numbers into decimals), from SQL
     compiled once per ``key`` (``sql_for``)."""
     sql, params, names, converters = _entry(key, build, stand_ins, values, as_param or {})
+    return _fetch(sql, params, names, converters)
+
+
+def _fetch(sql: str, params: list, names: list[str], converters: dict) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = [list(row) for row in cursor.fetchall()]
@@ -99,9 +108,10 @@ def rows_for(key: tuple, build: Callable, stand_ins: dict, values: dict, as_para
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-def stand_in_date(n: int) -> datetime.date:
-    """The ``n``-th stand-in date: in the year 1111, which no period, due date or filter reaches."""
-    return datetime.date(1111, 1, 1) + datetime.timedelta(days=n)
+def stand_in_date(n: int, family: int = 0) -> datetime.date:
+    """The ``n``-th stand-in date: in the year 1111 (1112 for the second ``family``…), which no period, due
+    date or filter reaches."""
+    return datetime.date(1111 + family, 1, 1) + datetime.timedelta(days=n)
 
 
 def stand_in_path(n: int) -> str:
@@ -114,11 +124,101 @@ def like_prefix(value: str) -> str:
     return connection.ops.prep_for_like_query(value) + "%"
 
 
-def stand_in_text(n: int) -> str:
-    """The ``n``-th stand-in text, with control characters no code or name holds."""
-    return f"\x1fqcdc-text-{n}\x1f"
+def stand_in_text(n: int, family: int = 0) -> str:
+    """The ``n``-th stand-in text (of a ``family``), with control characters no code or name holds."""
+    return f"\x1fqcdc-text-{family}-{n}\x1f" if family else f"\x1fqcdc-text-{n}\x1f"
 
 
-def stand_in_id(n: int) -> int:
-    """The ``n``-th stand-in id: negative, which no row's id is."""
-    return -7_340_000 - n
+def stand_in_id(n: int, family: int = 0) -> int:
+    """The ``n``-th stand-in id (of a ``family``, each a range of its own): negative, which no row's id is."""
+    return -7_340_000 - 100_000 * family - n
+
+
+def stand_in_number(n: int, family: int = 0) -> int:
+    """The ``n``-th stand-in of a small number (a year, an id) of a ``family``: 30,000 and up, which fits
+    every integer column; that a row may hold it does not matter, only that no other parameter does
+    (``checked_rows_for`` tells)."""
+    return 30_000 + 1_000 * family + n
+
+
+@dataclass(frozen=True)
+class _Form:
+    """Where a parameter holds a named value, written by ``adapt`` (as itself, as a prefix pattern…)."""
+
+    name: str
+    adapt: Callable
+
+
+def _checked_plan(build: Callable, families: list[dict], forms: dict) -> tuple | None:
+    """The SQL of ``build`` with the places of its values, or None when they cannot be told apart.
+
+    The query is built twice, with two families of stand-ins: the SQL must be the same, and every parameter
+    either a stand-in of the same name in both (in one of its ``forms``) or the same constant. A value the
+    query turned into something else (a text folded, ids taken out of a path) shows up as a parameter that
+    differs between the two and is no known form: then nothing is compiled, rather than one user's value
+    kept in the SQL for the next."""
+    plans = []
+    for stand_ins in families:
+        try:
+            sql, params, names, converters = _compiled(build(**stand_ins).query)
+        except EmptyResultSet:
+            return None
+        places = {}
+        for name, value in stand_ins.items():
+            for adapt in forms.get(name, (adapted,)):
+                written = adapt(value)
+                if written in places:
+                    return None
+                places[written] = _Form(name, adapt)
+        plan = [
+            places.get(p, p) if isinstance(p, (str, int, datetime.date)) and not isinstance(p, bool) else p
+            for p in params
+        ]
+        plans.append((sql, plan, names, converters))
+    (sql, plan, names, converters), *others = plans
+    for other_sql, other_plan, *_rest in others:
+        if other_sql != sql or len(other_plan) != len(plan):
+            return None
+        for mine, theirs in zip(plan, other_plan, strict=True):
+            if mine != theirs or (not isinstance(mine, _Form) and type(mine) is not type(theirs)):
+                return None
+    return sql, plan, names, converters
+
+
+def checked_rows_for(key: tuple, build: Callable, families: list[dict], values: dict, forms: dict) -> list[dict]:
+    """The rows of ``build(**values)``, a values query, as ``rows_for`` gives them, from SQL compiled once per
+    ``key`` and checked against two ``families`` of stand-ins (``_checked_plan``); ``forms`` gives, by name,
+    every way the query may write that value (as itself and as a prefix pattern, for a path). A query whose
+    values cannot be told apart is built for ``values`` as the ORM builds it, every time."""
+    full = (connection.alias, connection.vendor, "checked", key)
+    if full not in _CACHE:
+        if len(_CACHE) >= _LIMIT:
+            _CACHE.clear()
+        _CACHE[full] = _checked_plan(build, families, forms)
+        if _CACHE[full] is None:
+            log.info("query %r is built by the ORM on every request: its values cannot be told apart", key)
+    entry = _CACHE[full]
+    if entry is None:
+        return list(build(**values))
+    sql, plan, names, converters = entry
+    params = [p.adapt(values[p.name]) if isinstance(p, _Form) else p for p in plan]
+    return _fetch(sql, params, names, converters)
+
+
+def is_compiled(key: tuple) -> bool:
+    """Was ``key``'s query compiled (``checked_rows_for``), rather than built by the ORM on every call?"""
+    return _CACHE.get((connection.alias, connection.vendor, "checked", key)) is not None
+
+
+def planned(prefix: str) -> list[tuple]:
+    """The keys whose query ``checked_rows_for`` compiled, of those whose name starts with ``prefix``."""
+    return [
+        full[3]
+        for full, entry in _CACHE.items()
+        if entry is not None and full[2] == "checked" and str(full[3][0]).startswith(prefix)
+    ]
+
+
+def forget() -> None:
+    """Forget every compiled query: each is compiled again when next asked for."""
+    _CACHE.clear()
