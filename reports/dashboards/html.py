@@ -103,6 +103,19 @@ def overdue_tbody(rows) -> SafeString:
     """The overdue reports: unit, report and period (linked), due date, working days overdue, the head on the
     due date, and the last reminder stage reached."""
     no_head = f'<span class="text-muted">{escape(_("no head recorded"))}</span>'
+    # Each cell names its column, which a phone shows beside it when the rows stack (qcdc.css); the unit
+    # and the report head each block, without their names.
+    unit, report, due, late, head_of, reminders = (
+        escape(label)
+        for label in (
+            _("Unit"),
+            _("Report"),
+            _("Due date"),
+            _("Working days overdue"),
+            _("Head of unit on the due date"),
+            _("Reminders"),
+        )
+    )
     out = []
     for o in rows:
         head = escape(o.head.person.full_name) if o.head else no_head
@@ -113,10 +126,12 @@ def overdue_tbody(rows) -> SafeString:
             stage = NONE
         days = NONE if o.days_overdue is None else number(o.days_overdue)
         out.append(
-            f"<tr><td>{escape(o.unit.name)}</td>"
-            f'<td><a href="{o.get_absolute_url()}">{escape(o.form.name)} · {escape(o.period_label)}</a></td>'
-            f'<td>{o.due_date:%d/%m/%Y}</td><td class="text-end">{days}</td>'
-            f'<td class="head-name">{head}</td><td class="escalation">{stage}</td></tr>'
+            f'<tr><td class="stack-title" data-label="{unit}">{escape(o.unit.name)}</td>'
+            f'<td class="stack-title" data-label="{report}"><a href="{o.get_absolute_url()}">{escape(o.form.name)} ·'
+            f" {escape(o.period_label)}</a></td>"
+            f'<td data-label="{due}">{o.due_date:%d/%m/%Y}</td><td class="text-end" data-label="{late}">{days}</td>'
+            f'<td class="head-name" data-label="{head_of}">{head}</td>'
+            f'<td class="escalation" data-label="{reminders}">{stage}</td></tr>'
         )
     return mark_safe("\n".join(out))  # noqa: S308 (every text above is escaped)
 

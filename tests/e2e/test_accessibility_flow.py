@@ -1,5 +1,5 @@
 """What a ward official meets on a phone: a form with an error opens on the field in error; the dashboard's
-units table keeps the four columns that matter; the head's home opens with what awaits his signature and
+units table keeps the four columns that matter and the overdue reports stack; the head's home opens with what awaits his signature and
 the leader's with his figures; dates are dd/mm/yyyy in a browser set to English."""
 
 import datetime
@@ -63,6 +63,28 @@ def test_the_units_table_keeps_four_columns_on_a_phone(page, live_server, tree, 
     page.click("#units-all-columns")
     assert len(page.evaluate(shown)) == 11
     assert page.get_attribute("#units-all-columns", "aria-pressed") == "true"
+
+
+def test_the_overdue_reports_stack_on_a_phone_each_cell_named(page, live_server, tree, users, history):  # noqa: F811
+    """No sideways scrolling: each overdue report is a block, its due date and days beside their names."""
+    login(page, live_server, "leader_bn")
+    page.goto(f"{live_server.url}/units/{tree['bac_ninh'].pk}/dashboard/")
+    table = page.locator("#overdue-table")
+    assert table.locator("tbody tr").count() == 2
+    fits = "(t) => [t.parentElement.scrollWidth <= t.parentElement.clientWidth, t.getBoundingClientRect().right]"
+    inside, right = table.evaluate(fits)
+    assert inside and right <= 390
+    cells = """(t) => [...t.querySelectorAll('tbody tr:first-child td')].map((td) => [
+        getComputedStyle(td, '::before').content, Math.round(td.getBoundingClientRect().right), td.innerText])"""
+    labels = [(label.strip('"'), right, text) for label, right, text in table.evaluate(cells)]
+    assert [label for label, _right, _text in labels][2:4] == ["Hạn nộp", "Số ngày làm việc quá hạn"]
+    assert all(right <= 390 for _label, right, _text in labels)
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", labels[2][2].strip())  # the due date, whole, on its own line
+    # At a desktop's width the same rows are a table again, with its headings.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.locator("#overdue-table thead th").first.is_visible()
+    widths = table.evaluate("(t) => [...t.querySelectorAll('tbody tr:first-child td')].map((td) => td.offsetTop)")
+    assert len(set(widths)) == 1  # one row: every cell on the same line
 
 
 def test_the_leaders_home_opens_with_his_figures(page, live_server, tree, users, history):  # noqa: F811

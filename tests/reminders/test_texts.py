@@ -64,8 +64,8 @@ def test_the_dashboard_names_the_accountable_head_and_whom_the_escalation_reache
     table = html[html.index('id="overdue-table"') :]
     link = table.index(chain["q1"].get_absolute_url())
     row = table[table.rindex("<tr>", 0, link) : table.index("</tr>", link)]
-    head_cell = row.split('class="head-name">', 1)[1].split("</td>", 1)[0]
-    escalation_cell = row.split('class="escalation">', 1)[1].split("</td>", 1)[0]
+    head_cell = row.split('class="head-name"', 1)[1].split(">", 1)[1].split("</td>", 1)[0]
+    escalation_cell = row.split('class="escalation"', 1)[1].split(">", 1)[1].split("</td>", 1)[0]
     assert "Nguyễn Văn An" in head_cell and "Bùi Văn Mới" not in head_cell
     assert "Escalated to the head of the unit: Bùi Văn Mới" in escalation_cell
     assert "08/04/2026" in escalation_cell
