@@ -19,6 +19,15 @@ log = logging.getLogger(__name__)
 
 _CACHE: dict[tuple, tuple | None] = {}
 _LIMIT = 256
+_MISSING = object()
+
+
+def _remember(full: tuple, entry: tuple | None) -> None:
+    """Keep ``entry``; past the limit, forget the others first. The threads of a worker share the cache:
+    each reads its entry once (``get``), so another's clearing never takes it from under it."""
+    if len(_CACHE) >= _LIMIT:
+        _CACHE.clear()
+    _CACHE[full] = entry
 
 
 @dataclass(frozen=True)
@@ -63,11 +72,10 @@ def _plan(build: Callable, stand_ins: dict, as_param: dict) -> tuple | None:
 
 def _entry(key: tuple, build: Callable, stand_ins: dict, values: dict, as_param: dict):
     full = (connection.alias, connection.vendor, key)
-    if full not in _CACHE:
-        if len(_CACHE) >= _LIMIT:
-            _CACHE.clear()
-        _CACHE[full] = _plan(build, stand_ins, as_param)
-    entry = _CACHE[full]
+    entry = _CACHE.get(full, _MISSING)
+    if entry is _MISSING:
+        entry = _plan(build, stand_ins, as_param)
+        _remember(full, entry)
     if entry is None:
         return _compiled(build(**values).query)
     sql, plan, names, converters = entry
@@ -191,13 +199,12 @@ def checked_rows_for(key: tuple, build: Callable, families: list[dict], values: 
     every way the query may write that value (as itself and as a prefix pattern, for a path). A query whose
     values cannot be told apart is built for ``values`` as the ORM builds it, every time."""
     full = (connection.alias, connection.vendor, "checked", key)
-    if full not in _CACHE:
-        if len(_CACHE) >= _LIMIT:
-            _CACHE.clear()
-        _CACHE[full] = _checked_plan(build, families, forms)
-        if _CACHE[full] is None:
+    entry = _CACHE.get(full, _MISSING)
+    if entry is _MISSING:
+        entry = _checked_plan(build, families, forms)
+        _remember(full, entry)
+        if entry is None:
             log.info("query %r is built by the ORM on every request: its values cannot be told apart", key)
-    entry = _CACHE[full]
     if entry is None:
         return list(build(**values))
     sql, plan, names, converters = entry
@@ -207,14 +214,14 @@ def checked_rows_for(key: tuple, build: Callable, families: list[dict], values: 
 
 def is_compiled(key: tuple) -> bool:
     """Was ``key``'s query compiled (``checked_rows_for``), rather than built by the ORM on every call?"""
-    return _CACHE.get((connection.alias, connection.vendor, "checked", key)) is not None
+    return _CACHE.get((connection.alias, connection.vendor, "checked", key)) not in (None, _MISSING)
 
 
 def planned(prefix: str) -> list[tuple]:
     """The keys whose query ``checked_rows_for`` compiled, of those whose name starts with ``prefix``."""
     return [
         full[3]
-        for full, entry in _CACHE.items()
+        for full, entry in list(_CACHE.items())
         if entry is not None and full[2] == "checked" and str(full[3][0]).startswith(prefix)
     ]
 
