@@ -36,17 +36,21 @@ def request_language(request) -> str:
     return settings.LANGUAGE_CODE
 
 
-def unit_filter(filters: dict) -> tuple[int, str] | None:
-    """The id and path of the filters' ``unit``; (0, "") for a unit that does not exist, None for no filter."""
+def unit_named(filters: dict) -> tuple[dict, dict] | None:
+    """The filters' ``unit`` as the keyword arguments of ``of_given_unit`` (the ``named`` and ``paths`` of a
+    ``Shaped`` query): ``unit``, its id, or with ``sub`` ``subtree``, its path; None for a unit that does not
+    exist, two empty dicts for no unit asked."""
     if not filters.get("unit"):
-        return None
+        return {}, {}
     path = Unit.objects.filter(pk=filters["unit"]).values_list("path", flat=True).first()
-    return (0, "") if path is None else (filters["unit"], path)
+    if path is None:
+        return None
+    return ({}, {"subtree": path}) if filters["sub"] else ({"unit": filters["unit"]}, {})
 
 
 def of_given_unit(qs, field: str = "unit", unit: int | None = None, subtree: str | None = None):
     """``qs`` narrowed to the unit ``unit`` (an id, through ``field``) or to the subtree of the path
-    ``subtree``: ``of_unit`` with the unit already looked up (``unit_named``)."""
+    ``subtree``, as ``unit_named`` gives them."""
     if subtree is not None:
         return qs.filter(tree.subtree_q(subtree, f"{field}__path"))
     if unit is not None:
@@ -59,25 +63,11 @@ def of_unit(qs, filters: dict, field: str = "unit"):
 
     ``qs`` is already what the user may see, so naming a unit outside their scope yields nothing, not its rows.
     """
-    if not filters.get("unit"):
-        return qs
-    unit = Unit.objects.filter(pk=filters["unit"]).only("path").first()
+    unit = unit_named(filters)
     if unit is None:
         return qs.none()
-    if filters["sub"]:
-        return qs.filter(tree.subtree_q(unit.path, f"{field}__path"))
-    return qs.filter(**{field: unit})
-
-
-def unit_named(filters: dict) -> tuple[dict, dict] | None:
-    """The filters' ``unit`` as a ``Shaped`` query's ``named`` and ``paths`` values (``unit`` its id, or
-    ``subtree`` its path with ``sub``), read by ``of_given_unit``; None for a unit that does not exist."""
-    unit = unit_filter(filters)
-    if unit is None:
-        return {}, {}
-    if not unit[0]:
-        return None
-    return ({}, {"subtree": unit[1]}) if filters["sub"] else ({"unit": unit[0]}, {})
+    named, paths = unit
+    return of_given_unit(qs, field, **named, **paths)
 
 
 class _Count(Func):
@@ -176,6 +166,11 @@ class Shaped:
             shape.append(tuple(self._slot(p) for p in paths_of_roles))
         self.key = (name, tuple(shape), self.superuser, tuple(sorted(self.named)), tuple(sorted(self.paths)))
 
+    @property
+    def sees_everything(self) -> bool:
+        """Is the user's first scope the whole tree (a superuser, or a grant over the one root)?"""
+        return self.scopes[0] == [scope.ALL]
+
     def _slot(self, path: str) -> str:
         if path == scope.ALL:
             return path
@@ -230,7 +225,7 @@ class Shaped:
         return compiled.checked_rows_for(
             (*self.key, *key),
             lambda **given: wrap(self._built(**given)),
-            [self._values(0), self._values(1)],
+            lambda: [self._values(0), self._values(1)],
             values,
             forms,
         )

@@ -15,7 +15,7 @@ from api.serializers import lean
 from api.views.base import ApiViewSet, Shaped, of_unit
 from directives import services
 from directives.models import Assignment, Directive, DirectiveType
-from units import permissions, scope
+from units import permissions
 
 
 @extend_schema_view(
@@ -68,8 +68,7 @@ class DirectiveViewSet(ApiViewSet):
         shaped = Shaped("api directives", build, request.user, roles=(None, permissions.MANAGERS), named=named)
         # Within a scope every directive is tested for visibility (and sorted: undated last is no index's
         # order), so they are counted as they are read; the whole register is counted apart, cheaply.
-        everything = shaped.scopes[0] == [scope.ALL]
-        return self.page_rows(shaped, lean.DIRECTIVE_COLUMNS, build_rows, window=not everything)
+        return self.page_rows(shaped, lean.DIRECTIVE_COLUMNS, build_rows, window=not shaped.sees_everything)
 
     def _detail(self, pk):
         qs = self.get_queryset().prefetch_related("attachments")

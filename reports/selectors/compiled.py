@@ -31,8 +31,31 @@ def _remember(full: tuple, entry: tuple | None) -> None:
 
 
 @dataclass(frozen=True)
-class _Slot:
+class _Form:
+    """Where a parameter holds a named value, written by ``adapt`` (as itself, as a prefix pattern…)."""
+
     name: str
+    adapt: Callable
+
+
+def _placed(params, stand_ins: dict, forms: dict) -> list | None:
+    """``params`` with each stand-in (in each of its ``forms``, by name; as itself by default) replaced by
+    its place; None when two stand-ins are written alike and could not be told apart."""
+    places = {}
+    for name, value in stand_ins.items():
+        for adapt in forms.get(name, (adapted,)):
+            written = adapt(value)
+            if written in places:
+                return None
+            places[written] = _Form(name, adapt)
+    return [
+        places.get(p, p) if isinstance(p, (str, int, datetime.date)) and not isinstance(p, bool) else p for p in params
+    ]
+
+
+def _filled(plan: list, values: dict) -> list:
+    """The parameters of a plan with the request's ``values`` in their places."""
+    return [p.adapt(values[p.name]) if isinstance(p, _Form) else p for p in plan]
 
 
 def adapted(value):
@@ -56,16 +79,8 @@ def _compiled(query) -> tuple[str, tuple, list[str], dict]:
 
 def _plan(build: Callable, stand_ins: dict, as_param: dict) -> tuple | None:
     sql, params, names, converters = _compiled(build(**stand_ins).query)
-    places = {}
-    for name, value in stand_ins.items():
-        written = as_param.get(name, adapted)(value)
-        if written in places:
-            return None
-        places[written] = _Slot(name)
-    plan = [
-        places.get(p, p) if isinstance(p, (str, int, datetime.date)) and not isinstance(p, bool) else p for p in params
-    ]
-    if {p.name for p in plan if isinstance(p, _Slot)} != set(stand_ins):
+    plan = _placed(params, stand_ins, {name: (adapt,) for name, adapt in as_param.items()})
+    if plan is None or {p.name for p in plan if isinstance(p, _Form)} != set(stand_ins):
         return None
     return sql, plan, names, converters
 
@@ -79,8 +94,7 @@ def _entry(key: tuple, build: Callable, stand_ins: dict, values: dict, as_param:
     if entry is None:
         return _compiled(build(**values).query)
     sql, plan, names, converters = entry
-    params = [as_param.get(p.name, adapted)(values[p.name]) if isinstance(p, _Slot) else p for p in plan]
-    return sql, params, names, converters
+    return sql, _filled(plan, values), names, converters
 
 
 def sql_for(
@@ -149,14 +163,6 @@ def stand_in_number(n: int, family: int = 0) -> int:
     return 30_000 + 1_000 * family + n
 
 
-@dataclass(frozen=True)
-class _Form:
-    """Where a parameter holds a named value, written by ``adapt`` (as itself, as a prefix pattern…)."""
-
-    name: str
-    adapt: Callable
-
-
 def _checked_plan(build: Callable, families: list[dict], forms: dict) -> tuple | None:
     """The SQL of ``build`` with the places of its values, or None when they cannot be told apart.
 
@@ -171,17 +177,9 @@ def _checked_plan(build: Callable, families: list[dict], forms: dict) -> tuple |
             sql, params, names, converters = _compiled(build(**stand_ins).query)
         except EmptyResultSet:
             return None
-        places = {}
-        for name, value in stand_ins.items():
-            for adapt in forms.get(name, (adapted,)):
-                written = adapt(value)
-                if written in places:
-                    return None
-                places[written] = _Form(name, adapt)
-        plan = [
-            places.get(p, p) if isinstance(p, (str, int, datetime.date)) and not isinstance(p, bool) else p
-            for p in params
-        ]
+        plan = _placed(params, stand_ins, forms)
+        if plan is None:
+            return None
         plans.append((sql, plan, names, converters))
     (sql, plan, names, converters), *others = plans
     for other_sql, other_plan, *_rest in others:
@@ -193,28 +191,28 @@ def _checked_plan(build: Callable, families: list[dict], forms: dict) -> tuple |
     return sql, plan, names, converters
 
 
-def checked_rows_for(key: tuple, build: Callable, families: list[dict], values: dict, forms: dict) -> list[dict]:
+def checked_rows_for(key: tuple, build: Callable, families: Callable, values: dict, forms: dict) -> list[dict]:
     """The rows of ``build(**values)``, a values query, as ``rows_for`` gives them, from SQL compiled once per
-    ``key`` and checked against two ``families`` of stand-ins (``_checked_plan``); ``forms`` gives, by name,
+    ``key`` and checked against the two ``families()`` of stand-ins (``_checked_plan``, asked for only when
+    ``key`` is compiled); ``forms`` gives, by name,
     every way the query may write that value (as itself and as a prefix pattern, for a path). A query whose
     values cannot be told apart is built for ``values`` as the ORM builds it, every time."""
     full = (connection.alias, connection.vendor, "checked", key)
     entry = _CACHE.get(full, _MISSING)
     if entry is _MISSING:
-        entry = _checked_plan(build, families, forms)
+        entry = _checked_plan(build, families(), forms)
         _remember(full, entry)
         if entry is None:
             log.info("query %r is built by the ORM on every request: its values cannot be told apart", key)
     if entry is None:
         return list(build(**values))
     sql, plan, names, converters = entry
-    params = [p.adapt(values[p.name]) if isinstance(p, _Form) else p for p in plan]
-    return _fetch(sql, params, names, converters)
+    return _fetch(sql, _filled(plan, values), names, converters)
 
 
 def is_compiled(key: tuple) -> bool:
     """Was ``key``'s query compiled (``checked_rows_for``), rather than built by the ORM on every call?"""
-    return _CACHE.get((connection.alias, connection.vendor, "checked", key)) not in (None, _MISSING)
+    return _CACHE.get((connection.alias, connection.vendor, "checked", key)) is not None
 
 
 def planned(prefix: str) -> list[tuple]:
