@@ -8,7 +8,8 @@ everything that counts in a unit's figures, kept for every unit up the chain of 
 in (``units.history``). A writer calls ``tallies_refresh`` with a scope covering what it changed (the units,
 forms or period ends): the own rows in that scope are counted again from the obligations and the difference
 is added along the chains. ``tallies_rehome`` moves the rows of units whose reports now count elsewhere
-(a merger, a unit moved); ``tallies_rebuild`` (``manage.py rebuild_figures``) writes every row again.
+(a merger, a unit moved); ``tallies_rebuild`` (``manage.py rebuild_figures``) counts every row again and
+writes those that differ.
 
 Here, once, is what each figure counts; the dashboards, the heads' records and the API read only these.
 """
@@ -247,8 +248,14 @@ def tallies_rehome(moved: dict[int, tuple[tuple[int, ...], tuple[int, ...]]]) ->
 
 @transaction.atomic
 def tallies_rebuild() -> dict[str, int]:
-    """Every roll-up written again from the obligations and the reports' values: the own rows by one grouped
-    INSERT … SELECT each, the subtree rows from them through a table of the chains. Returns the rows written."""
+    """Every roll-up written again from the obligations and the reports' values.
+
+    The rows each table should hold are counted into a temporary table (the own rows by one grouped
+    INSERT … SELECT, the subtree rows from them through a table of the chains), and the table is then
+    brought to it: rows that should not be there deleted, rows whose counts differ updated, missing rows
+    inserted in the order of their key. A row that is right is not written, so checking the live rows writes
+    nothing, and a table filled afresh takes inserts only. Returns the own and subtree rows each table
+    should hold and how many rows of it were deleted, updated and inserted."""
     written = {}
     chains = history.chains()
     with connection.cursor() as cursor:
@@ -262,29 +269,60 @@ def tallies_rebuild() -> dict[str, int]:
                 [n for pair in batch for n in pair],
             )
         for kind in KINDS:
-            table = kind.model._meta.db_table
-            kind.model.objects.all().delete()
-            columns = ["unit_id", *kind.keys]
-            values = list(kind.values)
-            sql, params = kind.raw().query.sql_with_params()
-            cursor.execute(
-                f"INSERT INTO {table} (subtree, {', '.join(columns + values)}) "
-                f"SELECT %s, {', '.join(f'raw.{c}' for c in columns)}, {', '.join(f'raw.n_{v}' for v in values)} "
-                f"FROM ({sql}) raw",
-                [False, *params],
-            )
-            written[f"{table} own"] = cursor.rowcount
-            sums = ", ".join(f"SUM(t.{v})" for v in values)
-            cursor.execute(
-                f"INSERT INTO {table} (subtree, {', '.join(columns + values)}) "
-                f"SELECT %s, c.within_id, {', '.join(f't.{k}' for k in kind.keys)}, {sums} "
-                f"FROM {table} t JOIN tally_chain c ON c.unit_id = t.unit_id WHERE t.subtree = %s "
-                f"GROUP BY c.within_id, {', '.join(f't.{k}' for k in kind.keys)}",
-                [True, False],
-            )
-            written[f"{table} subtree"] = cursor.rowcount
+            written.update(_rebuild(cursor, kind))
         cursor.execute("DROP TABLE tally_chain")
     return written
+
+
+def _rebuild(cursor, kind: _Kind) -> dict[str, int]:
+    """``tallies_rebuild`` of one table, the chains in ``tally_chain``."""
+    table = kind.model._meta.db_table
+    keys, values = ["unit_id", "subtree", *kind.keys], list(kind.values)
+    listed = ", ".join(keys + values)
+    for temporary in ("tally_fresh", "tally_changed", "tally_stale"):
+        cursor.execute(f"DROP TABLE IF EXISTS {temporary}")
+    # The table's own columns and types, and no row: the counts as the table stores them.
+    cursor.execute(f"CREATE TEMPORARY TABLE tally_fresh AS SELECT {listed} FROM {table} WHERE 1 = 0")
+    sql, params = kind.raw().query.sql_with_params()
+    cursor.execute(
+        f"INSERT INTO tally_fresh ({listed}) SELECT raw.unit_id, %s, "
+        f"{', '.join(f'raw.{k}' for k in kind.keys)}, {', '.join(f'raw.n_{v}' for v in values)} FROM ({sql}) raw",
+        [False, *params],
+    )
+    out = {f"{table} own": cursor.rowcount}
+    cursor.execute(
+        f"INSERT INTO tally_fresh ({listed}) SELECT c.within_id, %s, {', '.join(f't.{k}' for k in kind.keys)}, "
+        f"{', '.join(f'SUM(t.{v})' for v in values)} FROM tally_fresh t JOIN tally_chain c ON c.unit_id = t.unit_id "
+        f"WHERE t.subtree = %s GROUP BY c.within_id, {', '.join(f't.{k}' for k in kind.keys)}",
+        [True, False],
+    )
+    out[f"{table} subtree"] = cursor.rowcount
+    same_key = " AND ".join(f"f.{k} = {table}.{k}" for k in keys)
+    # What differs, by two set differences (each read in one pass, whatever the order the rows lie in):
+    # the rows to write (new, or with other counts) and the keys of the rows to delete.
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE tally_changed AS SELECT {listed} FROM tally_fresh EXCEPT SELECT {listed} FROM {table}"
+    )
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE tally_stale AS SELECT {', '.join(keys)} FROM {table} "
+        f"EXCEPT SELECT {', '.join(keys)} FROM tally_fresh"
+    )
+    for temporary in ("tally_changed", "tally_stale"):
+        cursor.execute(f"ANALYZE {temporary}")  # a temporary table has no statistics until asked
+    cursor.execute(f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM tally_stale f WHERE {same_key})")
+    out[f"{table} deleted"] = cursor.rowcount
+    cursor.execute(
+        f"UPDATE {table} SET {', '.join(f'{v} = f.{v}' for v in values)} FROM tally_changed f WHERE {same_key}"
+    )
+    out[f"{table} updated"] = cursor.rowcount
+    cursor.execute(
+        f"INSERT INTO {table} ({listed}) SELECT {', '.join(f'f.{c}' for c in keys + values)} FROM tally_changed f "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {same_key}) ORDER BY {', '.join(f'f.{k}' for k in keys)}"
+    )
+    out[f"{table} inserted"] = cursor.rowcount
+    for temporary in ("tally_fresh", "tally_changed", "tally_stale"):
+        cursor.execute(f"DROP TABLE {temporary}")
+    return out
 
 
 def tallies_snapshot() -> dict[str, set[tuple]]:

@@ -114,6 +114,38 @@ def test_the_live_roll_ups_are_what_a_rebuild_writes(country, steps):
         transaction.set_rollback(True)
 
 
+def test_a_rebuild_puts_right_wrong_spurious_and_missing_rows_and_leaves_right_ones_alone(country):
+    """Each table put out three ways (a count changed, a row of nothing added, a row taken away): the
+    rebuild writes back exactly the rows the obligations give, and a rebuild over right rows writes none."""
+    for o in Obligation.objects.filter(unit=country["wards"][0]).order_by("due_date")[:2]:
+        _file(country, o, -1)
+    right = tallies.tallies_snapshot()
+    for model, field in ((FigureTally, "received"), (IndicatorTally, "count")):
+        rows = list(model.objects.filter(subtree=True, unit=country["tree"]["nation"]).exclude(**{field: 0})[:2])
+        assert len(rows) == 2, model
+        model.objects.filter(pk=rows[0].pk).update(**{field: 7})
+        model.objects.filter(pk=rows[1].pk).delete()
+        spurious = model.objects.filter(subtree=False).first()
+        spurious.pk, spurious.unit = None, country["tree"]["ha_noi"]  # a province owes nothing itself
+        spurious.save()
+    assert tallies.tallies_snapshot() != right
+    written = tallies.tallies_rebuild()
+    assert tallies.tallies_snapshot() == right
+    for table in ("reports_figuretally", "reports_indicatortally"):
+        assert [written[f"{table} {change}"] for change in ("deleted", "updated", "inserted")] == [1, 1, 1], table
+    again = tallies.tallies_rebuild()
+    assert tallies.tallies_snapshot() == right
+    assert {k: v for k, v in again.items() if k.endswith(("deleted", "updated", "inserted"))} == dict.fromkeys(
+        [
+            f"{t} {c}"
+            for t in ("reports_figuretally", "reports_indicatortally")
+            for c in ("deleted", "updated", "inserted")
+        ],
+        0,
+    )
+    assert again[f"{FigureTally._meta.db_table} own"] == written[f"{FigureTally._meta.db_table} own"] > 0
+
+
 def test_the_command_rebuilds_the_rows_a_bulk_write_left_behind(country, capsys):
     """Written behind the services' back (as a bulk load does), the roll-ups lag until the command runs."""
     o = Obligation.objects.filter(unit=country["wards"][0]).order_by("due_date").first()

@@ -6,9 +6,10 @@ from reports.tallies import tallies_rebuild
 
 class Command(BaseCommand):
     help = (
-        "Write the dashboards' roll-ups again from the obligations and the reports' values, in one transaction "
-        "(after writing reports in bulk behind the services' back, or to check the live rows), and copy the "
-        "units' sort keys onto their obligations where they differ."
+        "Count the dashboards' roll-ups again from the obligations and the reports' values and write the rows "
+        "that differ, in one transaction (after writing reports in bulk behind the services' back, or to check "
+        "the live rows: right rows are not written), and copy the units' sort keys onto their obligations where "
+        "they differ."
     )
 
     def handle(self, *args, **options):
