@@ -8,6 +8,7 @@ serialize the single objects; a test holds the two to the same output.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 
 from django.db import connection
@@ -28,7 +29,7 @@ def _dt(value: datetime.datetime | None, zone=None) -> str | None:
     looked it up once for many values), ``Z`` for UTC."""
     if not value:
         return None
-    if timezone.is_aware(value):
+    if value.utcoffset() is not None:  # aware
         value = value.astimezone(zone or timezone.get_current_timezone())
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
@@ -54,19 +55,16 @@ class _Url:
         return f"{self.head}{pk}{self.tail}"
 
 
+@functools.cache
 def _unit_columns(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}{c}" for c in ("id", "name", "kind", "code"))
 
 
 def _unit_ref(row: dict, prefix: str) -> dict | None:
-    if row[f"{prefix}id"] is None:
+    pk, name, kind, code = _unit_columns(prefix)
+    if row[pk] is None:
         return None
-    return {
-        "id": row[f"{prefix}id"],
-        "name": row[f"{prefix}name"],
-        "kind": row[f"{prefix}kind"],
-        "code": row[f"{prefix}code"],
-    }
+    return {"id": row[pk], "name": row[name], "kind": row[kind], "code": row[code]}
 
 
 FORM_REF = ("id", "code", "name", "kind", "period_type")
@@ -139,7 +137,7 @@ REPORT_COLUMNS = (
 
 
 def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dict, dict]:
-    """Of the forms of a page: each one's reference, sections (pk, title) and figures (pk, code), in the
+    """Of the forms of a page: each one's reference, sections (pk, pk as text, title) and figures (pk, code), in the
     forms' order; each report's values by figure (raw, number as text, text); the display name of each user who
     changed or approved one: one query.
 
@@ -156,10 +154,14 @@ def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dic
         return qn(model._meta.get_field(name).column)
 
     RV, RF = ReportValue, ReportForm
+    # PostgreSQL writes the number as its text (what ``str`` of the decimal the ORM reads gives, to the
+    # column's places); elsewhere it is read and converted as the field's converters say.
+    as_text = connection.vendor == "postgresql"
+    number_sql = f"CAST({col(RV, 'value_decimal')} AS text)" if as_text else col(RV, "value_decimal")
     person_table, person_user = qn(Person._meta.db_table), qn(Person._meta.get_field("user").column)
     selects = [  # (the branch's SELECT … WHERE, the column its ids filter, the ids)
         (
-            f"SELECT 2, {col(RV, 'report')}, 0, {col(RV, 'indicator')}, {col(RV, 'raw')}, {col(RV, 'value_decimal')},"
+            f"SELECT 2, {col(RV, 'report')}, 0, {col(RV, 'indicator')}, {col(RV, 'raw')}, {number_sql},"
             f" {col(RV, 'value_text')}, NULL, NULL FROM {table(RV)} WHERE",
             col(RV, "report"),
             report_ids,
@@ -194,7 +196,7 @@ def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dic
             branches.append(f"{select} {column} IN ({', '.join(['%s'] * len(ids))})")
             params += ids
     number = ReportValue._meta.get_field("value_decimal").get_col(ReportValue._meta.db_table)
-    converters = connection.ops.get_db_converters(number) + number.get_db_converters(connection)
+    converters = [] if as_text else connection.ops.get_db_converters(number) + number.get_db_converters(connection)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(branches), params)
         rows = cursor.fetchall()
@@ -203,22 +205,29 @@ def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dic
     refs, names = {}, {}
     for kind, owner, position, pk, first, number_value, second, third, fourth in rows:
         if kind == 2:
-            for convert in converters:
-                number_value = convert(number_value, number, connection)
-            typed[owner][pk] = (first, None if number_value is None else str(number_value), second)
+            if number_value is not None and not as_text:
+                for convert in converters:
+                    number_value = convert(number_value, number, connection)
+                number_value = None if number_value is None else str(number_value)
+            typed[owner][pk] = (first, number_value, second)
         elif kind == 3:
             refs[owner] = {"id": owner, "code": first, "name": second, "kind": third, "period_type": fourth}
         elif kind == 4:
             names[owner] = fourth or f"{second} {third}".strip() or first  # User.display_name
         else:
             parts[kind][owner].append((position, pk, first))
-    for per_form in parts:
-        for form_id, items in per_form.items():
-            per_form[form_id] = [(pk, title) for _position, pk, title in sorted(items)]
-    return refs, parts[0], parts[1], typed, names
+    sections = {
+        form: [(pk, str(pk), title) for _position, pk, title in sorted(items)] for form, items in parts[0].items()
+    }
+    figures = {form: [(pk, code) for _position, pk, code in sorted(items)] for form, items in parts[1].items()}
+    return refs, sections, figures, typed, names
 
 
 NO_VALUE = ("", None, "")  # a figure the report has no value for
+
+
+_OB_FORM, _OB_DUE = f"{OB}form_id", f"{OB}due_date"
+_OB_PERIOD = tuple(f"{OB}{c}" for c in ("year", "period_index", "period_start", "period_end"))
 
 
 def report_rows(rows: list[dict]) -> list[dict]:
@@ -226,7 +235,7 @@ def report_rows(rows: list[dict]) -> list[dict]:
     if not rows:
         return []
     forms, sections, indicators, typed, names = _report_parts(
-        {r[f"{OB}form_id"] for r in rows},
+        {r[_OB_FORM] for r in rows},
         [r["id"] for r in rows],
         {pk for r in rows for pk in (r["updated_by_id"], r["approved_by_id"]) if pk is not None},
     )
@@ -234,33 +243,29 @@ def report_rows(rows: list[dict]) -> list[dict]:
     url = _Url("reports:report_detail")
     zone = timezone.get_current_timezone()
     period = _Periods()
+    year, index, start, end = _OB_PERIOD
     out = []
     for r in rows:
-        form_id, narrative, own = r[f"{OB}form_id"], r["narrative"] or {}, typed[r["id"]]
+        form_id, narrative, own = r[_OB_FORM], r["narrative"] or {}, typed[r["id"]]
         form = forms[form_id]
-        figures = [
-            {"indicator": pk, "code": code, "raw": raw, "number": number, "text": text}
-            for pk, code in indicators[form_id]
-            for raw, number, text in (own.get(pk, NO_VALUE),)
-        ]
+        figures = []
+        for pk, code in indicators[form_id]:
+            raw, number, text = own.get(pk, NO_VALUE)
+            figures.append({"indicator": pk, "code": code, "raw": raw, "number": number, "text": text})
         out.append(
             {
                 "id": r["id"],
                 "obligation": r["obligation_id"],
                 "form": dict(form),
                 "unit": _unit_ref(r, f"{OB}unit__"),
-                "period_label": period(
-                    form["kind"],
-                    form["period_type"],
-                    *(r[f"{OB}{c}"] for c in ("year", "period_index", "period_start", "period_end")),
-                ),
-                "due_date": _date(r[f"{OB}due_date"]),
+                "period_label": period(form["kind"], form["period_type"], r[year], r[index], r[start], r[end]),
+                "due_date": _date(r[_OB_DUE]),
                 "status": r["status"],
                 "status_label": status.get(r["status"], r["status"]),
                 "revision": r["revision"],
                 "narrative": [
-                    {"section": pk, "title": title, "text": narrative.get(str(pk), "")}
-                    for pk, title in sections[form_id]
+                    {"section": pk, "title": title, "text": narrative.get(key, "")}
+                    for pk, key, title in sections[form_id]
                 ],
                 "values": figures,
                 "document": {
