@@ -248,7 +248,7 @@ def tallies_rehome(moved: dict[int, tuple[tuple[int, ...], tuple[int, ...]]]) ->
 
 @transaction.atomic
 def tallies_rebuild() -> dict[str, int]:
-    """Every roll-up written again from the obligations and the reports' values.
+    """Every roll-up counted again from the obligations and the reports' values, and written where it differs.
 
     The rows each table should hold are counted into a temporary table (the own rows by one grouped
     INSERT … SELECT, the subtree rows from them through a table of the chains), and the table is then
@@ -278,7 +278,8 @@ def _rebuild(cursor, kind: _Kind) -> dict[str, int]:
     """``tallies_rebuild`` of one table, the chains in ``tally_chain``."""
     table = kind.model._meta.db_table
     keys, values = ["unit_id", "subtree", *kind.keys], list(kind.values)
-    listed = ", ".join(keys + values)
+    listed, key_list = ", ".join(keys + values), ", ".join(keys)
+    rest = ", ".join(f"t.{k}" for k in kind.keys)  # the key but the unit and the kind
     for temporary in ("tally_fresh", "tally_changed", "tally_stale"):
         cursor.execute(f"DROP TABLE IF EXISTS {temporary}")
     # The table's own columns and types, and no row: the counts as the table stores them.
@@ -291,9 +292,9 @@ def _rebuild(cursor, kind: _Kind) -> dict[str, int]:
     )
     out = {f"{table} own": cursor.rowcount}
     cursor.execute(
-        f"INSERT INTO tally_fresh ({listed}) SELECT c.within_id, %s, {', '.join(f't.{k}' for k in kind.keys)}, "
+        f"INSERT INTO tally_fresh ({listed}) SELECT c.within_id, %s, {rest}, "
         f"{', '.join(f'SUM(t.{v})' for v in values)} FROM tally_fresh t JOIN tally_chain c ON c.unit_id = t.unit_id "
-        f"WHERE t.subtree = %s GROUP BY c.within_id, {', '.join(f't.{k}' for k in kind.keys)}",
+        f"WHERE t.subtree = %s GROUP BY c.within_id, {rest}",
         [True, False],
     )
     out[f"{table} subtree"] = cursor.rowcount
@@ -304,8 +305,7 @@ def _rebuild(cursor, kind: _Kind) -> dict[str, int]:
         f"CREATE TEMPORARY TABLE tally_changed AS SELECT {listed} FROM tally_fresh EXCEPT SELECT {listed} FROM {table}"
     )
     cursor.execute(
-        f"CREATE TEMPORARY TABLE tally_stale AS SELECT {', '.join(keys)} FROM {table} "
-        f"EXCEPT SELECT {', '.join(keys)} FROM tally_fresh"
+        f"CREATE TEMPORARY TABLE tally_stale AS SELECT {key_list} FROM {table} EXCEPT SELECT {key_list} FROM tally_fresh"
     )
     for temporary in ("tally_changed", "tally_stale"):
         cursor.execute(f"ANALYZE {temporary}")  # a temporary table has no statistics until asked
@@ -316,8 +316,8 @@ def _rebuild(cursor, kind: _Kind) -> dict[str, int]:
     )
     out[f"{table} updated"] = cursor.rowcount
     cursor.execute(
-        f"INSERT INTO {table} ({listed}) SELECT {', '.join(f'f.{c}' for c in keys + values)} FROM tally_changed f "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {same_key}) ORDER BY {', '.join(f'f.{k}' for k in keys)}"
+        f"INSERT INTO {table} ({listed}) SELECT {listed} FROM tally_changed f "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {same_key}) ORDER BY {key_list}"
     )
     out[f"{table} inserted"] = cursor.rowcount
     for temporary in ("tally_fresh", "tally_changed", "tally_stale"):

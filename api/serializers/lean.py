@@ -205,10 +205,10 @@ def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dic
     refs, names = {}, {}
     for kind, owner, position, pk, first, number_value, second, third, fourth in rows:
         if kind == 2:
-            if number_value is not None and not as_text:
+            if number_value is not None:
                 for convert in converters:
                     number_value = convert(number_value, number, connection)
-                number_value = None if number_value is None else str(number_value)
+                number_value = str(number_value)
             typed[owner][pk] = (first, number_value, second)
         elif kind == 3:
             refs[owner] = {"id": owner, "code": first, "name": second, "kind": third, "period_type": fourth}
@@ -226,7 +226,7 @@ def _report_parts(form_ids, report_ids, user_ids) -> tuple[dict, dict, dict, dic
 NO_VALUE = ("", None, "")  # a figure the report has no value for
 
 
-_OB_FORM, _OB_DUE = f"{OB}form_id", f"{OB}due_date"
+_OB_FORM, _OB_DUE, _OB_UNIT = f"{OB}form_id", f"{OB}due_date", f"{OB}unit__"
 _OB_PERIOD = tuple(f"{OB}{c}" for c in ("year", "period_index", "period_start", "period_end"))
 
 
@@ -257,7 +257,7 @@ def report_rows(rows: list[dict]) -> list[dict]:
                 "id": r["id"],
                 "obligation": r["obligation_id"],
                 "form": dict(form),
-                "unit": _unit_ref(r, f"{OB}unit__"),
+                "unit": _unit_ref(r, _OB_UNIT),
                 "period_label": period(form["kind"], form["period_type"], r[year], r[index], r[start], r[end]),
                 "due_date": _date(r[_OB_DUE]),
                 "status": r["status"],
