@@ -30,6 +30,7 @@ from registers.models import (
 )
 from registers.models.records import carries
 from reports.models import Report, ReportValue
+from reports.tallies import tallies_refresh
 from units.models import Headship, Unit, UnitSuccession, User
 from units.text import search_key
 
@@ -253,10 +254,11 @@ def demo_registers_load(*, admin: User, today: datetime.date | None = None) -> i
 def _align_reports(wards: list[Unit]) -> None:
     """The demo's reports of these wards carry the figures their registers give for the report's period."""
     reports = list(Report.objects.filter(obligation__unit__in=wards).select_related("obligation__unit"))
+    by_form = {}
+    for binding in IndicatorBinding.objects.select_related("indicator"):
+        by_form.setdefault(binding.indicator.form_id, []).append(binding)
     for report in reports:
-        bindings = list(
-            IndicatorBinding.objects.filter(indicator__form_id=report.obligation.form_id).select_related("indicator")
-        )
+        bindings = by_form.get(report.obligation.form_id)
         if not bindings:
             continue
         o = report.obligation
@@ -274,3 +276,4 @@ def _align_reports(wards: list[Unit]) -> None:
         bound = {b.indicator_id for b in bindings}
         ReportValue.objects.bulk_update([v for k, v in values.items() if k in bound], ["raw", "value_decimal"])
         ReportValue.objects.bulk_create(new)
+    tallies_refresh(unit_ids=[w.pk for w in wards])  # written in bulk: the roll-ups follow here

@@ -300,7 +300,9 @@ def _rebuild(cursor, kind: _Kind) -> dict[str, int]:
     out[f"{table} subtree"] = cursor.rowcount
     same_key = " AND ".join(f"f.{k} = {table}.{k}" for k in keys)
     # What differs, by two set differences (each read in one pass, whatever the order the rows lie in):
-    # the rows to write (new, or with other counts) and the keys of the rows to delete.
+    # the rows to write (new, or with other counts) and the keys of the rows to delete. The update compares
+    # the counts again as the table keeps them (sums to the column's places): SQLite adds decimals as
+    # floating point, so its EXCEPT tells a stored 2.5 from the same sum computed anew.
     cursor.execute(
         f"CREATE TEMPORARY TABLE tally_changed AS SELECT {listed} FROM tally_fresh EXCEPT SELECT {listed} FROM {table}"
     )
@@ -311,8 +313,10 @@ def _rebuild(cursor, kind: _Kind) -> dict[str, int]:
         cursor.execute(f"ANALYZE {temporary}")  # a temporary table has no statistics until asked
     cursor.execute(f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM tally_stale f WHERE {same_key})")
     out[f"{table} deleted"] = cursor.rowcount
+    differs = " OR ".join(f"{_as_stored(kind, v, 'f')} <> {_as_stored(kind, v, table)}" for v in values)
     cursor.execute(
-        f"UPDATE {table} SET {', '.join(f'{v} = f.{v}' for v in values)} FROM tally_changed f WHERE {same_key}"
+        f"UPDATE {table} SET {', '.join(f'{v} = f.{v}' for v in values)} FROM tally_changed f "
+        f"WHERE {same_key} AND ({differs})"
     )
     out[f"{table} updated"] = cursor.rowcount
     cursor.execute(
@@ -323,6 +327,12 @@ def _rebuild(cursor, kind: _Kind) -> dict[str, int]:
     for temporary in ("tally_fresh", "tally_changed", "tally_stale"):
         cursor.execute(f"DROP TABLE {temporary}")
     return out
+
+
+def _as_stored(kind: _Kind, column: str, table: str) -> str:
+    """``table.column`` as SQL, rounded to the column's places if it holds decimals."""
+    places = getattr(kind.model._meta.get_field(column), "decimal_places", None)
+    return f"{table}.{column}" if places is None else f"ROUND({table}.{column}, {places})"
 
 
 def tallies_snapshot() -> dict[str, set[tuple]]:

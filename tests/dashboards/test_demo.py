@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from demo.reports import history_load
 from demo.units import PASSWORD, demo_load
+from reports import tallies
 from reports.models import Obligation, Report
 from units.models import Body, BodyMembership, Unit, User
 
@@ -75,3 +76,12 @@ def test_the_provinces_leader_issues_the_summary_from_its_steering_committee(dem
     assert members == {"lanhdao.bacninh": "standing_deputy", "canbo.bacninh": "secretary"}
     response = client.post(url, {**{name: form[name].value() for name in form.fields}, "format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_the_demos_roll_ups_are_what_a_rebuild_counts(demo):
+    """The demo writes reports and their figures in bulk: the dashboards' roll-ups follow them, so its
+    figures are those a rebuild counts from the reports (``rebuild_figures`` finds nothing to change)."""
+    written = tallies.tallies_rebuild()
+    changed = {k: v for k, v in written.items() if k.endswith(("deleted", "updated", "inserted"))}
+    assert len(changed) == 6 and not any(changed.values()), changed
